@@ -1,0 +1,69 @@
+//! The JSON document printed by `affected --message-format json`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Which packages a change affects, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AffectedReport {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// `"since"` (a git diff against a base) or `"fingerprint"` (against the last record).
+    pub mode: String,
+    /// The merge-base commit the diff was taken from, in `since` mode.
+    pub base: Option<String>,
+    /// Changed files, relative to the workspace root, sorted.
+    pub changed_files: Vec<String>,
+    /// Packages whose build output may differ: owners of changed files and their reverse
+    /// normal/build closure. Sorted by name.
+    pub build_affected: Vec<String>,
+    /// Packages to re-check and re-test: `build_affected` plus packages with a dev-dependency
+    /// on one of them. Sorted by name.
+    pub affected: Vec<String>,
+    /// For every affected package, the shortest chain that explains it.
+    pub reasons: BTreeMap<String, Reason>,
+    /// Things the user should know (a shallow clone, a file no package owns, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Why one package is affected: a cause, then the dependency path from the package that the
+/// cause touched to this one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Reason {
+    /// What changed.
+    pub cause: Cause,
+    /// Package names from the directly changed package to this one (length 1 when this package
+    /// itself changed). Each step is a dependency edge of kind `edge_kinds[i]`.
+    pub path: Vec<String>,
+    /// The kind of each edge along `path` (`normal`, `build` or `dev`); one shorter than `path`.
+    pub edge_kinds: Vec<String>,
+}
+
+/// The change at the start of a reason chain.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Cause {
+    /// A file owned by the first package of the path changed.
+    File {
+        /// Path relative to the workspace root.
+        path: String,
+    },
+    /// A global input changed (root manifest, `.cargo/`, toolchain, a configured file or
+    /// environment variable), which affects every package.
+    Global {
+        /// What changed, such as `Cargo.toml`, `rustc -vV` or `env:RUSTFLAGS`.
+        input: String,
+    },
+    /// `Cargo.lock` changed the resolved version of external packages this one uses.
+    Lockfile {
+        /// The external packages whose resolution changed, as `name version`.
+        packages: Vec<String>,
+    },
+    /// The package is new since the last record, or its fingerprint changed for a reason
+    /// no finer cause explains.
+    Fingerprint {
+        /// Human-readable detail.
+        detail: String,
+    },
+}

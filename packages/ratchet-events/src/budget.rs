@@ -1,0 +1,1 @@
+//! Events of `budget` (filled in by the budget work).

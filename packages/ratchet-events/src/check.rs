@@ -1,0 +1,1 @@
+//! Events of `check` (filled in by the check work).

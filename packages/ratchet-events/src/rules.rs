@@ -1,0 +1,1 @@
+//! Events of `rules` (filled in by the rules work).

@@ -1,0 +1,220 @@
+//! The package graph of a Cargo workspace.
+//!
+//! Owns: finding the workspace root, running `cargo metadata` (and caching its result keyed by a
+//! hash of every input that can change it), and turning it into a graph of workspace members
+//! with normal, build and dev edges plus each member's resolved external dependencies.
+//!
+//! Must not: read package sources, hash files, or talk to git. Those belong to `ratchet-fingerprint`
+//! and `ratchet-affected`, which take a [`Workspace`] as input.
+
+mod build;
+mod load;
+mod locate;
+mod query;
+mod render;
+pub mod toolchain;
+
+use std::collections::HashMap;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use petgraph::graph::DiGraph;
+use serde::{Deserialize, Serialize};
+
+pub use load::{LoadOptions, load};
+pub use locate::{WorkspaceRoot, locate};
+pub use render::{DotStyle, Format, render};
+
+/// Index of a package in [`Workspace::packages`]; also its node index in the graph.
+pub type PkgIx = usize;
+
+/// A Cargo workspace: its members and the dependency edges between them.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The directory holding the workspace's root `Cargo.toml`.
+    pub root: Utf8PathBuf,
+    /// Cargo's target directory for this workspace.
+    pub target_dir: Utf8PathBuf,
+    /// Members, sorted by name. A package's position is its [`PkgIx`].
+    pub packages: Vec<Package>,
+    graph: DiGraph<(), Dep>,
+    by_dir: HashMap<Utf8PathBuf, PkgIx>,
+}
+
+/// One workspace member.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Package {
+    /// Package name as in its manifest.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// Absolute path of its `Cargo.toml`.
+    pub manifest_path: Utf8PathBuf,
+    /// The directory holding its manifest.
+    pub dir: Utf8PathBuf,
+    /// Its targets (lib, bins, tests, benches, examples, build script).
+    pub targets: Vec<Target>,
+    /// External (non-member) packages it reaches through external packages only,
+    /// as resolved in `Cargo.lock`, sorted. Member-to-member reach is in the graph.
+    pub external_deps: Vec<ExternalDep>,
+    /// The manifest's `[package.metadata]` table (JSON `null` when absent).
+    pub metadata: serde_json::Value,
+}
+
+/// One build target of a package.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Target {
+    /// Target name.
+    pub name: String,
+    /// Kinds as cargo spells them: `lib`, `bin`, `test`, `bench`, `example`, `custom-build`, ...
+    pub kinds: Vec<String>,
+    /// Path of its root source file.
+    pub src_path: Utf8PathBuf,
+}
+
+/// A resolved external dependency, as `Cargo.lock` names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExternalDep {
+    /// Crate name.
+    pub name: String,
+    /// Exact resolved version.
+    pub version: String,
+    /// Source (`registry+...`, `git+...`); `None` for path packages outside the workspace.
+    pub source: Option<String>,
+}
+
+/// The kind of a dependency edge, as in the manifest section that declares it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum DepKind {
+    /// `[dependencies]`
+    Normal,
+    /// `[build-dependencies]`
+    Build,
+    /// `[dev-dependencies]`
+    Dev,
+}
+
+impl DepKind {
+    /// The manifest spelling: `normal`, `build` or `dev`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepKind::Normal => "normal",
+            DepKind::Build => "build",
+            DepKind::Dev => "dev",
+        }
+    }
+}
+
+/// An edge from a dependent to a dependency, both workspace members.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Dep {
+    /// Which manifest section declares it.
+    pub kind: DepKind,
+    /// Declared `optional = true`.
+    pub optional: bool,
+    /// A `[target.'cfg(..)'.dependencies]` platform, when there is one.
+    pub target: Option<String>,
+    /// The name it is imported under when renamed (`foo = { package = "bar" }`).
+    pub rename: Option<String>,
+}
+
+/// Errors while locating or loading a workspace.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    /// No `Cargo.toml` where one was expected.
+    #[error("no Cargo.toml at {0}: pass --manifest-path, or run inside a Cargo workspace")]
+    NoManifest(Utf8PathBuf),
+    /// A path that is not UTF-8.
+    #[error("path is not valid UTF-8: {0}")]
+    NonUtf8Path(String),
+    /// Reading a file failed.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: Utf8PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A manifest that is not valid TOML.
+    #[error("{path} is not valid TOML: {message}")]
+    BadManifest {
+        /// The manifest concerned.
+        path: Utf8PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// `cargo metadata` could not run or failed; its stderr is kept.
+    #[error("cargo metadata failed for {manifest}:\n{stderr}")]
+    Metadata {
+        /// The manifest cargo was pointed at.
+        manifest: Utf8PathBuf,
+        /// Cargo's own message.
+        stderr: String,
+    },
+    /// A package name that is not a member of the workspace.
+    #[error("no package named `{name}` in this workspace{}", did_you_mean(.suggestion))]
+    UnknownPackage {
+        /// The name asked for.
+        name: String,
+        /// The closest member name, if any is close.
+        suggestion: Option<String>,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean `{s}`?)"),
+        None => String::new(),
+    }
+}
+
+impl Workspace {
+    /// The directory ratchet keeps its state in: `<target>/ratchet`.
+    pub fn state_dir(&self) -> Utf8PathBuf {
+        self.target_dir.join("ratchet")
+    }
+
+    /// The package with this exact name.
+    pub fn find(&self, name: &str) -> Option<PkgIx> {
+        self.packages
+            .binary_search_by(|p| p.name.as_str().cmp(name))
+            .ok()
+    }
+
+    /// Like [`Workspace::find`], but an unknown name is an error that suggests the closest name.
+    pub fn require(&self, name: &str) -> Result<PkgIx, GraphError> {
+        self.find(name).ok_or_else(|| GraphError::UnknownPackage {
+            name: name.to_string(),
+            suggestion: self.closest_name(name),
+        })
+    }
+
+    fn closest_name(&self, name: &str) -> Option<String> {
+        self.packages
+            .iter()
+            .map(|p| (strsim::jaro_winkler(name, &p.name), &p.name))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, n)| n.clone())
+    }
+
+    /// The package at `ix`.
+    pub fn package(&self, ix: PkgIx) -> &Package {
+        &self.packages[ix]
+    }
+
+    /// The workspace member that owns `path`: the one whose directory is the longest prefix.
+    /// `path` may be absolute or relative to the workspace root.
+    pub fn owner_of(&self, path: &Utf8Path) -> Option<PkgIx> {
+        let absolute;
+        let path = if path.is_absolute() {
+            path
+        } else {
+            absolute = self.root.join(path);
+            &absolute
+        };
+        path.ancestors()
+            .find_map(|dir| self.by_dir.get(dir).copied())
+    }
+}

@@ -1,0 +1,42 @@
+//! Helpers shared by the integration tests: running the ratchet binary and reading its output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The outcome of one ratchet run.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (`-1` when killed by a signal).
+    pub code: i32,
+    /// Standard output, lossily decoded.
+    pub stdout: String,
+    /// Standard error, lossily decoded.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Standard output parsed as one JSON document; panics with both streams if it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+}
+
+/// Runs the ratchet binary `bin` (pass `env!("CARGO_BIN_EXE_ratchet")`) in `dir` with `args`.
+pub fn ratchet(bin: &str, dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("the ratchet binary runs");
+    Run::from_output(out)
+}

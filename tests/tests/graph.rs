@@ -1,0 +1,96 @@
+//! `graph` on this repository itself and on small hand-written workspaces.
+
+use ratchet_tests::ratchet;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
+
+fn write(dir: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn manifest(name: &str, deps: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}")
+}
+
+fn three_packages() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let a = manifest("a", "[dependencies]\nbee = { path = \"../b\", package = \"b\" }\n\n[dev-dependencies]\nc = { path = \"../c\" }\n");
+    let b = manifest("b", "[build-dependencies]\nc = { path = \"../c\" }\n");
+    let c = manifest("c", "[target.'cfg(unix)'.dependencies]\n");
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n"),
+            ("crates/a/Cargo.toml", &a),
+            ("crates/a/src/lib.rs", ""),
+            ("crates/b/Cargo.toml", &b),
+            ("crates/b/src/lib.rs", ""),
+            ("crates/c/Cargo.toml", &c),
+            ("crates/c/src/lib.rs", ""),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn text_lists_every_edge_with_its_kind() {
+    let ws = three_packages();
+    let run = ratchet(BIN, ws.path(), &["graph"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "a -> b, c (dev)\nb -> c (build)\nc\n");
+}
+
+#[test]
+fn json_has_version_and_renamed_edge() {
+    let ws = three_packages();
+    let run = ratchet(BIN, ws.path(), &["graph", "--format", "json"]);
+    let doc = run.json();
+    assert_eq!(doc["version"], 1);
+    let edges = doc["edges"].as_array().unwrap();
+    assert!(edges.iter().any(|e| e["from"] == "a" && e["to"] == "b" && e["rename"] == "bee"));
+}
+
+#[test]
+fn rdeps_and_deps_select_closures() {
+    let ws = three_packages();
+    let rdeps = ratchet(BIN, ws.path(), &["graph", "--rdeps", "b"]);
+    assert_eq!(rdeps.stdout, "a -> b\nb\n");
+    let deps = ratchet(BIN, ws.path(), &["graph", "--deps", "b"]);
+    assert_eq!(deps.stdout, "b -> c (build)\nc\n");
+}
+
+#[test]
+fn unknown_package_is_a_usage_error_with_a_suggestion() {
+    let ws = three_packages();
+    let run = ratchet(BIN, ws.path(), &["graph", "--deps", "bb"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no package named `bb`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `b`"), "{}", run.stderr);
+}
+
+#[test]
+fn broken_manifest_shows_cargos_message() {
+    let ws = three_packages();
+    write(ws.path(), &[("crates/c/Cargo.toml", "[package\nname=")]);
+    let run = ratchet(BIN, ws.path(), &["graph"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cargo metadata failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("crates/c/Cargo.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn second_load_comes_from_the_snapshot_and_sees_new_packages() {
+    let ws = three_packages();
+    assert_eq!(ratchet(BIN, ws.path(), &["graph"]).code, 0);
+    assert!(ws.path().join("target/ratchet/graph.json").is_file());
+    write(
+        ws.path(),
+        &[("crates/d/Cargo.toml", &manifest("d", "")), ("crates/d/src/lib.rs", "")],
+    );
+    let run = ratchet(BIN, ws.path(), &["graph"]);
+    assert!(run.stdout.contains("\nd\n"), "new package under a glob: {}", run.stdout);
+}

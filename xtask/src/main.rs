@@ -1,0 +1,15 @@
+//! `cargo xtask`: the ratchet CLI on this repository, plus `bench`, which measures ratchet
+//! itself. Other repositories use the same CLI as `cargo ratchet` (see the README).
+
+mod bench;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "bench") {
+        args.remove(1);
+        return bench::main(args);
+    }
+    ratchet_cli::main_with(args)
+}
