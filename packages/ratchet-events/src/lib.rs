@@ -9,6 +9,7 @@
 pub mod affected;
 pub mod budget;
 pub mod check;
+pub mod measure;
 pub mod rules;
 
 /// The format version carried by every JSON object ratchet prints.
