@@ -1,1 +1,149 @@
-//! Events of `check` (filled in by the check work).
+//! The NDJSON events of `check --message-format json` (and of `watch`, one run at a time).
+//!
+//! One JSON object per line, each with an `event` tag and [`crate::VERSION`] as `version`.
+//! A run prints, in order: one `plan`; for each step that runs, `step_started`, then any
+//! `diagnostic` and `test_failure` events of that step, then `step_finished`; finally one
+//! `summary`. See `docs/check.md`.
+
+use serde::{Deserialize, Serialize};
+
+/// One line of `check`'s JSON output.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum CheckEvent {
+    /// What will run and what is cached; first.
+    Plan(Plan),
+    /// A step begins.
+    StepStarted(StepStarted),
+    /// A compiler, clippy or rustfmt message that failed a package.
+    Diagnostic(Diagnostic),
+    /// A test binary (or doc tests) of a package failed.
+    TestFailure(TestFailure),
+    /// A step ended.
+    StepFinished(StepFinished),
+    /// The run ended; last.
+    Summary(Summary),
+}
+
+/// The plan of a run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plan {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// The packages selected (by flags, `--since`, or all members), sorted.
+    pub selection: Vec<String>,
+    /// Enabled steps in run order.
+    pub steps: Vec<PlannedStep>,
+    /// `--dry-run`: nothing will run.
+    pub dry_run: bool,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlannedStep {
+    /// `fmt`, `lint`, `test` or `doc`.
+    pub step: String,
+    /// Packages it will run on (no cached pass at their current fingerprint, or `--all`).
+    pub run: Vec<String>,
+    /// Packages skipped because a pass is cached.
+    pub cached: Vec<String>,
+}
+
+/// A step begins.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StepStarted {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// The step.
+    pub step: String,
+    /// Packages it runs on.
+    pub packages: Vec<String>,
+}
+
+/// A step ended.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StepFinished {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// The step.
+    pub step: String,
+    /// `pass` when every package passed, else `fail`.
+    pub verdict: String,
+    /// Packages that passed.
+    pub passed: Vec<String>,
+    /// Packages that failed.
+    pub failed: Vec<String>,
+    /// Packages that passed but whose files changed while the step ran: not cached.
+    pub changed_during_run: Vec<String>,
+    /// The commands that ran (cargo's, in ratchet's target directory).
+    pub commands: Vec<String>,
+    /// Wall time in ms.
+    pub wall_ms: u64,
+    /// Compilation units cargo built in this step.
+    pub units_built: usize,
+    /// Compilation units cargo found up to date.
+    pub units_fresh: usize,
+}
+
+/// A message that failed a package.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Diagnostic {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// The step.
+    pub step: String,
+    /// The package it is attributed to.
+    pub package: String,
+    /// `error` or `warning` (warnings appear only when they fail the step).
+    pub level: String,
+    /// File relative to the workspace root, when the message has one.
+    pub file: Option<String>,
+    /// 1-based line, when the message has one.
+    pub line: Option<usize>,
+    /// One-line message.
+    pub message: String,
+    /// Full text as the tool rendered it.
+    pub rendered: String,
+    /// The command that reproduces the step on this package alone.
+    pub command: String,
+}
+
+/// A failing test binary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TestFailure {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// `test` or `doc`.
+    pub step: String,
+    /// The package.
+    pub package: String,
+    /// Test target name (`doc` for doc tests).
+    pub binary: String,
+    /// Names of the failing tests, when known.
+    pub tests: Vec<String>,
+    /// The failing part of the output.
+    pub output: String,
+    /// The command that reproduces the step on this package alone.
+    pub command: String,
+}
+
+/// The end of a run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// Package-steps that ran and passed.
+    pub passed: usize,
+    /// Package-steps that ran and failed.
+    pub failed: usize,
+    /// Package-steps skipped thanks to a cached pass.
+    pub cached: usize,
+    /// Packages with at least one failing step, sorted.
+    pub failed_packages: Vec<String>,
+    /// The run was interrupted (Ctrl-C).
+    pub interrupted: bool,
+    /// Wall time of the whole run in ms.
+    pub wall_ms: u64,
+    /// The process's exit code.
+    pub exit_code: u8,
+}

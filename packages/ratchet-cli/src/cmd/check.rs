@@ -1,14 +1,306 @@
-//! `check`: not built yet (see the issue that owns it).
+//! `check`: run fmt, lint, test and doc steps on the packages with no cached pass, in parallel,
+//! and remember what passed.
+//!
+//! The order matters for correctness: the run lock is taken before fingerprints are computed
+//! (so a second run waits and then finds the first one's passes), and a pass is recorded only
+//! when the package's fingerprint after the step equals the one before it (an edit made while
+//! the step ran is never cached under the old content).
+
+mod report;
+mod select;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use ratchet_cache::{VerdictCache, VerdictKey};
+use ratchet_events::VERSION;
+use ratchet_events::check as ev;
+use ratchet_run::{Cancel, RunError, Runner, Step, StepReport, StepsConfig};
+
+use crate::common::{MessageFormat, WorkspaceArgs};
+use report::Reporter;
 
 /// Flags of `check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments, accepted until the command is built.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Only packages affected by the changes since the merge-base with REF (for CI).
+    #[arg(long, value_name = "REF")]
+    since: Option<String>,
+    /// Only this package (repeatable).
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    packages: Vec<String>,
+    /// Leave this package out (repeatable).
+    #[arg(long, value_name = "NAME")]
+    exclude: Vec<String>,
+    /// Every workspace member (the default when no `-p` is given).
+    #[arg(long = "workspace", conflicts_with = "packages")]
+    whole_workspace: bool,
+    /// Run every selected step even where a pass is cached.
+    #[arg(long)]
+    all: bool,
+    /// Print the plan and run nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// `human` or `json` (NDJSON events, see docs/check.md).
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
+}
+
+/// The tool's identity in verdict keys: a new ratchet never trusts an old one's passes.
+const TOOL_VERSION: &str = concat!("ratchet ", env!("CARGO_PKG_VERSION"));
+
+struct Planned {
+    step: Step,
+    config_key: String,
+    run: Vec<String>,
+    cached: Vec<String>,
 }
 
 /// Runs `check`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`check` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let workspace = args.workspace.load()?;
+    let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
+    let config: StepsConfig = config_file.section("steps")?;
+    let selection = select::select(
+        &workspace,
+        &args.packages,
+        &args.exclude,
+        args.since.as_deref(),
+    )?;
+    let reporter = Reporter::new(args.message_format);
+    let cache = VerdictCache::open(workspace.state_dir().as_std_path());
+    let _lock = match cache.try_lock()? {
+        Some(lock) => lock,
+        None => {
+            reporter.note("check: waiting for another check run in this workspace to finish");
+            cache.lock()?
+        }
+    };
+    let cancel = Cancel::new();
+    let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
+    let exe = std::env::current_exe().ok();
+    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
+    let before = ratchet_run::interim_fingerprint::compute(&workspace);
+    let plan = plan(&runner, &cache, &before, &selection, args.all);
+    reporter.plan(plan_event(&selection, &plan, args.dry_run))?;
+    if args.dry_run {
+        return Ok(ratchet_events::exit::OK);
+    }
+    let cached: usize = plan.iter().map(|p| p.cached.len()).sum();
+    if plan.iter().all(|p| p.run.is_empty()) {
+        // The fast path: nothing to run, so no cargo, no wrapper log, no fingerprint record.
+        reporter.summary(summary(0, 0, cached, BTreeSet::new(), false, started), &[])?;
+        return Ok(ratchet_events::exit::OK);
+    }
+    let handler_cancel = cancel.clone();
+    // Only one handler per process may be set; a second `run` in the same process keeps it.
+    let _ = ctrlc::set_handler(move || handler_cancel.cancel());
+    let outcome = run_plan(&runner, &cache, &reporter, &plan, &before)?;
+    let wall_ms = started.elapsed().as_millis() as u64;
+    write_build_costs(
+        &workspace,
+        &outcome.reports,
+        outcome.complete_run(&plan).then_some(wall_ms),
+    );
+    let code = outcome.exit_code();
+    let ran: Vec<&str> = outcome.reports.iter().map(|r| r.step.name()).collect();
+    let failed_steps = outcome.failed_packages.len();
+    let summary = summary(
+        outcome.passed,
+        outcome.failed,
+        cached,
+        outcome.failed_packages,
+        outcome.interrupted,
+        started,
+    );
+    debug_assert!(failed_steps == 0 || code != 0);
+    reporter.summary(
+        ev::Summary {
+            exit_code: code,
+            ..summary
+        },
+        &ran,
+    )?;
+    Ok(code)
+}
+
+fn plan(
+    runner: &Runner<'_>,
+    cache: &VerdictCache,
+    fingerprints: &BTreeMap<String, String>,
+    selection: &BTreeSet<String>,
+    all: bool,
+) -> Vec<Planned> {
+    runner
+        .config
+        .enabled()
+        .into_iter()
+        .map(|step| {
+            let config_key = runner.step_fingerprint(step);
+            let (cached, run) = selection.iter().cloned().partition(|package| {
+                !all && fingerprints.get(package).is_some_and(|fp| {
+                    cache.is_pass(&VerdictKey::new(fp, step.name(), &config_key, TOOL_VERSION))
+                })
+            });
+            Planned {
+                step,
+                config_key,
+                run,
+                cached,
+            }
+        })
+        .collect()
+}
+
+fn plan_event(selection: &BTreeSet<String>, plan: &[Planned], dry_run: bool) -> ev::Plan {
+    ev::Plan {
+        version: VERSION,
+        selection: selection.iter().cloned().collect(),
+        steps: plan
+            .iter()
+            .map(|p| ev::PlannedStep {
+                step: p.step.name().to_string(),
+                run: p.run.clone(),
+                cached: p.cached.clone(),
+            })
+            .collect(),
+        dry_run,
+    }
+}
+
+#[derive(Default)]
+struct Outcome {
+    reports: Vec<StepReport>,
+    passed: usize,
+    failed: usize,
+    failed_packages: BTreeSet<String>,
+    interrupted: bool,
+}
+
+impl Outcome {
+    fn exit_code(&self) -> u8 {
+        if self.failed > 0 || self.interrupted {
+            ratchet_events::exit::FAILED
+        } else {
+            ratchet_events::exit::OK
+        }
+    }
+
+    fn complete_run(&self, plan: &[Planned]) -> bool {
+        !self.interrupted && self.reports.len() == plan.iter().filter(|p| !p.run.is_empty()).count()
+    }
+}
+
+fn run_plan(
+    runner: &Runner<'_>,
+    cache: &VerdictCache,
+    reporter: &Reporter,
+    plan: &[Planned],
+    before: &BTreeMap<String, String>,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = Outcome::default();
+    for planned in plan.iter().filter(|p| !p.run.is_empty()) {
+        reporter.step_started(planned.step.name(), &planned.run)?;
+        let report = match runner.run(planned.step, &planned.run) {
+            Ok(report) => report,
+            Err(RunError::Interrupted) => {
+                outcome.interrupted = true;
+                break;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let changed = record_passes(runner, cache, planned, &report, before)?;
+        reporter.step_finished(&report, &changed)?;
+        for (package, verdict) in &report.packages {
+            if verdict.passed {
+                outcome.passed += 1;
+            } else {
+                outcome.failed += 1;
+                outcome.failed_packages.insert(package.clone());
+            }
+        }
+        outcome.reports.push(report);
+        if runner.cancel.is_cancelled() {
+            outcome.interrupted = true;
+            break;
+        }
+    }
+    Ok(outcome)
+}
+
+/// Records the step's passes whose package did not change while it ran; returns those that did.
+fn record_passes(
+    runner: &Runner<'_>,
+    cache: &VerdictCache,
+    planned: &Planned,
+    report: &StepReport,
+    before: &BTreeMap<String, String>,
+) -> anyhow::Result<Vec<String>> {
+    let after = ratchet_run::interim_fingerprint::compute(runner.workspace);
+    let mut changed = Vec::new();
+    for package in report
+        .packages
+        .iter()
+        .filter(|(_, v)| v.passed)
+        .map(|(p, _)| p)
+    {
+        match (before.get(package), after.get(package)) {
+            (Some(fp), Some(now)) if fp == now => {
+                let key =
+                    VerdictKey::new(fp, planned.step.name(), &planned.config_key, TOOL_VERSION);
+                cache.record_pass(&key, package, planned.step.name())?;
+            }
+            _ => changed.push(package.clone()),
+        }
+    }
+    Ok(changed)
+}
+
+fn write_build_costs(
+    workspace: &ratchet_graph::Workspace,
+    reports: &[StepReport],
+    wall_ms: Option<u64>,
+) {
+    let state_dir = workspace.state_dir();
+    let calls = ratchet_run::wrapper::take_calls(&state_dir);
+    let mut artifacts = BTreeMap::new();
+    for report in reports {
+        for (package, files) in &report.artifacts {
+            artifacts
+                .entry(package.clone())
+                .or_insert_with(BTreeMap::new)
+                .extend(files.iter().map(|(p, s)| (p.clone(), *s)));
+        }
+    }
+    if calls.is_empty() && artifacts.is_empty() {
+        return;
+    }
+    let path = state_dir.join("build-costs.json");
+    let previous = ratchet_store::read_json(path.as_std_path());
+    let costs = ratchet_run::wrapper::build_costs(previous, workspace, &calls, &artifacts, wall_ms);
+    // Costs are a measurement, not a verdict: failing to store them must not fail the check.
+    let _ = ratchet_store::write_json(path.as_std_path(), &costs);
+}
+
+fn summary(
+    passed: usize,
+    failed: usize,
+    cached: usize,
+    failed_packages: BTreeSet<String>,
+    interrupted: bool,
+    started: Instant,
+) -> ev::Summary {
+    ev::Summary {
+        version: VERSION,
+        passed,
+        failed,
+        cached,
+        failed_packages: failed_packages.into_iter().collect(),
+        interrupted,
+        wall_ms: started.elapsed().as_millis() as u64,
+        exit_code: ratchet_events::exit::OK,
+    }
 }

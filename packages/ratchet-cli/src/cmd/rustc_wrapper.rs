@@ -1,14 +1,19 @@
-//! `rustc_wrapper`: not built yet (see the issue that owns it).
+//! `rustc-wrapper`: the timing wrapper, callable by hand for debugging
+//! (`ratchet rustc-wrapper rustc --crate-name x ...`). cargo itself reaches the same code
+//! without the subcommand name (see `ratchet_run::wrapper`).
 
-/// Flags of `rustc_wrapper`.
+use std::ffi::OsString;
+
+/// Flags of `rustc-wrapper`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments, accepted until the command is built.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    /// The compiler and its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+    compiler: Vec<OsString>,
 }
 
-/// Runs `rustc_wrapper`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`rustc_wrapper` is not built yet")
+/// Runs the compiler, timing it when `RATCHET_RUSTC_LOG` names a log.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let code = ratchet_run::wrapper::run_wrapped(&args.compiler);
+    Ok(u8::try_from(code).unwrap_or(101))
 }

@@ -1,0 +1,265 @@
+//! What `check` prints: NDJSON events, or text for a person (progress in a terminal, and only
+//! failures plus one summary line otherwise).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use ratchet_events::VERSION;
+use ratchet_events::check::{self as ev, CheckEvent};
+use ratchet_run::{Problem, Progress, StepReport};
+
+use crate::common::{MessageFormat, print};
+
+/// The output of one run.
+pub struct Reporter {
+    json: bool,
+    bar: Option<ProgressBar>,
+}
+
+impl Reporter {
+    /// Output in `format`; progress bars only for a person at a terminal.
+    pub fn new(format: MessageFormat) -> Reporter {
+        let json = format == MessageFormat::Json;
+        let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Reporter { json, bar }
+    }
+
+    fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
+        print(&format!("{}\n", serde_json::to_string(&event)?))
+    }
+
+    fn text(&self, text: &str) -> anyhow::Result<()> {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| print(text)),
+            None => print(text),
+        }
+    }
+
+    /// The plan; for a dry run in human format, the plan as text.
+    pub fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
+        if self.json {
+            return self.emit(CheckEvent::Plan(plan));
+        }
+        if plan.dry_run {
+            let mut text = String::new();
+            for step in &plan.steps {
+                text.push_str(&format!(
+                    "{}: run {} [{}], cached {}\n",
+                    step.step,
+                    step.run.len(),
+                    step.run.join(", "),
+                    step.cached.len()
+                ));
+            }
+            self.text(&text)?;
+        }
+        Ok(())
+    }
+
+    /// A step begins.
+    pub fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+        if let Some(bar) = &self.bar {
+            bar.set_prefix(format!("{step} ({} packages)", packages.len()));
+            bar.set_message("");
+        }
+        if self.json {
+            self.emit(CheckEvent::StepStarted(ev::StepStarted {
+                version: VERSION,
+                step: step.to_string(),
+                packages: packages.to_vec(),
+            }))?;
+        }
+        Ok(())
+    }
+
+    /// Live progress from the runner's threads.
+    pub fn progress(&self, progress: Progress<'_>) {
+        let Some(bar) = &self.bar else { return };
+        match progress {
+            Progress::CargoLine(line) => {
+                let line = line.trim();
+                if line.starts_with("Compiling")
+                    || line.starts_with("Checking")
+                    || line.starts_with("Doc-tests")
+                {
+                    bar.set_message(line.to_string());
+                }
+            }
+            Progress::TestBinaryDone {
+                package,
+                done,
+                total,
+            } => {
+                bar.set_message(format!("{done}/{total} test binaries ({package})"));
+            }
+        }
+    }
+
+    /// A step ended: its failures, then (JSON) its verdicts.
+    pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
+        let step = report.step.name();
+        for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
+            for problem in &verdict.problems {
+                self.problem(step, package, &verdict.reproduce, problem)?;
+            }
+        }
+        if self.json {
+            let (passed, failed): (Vec<_>, Vec<_>) =
+                report.packages.iter().partition(|(_, v)| v.passed);
+            self.emit(CheckEvent::StepFinished(ev::StepFinished {
+                version: VERSION,
+                step: step.to_string(),
+                verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
+                passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
+                failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
+                changed_during_run: changed.to_vec(),
+                commands: report.commands.clone(),
+                wall_ms: report.wall_ms,
+                units_built: report.units_built,
+                units_fresh: report.units_fresh,
+            }))?;
+        }
+        Ok(())
+    }
+
+    fn problem(
+        &self,
+        step: &str,
+        package: &str,
+        command: &str,
+        problem: &Problem,
+    ) -> anyhow::Result<()> {
+        let (step, package, command) = (step.to_string(), package.to_string(), command.to_string());
+        let event = match problem.clone() {
+            Problem::Diagnostic {
+                level,
+                file,
+                line,
+                message,
+                rendered,
+            } => CheckEvent::Diagnostic(ev::Diagnostic {
+                version: VERSION,
+                step,
+                package,
+                level,
+                file,
+                line,
+                message,
+                rendered,
+                command,
+            }),
+            Problem::TestFailure {
+                binary,
+                tests,
+                output,
+            } => CheckEvent::TestFailure(ev::TestFailure {
+                version: VERSION,
+                step,
+                package,
+                binary,
+                tests,
+                output,
+                command,
+            }),
+            Problem::Other { text } => CheckEvent::Diagnostic(ev::Diagnostic {
+                version: VERSION,
+                step,
+                package,
+                level: "error".into(),
+                file: None,
+                line: None,
+                message: text.lines().next().unwrap_or_default().to_string(),
+                rendered: text,
+                command,
+            }),
+        };
+        if self.json {
+            self.emit(event)
+        } else {
+            self.text(&human_problem(&event))
+        }
+    }
+
+    /// The last word: a summary event, or one line of text.
+    pub fn summary(&self, summary: ev::Summary, ran_steps: &[&str]) -> anyhow::Result<()> {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.json {
+            return self.emit(CheckEvent::Summary(summary));
+        }
+        let seconds = summary.wall_ms as f64 / 1000.0;
+        let line = if summary.interrupted {
+            format!("check: interrupted after {seconds:.2}s; passes so far are kept\n")
+        } else if summary.failed > 0 {
+            format!(
+                "check: FAILED {} ({} failed, {} passed, {} cached) in {seconds:.2}s\n",
+                summary.failed_packages.join(", "),
+                summary.failed,
+                summary.passed,
+                summary.cached
+            )
+        } else if ran_steps.is_empty() {
+            format!(
+                "check: ok, all {} cached, in {seconds:.2}s\n",
+                summary.cached
+            )
+        } else {
+            format!(
+                "check: ok, {} passed ({}), {} cached, in {seconds:.2}s\n",
+                summary.passed,
+                ran_steps.join(", "),
+                summary.cached
+            )
+        };
+        self.text(&line)
+    }
+
+    /// A note for the person waiting (never in JSON, which must stay pure events).
+    pub fn note(&self, text: &str) {
+        if !self.json {
+            eprintln!("{text}");
+        }
+    }
+}
+
+/// A failure as text: where, the tool's own rendering, and how to reproduce it.
+fn human_problem(event: &CheckEvent) -> String {
+    match event {
+        CheckEvent::Diagnostic(d) => {
+            let place = match (&d.file, d.line) {
+                (Some(file), Some(line)) => format!("{file}:{line}: "),
+                (Some(file), None) => format!("{file}: "),
+                _ => String::new(),
+            };
+            format!(
+                "{} in `{}` ({}): {place}{}\n{}\n  reproduce: {}\n\n",
+                d.level,
+                d.package,
+                d.step,
+                d.message,
+                d.rendered.trim_end(),
+                d.command
+            )
+        }
+        CheckEvent::TestFailure(t) => format!(
+            "test failure in `{}` ({} {}): {}\n{}\n  reproduce: {}\n\n",
+            t.package,
+            t.step,
+            t.binary,
+            t.tests.join(", "),
+            t.output.trim_end(),
+            t.command
+        ),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,251 @@
+//! Running one cargo command with `--message-format=json-render-diagnostics` and collecting
+//! its messages, with every diagnostic and artifact tied to the workspace package it concerns.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufReader;
+use std::process::{Command, Stdio};
+
+use camino::Utf8PathBuf;
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
+use ratchet_graph::{DepKind, Workspace};
+
+use crate::outcome::{PackageVerdict, Problem};
+use crate::{Cancel, RunError};
+
+/// Everything one cargo run said.
+#[derive(Debug, Default)]
+pub(crate) struct CargoOutput {
+    pub success: bool,
+    /// Diagnostics about workspace packages, by package name.
+    pub diagnostics: Vec<(String, Problem)>,
+    /// Test executables, by package name and target name.
+    pub executables: Vec<(String, String, Utf8PathBuf)>,
+    /// Artifact files and sizes, by package name.
+    pub artifacts: BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
+    pub units_built: usize,
+    pub units_fresh: usize,
+    /// Lines that were not JSON messages (cargo's status and errors, test output), in order.
+    pub text: Vec<String>,
+}
+
+/// The command as a person would type it.
+pub(crate) fn display(command: &Command) -> String {
+    let mut parts = vec![command.get_program().to_string_lossy().into_owned()];
+    parts.extend(command.get_args().map(|a| shell_word(&a.to_string_lossy())));
+    parts.join(" ")
+}
+
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:+,@".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Runs `command` with stdout and stderr merged into one pipe (so that text keeps its order),
+/// calling `on_text` for every non-JSON line as it arrives.
+pub(crate) fn run(
+    workspace: &Workspace,
+    mut command: Command,
+    cancel: &Cancel,
+    on_text: &dyn Fn(&str),
+) -> Result<CargoOutput, RunError> {
+    let shown = display(&command);
+    let io_error = |source| RunError::Io {
+        command: shown.clone(),
+        source,
+    };
+    let (reader, writer) = std::io::pipe().map_err(io_error)?;
+    command
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone().map_err(io_error)?)
+        .stderr(writer);
+    let mut child = cancel
+        .spawn(&mut command)
+        .map_err(|source| RunError::Spawn {
+            command: shown.clone(),
+            source,
+        })?;
+    // The parent's copies of the pipe's write end must close, or reading never ends.
+    drop(command);
+    let mut output = CargoOutput::default();
+    for message in Message::parse_stream(BufReader::new(reader)) {
+        let message = message.map_err(io_error)?;
+        output.absorb(workspace, message, on_text);
+    }
+    let status = child.wait().map_err(io_error)?;
+    cancel.forget(&child);
+    if cancel.is_cancelled() {
+        return Err(RunError::Interrupted);
+    }
+    output.success = status.success();
+    Ok(output)
+}
+
+impl CargoOutput {
+    fn absorb(&mut self, workspace: &Workspace, message: Message, on_text: &dyn Fn(&str)) {
+        match message {
+            Message::CompilerMessage(msg) => {
+                let Some(owner) = workspace.owner_of(&msg.target.src_path) else {
+                    return;
+                };
+                if let Some(problem) = diagnostic_problem(workspace, &msg.message) {
+                    self.diagnostics
+                        .push((workspace.package(owner).name.clone(), problem));
+                }
+            }
+            Message::CompilerArtifact(artifact) => {
+                let Some(owner) = workspace.owner_of(&artifact.manifest_path) else {
+                    return;
+                };
+                if artifact.fresh {
+                    self.units_fresh += 1;
+                } else {
+                    self.units_built += 1;
+                }
+                let name = workspace.package(owner).name.clone();
+                let sizes = self.artifacts.entry(name.clone()).or_default();
+                for file in &artifact.filenames {
+                    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+                    sizes.insert(file.clone(), size);
+                }
+                if let Some(exe) = artifact.executable.filter(|_| artifact.profile.test) {
+                    self.executables
+                        .push((name, artifact.target.name.clone(), exe));
+                }
+            }
+            Message::TextLine(line) => {
+                on_text(&line);
+                self.text.push(line);
+            }
+            _ => {}
+        }
+    }
+
+    /// Workspace packages named in cargo's own `error:` lines (a failed build script, a crate
+    /// that did not compile), whether or not a diagnostic explained it.
+    fn packages_in_error_lines(&self, workspace: &Workspace) -> BTreeSet<String> {
+        let mut named = BTreeSet::new();
+        for line in self.text.iter().filter(|l| l.starts_with("error")) {
+            for quoted in line.split('`').skip(1).step_by(2) {
+                let name = quoted.split_whitespace().next().unwrap_or_default();
+                if workspace.find(name).is_some() {
+                    named.insert(name.to_string());
+                }
+            }
+        }
+        named
+    }
+
+    /// The last lines of text output, for failures nothing finer explains.
+    pub fn text_tail(&self, lines: usize) -> String {
+        let start = self.text.len().saturating_sub(lines);
+        self.text[start..].join("\n")
+    }
+}
+
+/// A diagnostic worth reporting, or `None` for rustc's summaries ("aborting due to ...").
+fn diagnostic_problem(workspace: &Workspace, diag: &Diagnostic) -> Option<Problem> {
+    let level = match diag.level {
+        DiagnosticLevel::Error | DiagnosticLevel::Ice => "error",
+        DiagnosticLevel::Warning => "warning",
+        _ => return None,
+    };
+    let span = diag
+        .spans
+        .iter()
+        .find(|s| s.is_primary)
+        .or(diag.spans.first());
+    if span.is_none() && is_summary(&diag.message) {
+        return None;
+    }
+    Some(Problem::Diagnostic {
+        level: level.to_string(),
+        file: span.map(|s| relative(workspace, &s.file_name)),
+        line: span.map(|s| s.line_start),
+        message: diag.message.clone(),
+        rendered: diag
+            .rendered
+            .clone()
+            .unwrap_or_else(|| diag.message.clone()),
+    })
+}
+
+fn is_summary(message: &str) -> bool {
+    message.starts_with("aborting due to")
+        || message.ends_with("warning emitted")
+        || message.ends_with("warnings emitted")
+        || message.contains("generated") && message.contains("warning")
+}
+
+/// `path` relative to the workspace root when it is inside it.
+pub(crate) fn relative(workspace: &Workspace, path: &str) -> String {
+    let path = camino::Utf8Path::new(path);
+    path.strip_prefix(&workspace.root)
+        .unwrap_or(path)
+        .to_string()
+}
+
+/// Verdicts of a compiling step: a package fails when a diagnostic of a failing level is
+/// attributed to it or cargo names it in an error, and is not trusted when one of its
+/// dependencies failed (cargo did not build it). When cargo failed and nothing explains why,
+/// every package fails: never a pass that was not seen.
+pub(crate) fn compile_verdicts(
+    workspace: &Workspace,
+    packages: &[String],
+    output: &CargoOutput,
+    warnings_fail: bool,
+    reproduce: &dyn Fn(&str) -> String,
+) -> BTreeMap<String, PackageVerdict> {
+    let mut problems: BTreeMap<&str, Vec<Problem>> = BTreeMap::new();
+    for (package, problem) in &output.diagnostics {
+        if let Problem::Diagnostic { level, .. } = problem
+            && (level == "error" || warnings_fail)
+        {
+            problems.entry(package).or_default().push(problem.clone());
+        }
+    }
+    let mut failing: BTreeSet<String> = problems.keys().map(|p| p.to_string()).collect();
+    if !output.success {
+        failing.extend(output.packages_in_error_lines(workspace));
+    }
+    let unexplained = !output.success && failing.is_empty();
+    let mut verdicts = BTreeMap::new();
+    for package in packages {
+        let command = reproduce(package);
+        let verdict = if let Some(found) = problems.get(package.as_str()) {
+            PackageVerdict::fail(command, found.clone())
+        } else if failing.contains(package) || unexplained {
+            let text = format!("cargo failed:\n{}", output.text_tail(40));
+            PackageVerdict::fail(command, vec![Problem::Other { text }])
+        } else if let Some(dep) = failing_dependency(workspace, package, &failing) {
+            let text = format!("not built: its dependency `{dep}` failed");
+            PackageVerdict::fail(command, vec![Problem::Other { text }])
+        } else {
+            PackageVerdict::pass(command)
+        };
+        verdicts.insert(package.clone(), verdict);
+    }
+    verdicts
+}
+
+fn failing_dependency(
+    workspace: &Workspace,
+    package: &str,
+    failing: &BTreeSet<String>,
+) -> Option<String> {
+    let ix = workspace.find(package)?;
+    let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
+    workspace
+        .dep_closure(ix, &kinds)
+        .into_iter()
+        .map(|dep| &workspace.package(dep).name)
+        .find(|name| failing.contains(*name))
+        .cloned()
+}

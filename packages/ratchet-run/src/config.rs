@@ -1,0 +1,159 @@
+//! The `[steps]` section of `ratchet.toml` and the steps themselves.
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of work `check` does on a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    /// `cargo fmt --check`.
+    Fmt,
+    /// `cargo clippy --all-targets -- -D warnings` (`cargo check` when clippy is absent).
+    Lint,
+    /// Build test binaries, then run them in parallel.
+    Test,
+    /// `cargo test --doc`.
+    Doc,
+}
+
+impl Step {
+    /// Every step, in the order `check` runs them.
+    pub const ALL: [Step; 4] = [Step::Fmt, Step::Lint, Step::Test, Step::Doc];
+
+    /// The name used in `ratchet.toml`, events and verdict keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Fmt => "fmt",
+            Step::Lint => "lint",
+            Step::Test => "test",
+            Step::Doc => "doc",
+        }
+    }
+
+    /// Arguments used when `ratchet.toml` gives none.
+    pub fn default_args(self) -> Vec<String> {
+        match self {
+            Step::Lint => ["--all-targets", "--", "-D", "warnings"]
+                .map(String::from)
+                .to_vec(),
+            Step::Fmt | Step::Test | Step::Doc => Vec::new(),
+        }
+    }
+}
+
+/// `[steps]`: one table per step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StepsConfig {
+    /// `[steps.fmt]`
+    #[serde(default)]
+    pub fmt: StepConfig,
+    /// `[steps.lint]`
+    #[serde(default)]
+    pub lint: StepConfig,
+    /// `[steps.test]`
+    #[serde(default)]
+    pub test: StepConfig,
+    /// `[steps.doc]`
+    #[serde(default)]
+    pub doc: StepConfig,
+}
+
+/// The configuration of one step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StepConfig {
+    /// `enabled = false` turns the step off.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Replaces the step's default arguments (for `lint`: `["--all-targets", "--", "-D",
+    /// "warnings"]`; others have none). Cargo arguments first, then `--` and the tool's own.
+    #[serde(default)]
+    pub args: Option<Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for StepConfig {
+    fn default() -> Self {
+        StepConfig {
+            enabled: true,
+            args: None,
+        }
+    }
+}
+
+impl StepsConfig {
+    /// The configuration of `step`.
+    pub fn get(&self, step: Step) -> &StepConfig {
+        match step {
+            Step::Fmt => &self.fmt,
+            Step::Lint => &self.lint,
+            Step::Test => &self.test,
+            Step::Doc => &self.doc,
+        }
+    }
+
+    /// The steps that are turned on, in run order.
+    pub fn enabled(&self) -> Vec<Step> {
+        Step::ALL
+            .into_iter()
+            .filter(|s| self.get(*s).enabled)
+            .collect()
+    }
+
+    /// The arguments `step` runs with.
+    pub fn args(&self, step: Step) -> Vec<String> {
+        self.get(step)
+            .args
+            .clone()
+            .unwrap_or_else(|| step.default_args())
+    }
+
+    /// Everything about `step` that changes its verdict, as a stable string for the verdict key.
+    pub fn fingerprint(&self, step: Step, tool: &str) -> String {
+        serde_json::json!({"step": step.name(), "tool": tool, "args": self.args(step)}).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<StepsConfig, String> {
+        ratchet_config::ConfigFile::from_text("ratchet.toml", text)
+            .section::<StepsConfig>("steps")
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_enable_every_step() {
+        let config = parse("").unwrap();
+        assert_eq!(config.enabled(), Step::ALL.to_vec());
+        assert_eq!(
+            config.args(Step::Lint),
+            ["--all-targets", "--", "-D", "warnings"]
+        );
+    }
+
+    #[test]
+    fn steps_can_be_disabled_and_given_args() {
+        let config =
+            parse("[steps.doc]\nenabled = false\n[steps.test]\nargs = [\"--features\", \"x\"]\n")
+                .unwrap();
+        assert_eq!(config.enabled(), vec![Step::Fmt, Step::Lint, Step::Test]);
+        assert_eq!(config.args(Step::Test), ["--features", "x"]);
+        assert_ne!(
+            config.fingerprint(Step::Test, "t"),
+            parse("").unwrap().fingerprint(Step::Test, "t")
+        );
+    }
+
+    #[test]
+    fn misspelt_key_is_an_error_with_a_suggestion() {
+        let err = parse("[steps.lint]\nenabeld = false\n").unwrap_err();
+        assert!(err.contains("did you mean `enabled`?"), "{err}");
+    }
+}

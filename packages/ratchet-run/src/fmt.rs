@@ -1,0 +1,125 @@
+//! The formatting step: `cargo fmt --check` over the selection, with each diff or rustfmt error
+//! attributed to the package that owns its file.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use camino::Utf8Path;
+use ratchet_graph::Workspace;
+
+use crate::cargo::{self, CargoOutput};
+use crate::outcome::{PackageVerdict, Problem, StepReport};
+use crate::runner::{Runner, cargo_program};
+use crate::{RunError, Step};
+
+/// Runs the fmt step. rustfmt does not compile, so no target directory or wrapper is needed.
+pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport, RunError> {
+    let args = runner.config.args(Step::Fmt);
+    let mut command = Command::new(cargo_program());
+    command.args(["fmt", "--check"]);
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    command
+        .arg("--manifest-path")
+        .arg(runner.workspace.root.join("Cargo.toml"))
+        .args(&args)
+        .current_dir(&runner.workspace.root);
+    let shown = cargo::display(&command);
+    let output = runner.run_cargo(command)?;
+    let found = attribute(runner.workspace, &output.text);
+    let unexplained = !output.success && found.is_empty();
+    let mut verdicts = BTreeMap::new();
+    for package in packages {
+        let reproduce = format!("cargo fmt -p {package}");
+        let verdict = match found.get(package) {
+            Some(problems) => PackageVerdict::fail(reproduce, problems.clone()),
+            None if unexplained => PackageVerdict::fail(
+                reproduce,
+                vec![Problem::Other {
+                    text: format!("cargo fmt failed:\n{}", output.text_tail(40)),
+                }],
+            ),
+            None => PackageVerdict::pass(reproduce),
+        };
+        verdicts.insert(package.clone(), verdict);
+    }
+    Ok(runner.report(Step::Fmt, vec![shown], verdicts, CargoOutput::default()))
+}
+
+/// Splits rustfmt's output into blocks (one per `Diff in` or `error`), each attributed to the
+/// owner of the first file it names.
+fn attribute(workspace: &Workspace, lines: &[String]) -> BTreeMap<String, Vec<Problem>> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in lines {
+        let starts_block = line.starts_with("Diff in ") || line.starts_with("error");
+        match blocks.last_mut() {
+            Some(block) if !starts_block => block.push(line),
+            _ => blocks.push(vec![line]),
+        }
+    }
+    let mut found: BTreeMap<String, Vec<Problem>> = BTreeMap::new();
+    for block in blocks {
+        let Some((file, line)) = block.iter().find_map(|l| file_and_line(l)) else {
+            continue;
+        };
+        let Some(owner) = workspace.owner_of(Utf8Path::new(&file)) else {
+            continue;
+        };
+        let message = if block[0].starts_with("Diff in ") {
+            "not formatted as rustfmt would".to_string()
+        } else {
+            block[0].to_string()
+        };
+        found
+            .entry(workspace.package(owner).name.clone())
+            .or_default()
+            .push(Problem::Diagnostic {
+                level: "error".into(),
+                file: Some(cargo::relative(workspace, &file)),
+                line: Some(line),
+                message,
+                rendered: block.join("\n"),
+            });
+    }
+    found
+}
+
+/// `(path, line)` from `Diff in PATH:LINE:` or ` --> PATH:LINE:COL`.
+fn file_and_line(line: &str) -> Option<(String, usize)> {
+    let rest = line
+        .strip_prefix("Diff in ")
+        .or_else(|| line.trim_start().strip_prefix("--> "))?;
+    let rest = rest.trim_end_matches(':');
+    let mut parts = rest.rsplitn(3, ':').collect::<Vec<_>>();
+    parts.reverse();
+    // PATH:LINE (diff) or PATH:LINE:COL (error).
+    match parts.as_slice() {
+        [path, line, col] if col.parse::<usize>().is_ok() => {
+            Some((path.to_string(), line.parse().ok()?))
+        }
+        [path_head, path_tail, line] => {
+            Some((format!("{path_head}:{path_tail}"), line.parse().ok()?))
+        }
+        [path, line] => Some((path.to_string(), line.parse().ok()?)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_and_line;
+
+    #[test]
+    fn paths_and_lines_from_rustfmt_output() {
+        assert_eq!(
+            file_and_line("Diff in /w/a/src/lib.rs:3:"),
+            Some(("/w/a/src/lib.rs".into(), 3))
+        );
+        assert_eq!(
+            file_and_line("  --> /w/a/src/lib.rs:7:12"),
+            Some(("/w/a/src/lib.rs".into(), 7))
+        );
+        assert_eq!(file_and_line("fn main() {}"), None);
+    }
+}

@@ -1,0 +1,54 @@
+//! Running cargo's steps over a selection of workspace packages.
+//!
+//! Owns: the steps (`fmt`, `lint`, `test`, `doc`) and their `[steps]` configuration; building
+//! and running one cargo command per step over the whole selection, in ratchet's own target
+//! directory (`<target>/ratchet/build`, always with the timing rustc wrapper, so that neither
+//! the wrapper nor clippy ever invalidates the user's own `target/`); running test binaries in
+//! parallel; attributing every diagnostic, failing test and artifact to its package; the rustc
+//! wrapper itself and the aggregation of its measurements into build costs; killing children
+//! on Ctrl-C.
+//!
+//! Must not: decide what to run (that is the caller's plan), read or write verdicts, or print.
+//! Progress goes to a caller-supplied observer; results are plain data.
+
+mod cancel;
+mod cargo;
+mod config;
+mod doc;
+mod fmt;
+pub mod interim_fingerprint;
+mod outcome;
+mod runner;
+mod test_binaries;
+pub mod wrapper;
+
+pub use cancel::Cancel;
+pub use config::{Step, StepConfig, StepsConfig};
+pub use outcome::{PackageVerdict, Problem, StepReport};
+pub use runner::{Progress, Runner};
+
+/// A failure to run a step at all (as opposed to a step that ran and found problems).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A process could not be started.
+    #[error("cannot run `{command}`: {source}")]
+    Spawn {
+        /// The command line.
+        command: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Reading a child's output or waiting for it failed.
+    #[error("lost contact with `{command}`: {source}")]
+    Io {
+        /// The command line.
+        command: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The run was interrupted (Ctrl-C); children were killed.
+    #[error("interrupted")]
+    Interrupted,
+}

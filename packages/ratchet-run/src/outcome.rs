@@ -1,0 +1,98 @@
+//! What a step found, per package: plain data for the caller to cache, print or serialize.
+
+use std::collections::BTreeMap;
+
+use camino::Utf8PathBuf;
+
+use crate::Step;
+
+/// The result of one step over its selection.
+#[derive(Debug, Clone)]
+pub struct StepReport {
+    /// Which step.
+    pub step: Step,
+    /// The command lines that ran (cargo, then test binaries are not listed).
+    pub commands: Vec<String>,
+    /// One verdict per selected package.
+    pub packages: BTreeMap<String, PackageVerdict>,
+    /// Wall time of the whole step, in ms.
+    pub wall_ms: u64,
+    /// Artifacts cargo reported, per package: path and size in bytes.
+    pub artifacts: BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
+    /// Compilation units cargo reported as built by this run (not fresh).
+    pub units_built: usize,
+    /// Compilation units cargo reported as already up to date.
+    pub units_fresh: usize,
+}
+
+impl StepReport {
+    /// Whether every package passed.
+    pub fn passed(&self) -> bool {
+        self.packages.values().all(|v| v.passed)
+    }
+}
+
+/// One package's outcome for one step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackageVerdict {
+    /// Whether it passed. A package with problems of level warning only may still pass.
+    pub passed: bool,
+    /// What went wrong (errors, and warnings when the step treats them as failures).
+    pub problems: Vec<Problem>,
+    /// The command that reproduces this step on this package alone, in the user's own target
+    /// directory.
+    pub reproduce: String,
+}
+
+/// One thing a step found wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// A compiler, clippy or rustfmt message.
+    Diagnostic {
+        /// `error` or `warning`.
+        level: String,
+        /// File, relative to the workspace root when inside it.
+        file: Option<String>,
+        /// 1-based line.
+        line: Option<usize>,
+        /// The one-line message.
+        message: String,
+        /// The full text as the tool rendered it.
+        rendered: String,
+    },
+    /// A test binary that failed.
+    TestFailure {
+        /// The binary's target name (`lib`, an integration test's name, or `doc`).
+        binary: String,
+        /// The failing tests' names, when the output names them.
+        tests: Vec<String>,
+        /// The failing part of the binary's output.
+        output: String,
+    },
+    /// A failure with no finer attribution: the package was not built because a dependency
+    /// failed, or the tool failed without saying where.
+    Other {
+        /// Explanation and whatever output there was.
+        text: String,
+    },
+}
+
+impl PackageVerdict {
+    /// A pass with nothing to say.
+    pub fn pass(reproduce: String) -> PackageVerdict {
+        PackageVerdict {
+            passed: true,
+            problems: Vec::new(),
+            reproduce,
+        }
+    }
+
+    /// A failure with these problems.
+    pub fn fail(reproduce: String, problems: Vec<Problem>) -> PackageVerdict {
+        PackageVerdict {
+            passed: false,
+            problems,
+            reproduce,
+        }
+    }
+}

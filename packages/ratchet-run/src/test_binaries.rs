@@ -1,0 +1,218 @@
+//! The test step: build every test binary of the selection with one cargo command, then run
+//! the binaries in parallel across the cores (each binary also runs its tests on threads).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use camino::Utf8PathBuf;
+
+use crate::cargo::{self, CargoOutput};
+use crate::outcome::{PackageVerdict, Problem, StepReport};
+use crate::runner::{Progress, Runner, split_at_dashes};
+use crate::{RunError, Step};
+
+/// Lines of a failing binary's output kept for the report.
+const OUTPUT_LINES: usize = 200;
+
+struct Binary {
+    package: String,
+    target: String,
+    path: Utf8PathBuf,
+}
+
+struct BinaryFailure {
+    package: String,
+    problem: Problem,
+}
+
+/// Runs the test step.
+pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport, RunError> {
+    let args = runner.config.args(Step::Test);
+    let (cargo_args, test_args) = split_at_dashes(&args);
+    let mut command = runner.cargo("test", packages);
+    command.args([
+        "--no-run",
+        "--no-fail-fast",
+        "--message-format=json-render-diagnostics",
+    ]);
+    command.args(cargo_args);
+    let shown = cargo::display(&command);
+    let output = runner.run_cargo(command)?;
+    let reproduce = |package: &str| {
+        let mut parts = vec![format!("cargo test -p {package}")];
+        parts.extend(args.iter().cloned());
+        parts.join(" ")
+    };
+    let mut verdicts =
+        cargo::compile_verdicts(runner.workspace, packages, &output, false, &reproduce);
+    let binaries = binaries_to_run(&output, &verdicts);
+    for failure in run_binaries(runner, &binaries, test_args)? {
+        if let Some(verdict) = verdicts.get_mut(&failure.package) {
+            verdict.passed = false;
+            verdict.problems.push(failure.problem);
+        }
+    }
+    Ok(runner.report(Step::Test, vec![shown], verdicts, output))
+}
+
+/// Test binaries of packages that built, deduplicated (cargo may report one twice).
+fn binaries_to_run(
+    output: &CargoOutput,
+    verdicts: &BTreeMap<String, PackageVerdict>,
+) -> Vec<Binary> {
+    let mut seen = std::collections::BTreeSet::new();
+    output
+        .executables
+        .iter()
+        .filter(|(package, _, _)| verdicts.get(package).is_some_and(|v| v.passed))
+        .filter(|(_, _, path)| seen.insert(path.clone()))
+        .map(|(package, target, path)| Binary {
+            package: package.clone(),
+            target: target.clone(),
+            path: path.clone(),
+        })
+        .collect()
+}
+
+/// Runs `binaries` on a pool of one worker per core; returns the failures.
+fn run_binaries(
+    runner: &Runner<'_>,
+    binaries: &[Binary],
+    test_args: &[String],
+) -> Result<Vec<BinaryFailure>, RunError> {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    let first_error = Mutex::new(None);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(binaries.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    if runner.cancel.is_cancelled() {
+                        return;
+                    }
+                    match run_binary(runner, binary, test_args) {
+                        Ok(Some(failure)) => lock(&failures).push(failure),
+                        Ok(None) => {}
+                        Err(e) => {
+                            lock(&first_error).get_or_insert(e);
+                        }
+                    }
+                    let finished = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    (runner.progress)(Progress::TestBinaryDone {
+                        package: &binary.package,
+                        done: finished,
+                        total: binaries.len(),
+                    });
+                }
+            });
+        }
+    });
+    if runner.cancel.is_cancelled() {
+        return Err(RunError::Interrupted);
+    }
+    if let Some(error) = lock(&first_error).take() {
+        return Err(error);
+    }
+    Ok(std::mem::take(&mut *lock(&failures)))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs one binary as `cargo test` would (in its package's directory, with cargo's variables).
+fn run_binary(
+    runner: &Runner<'_>,
+    binary: &Binary,
+    test_args: &[String],
+) -> Result<Option<BinaryFailure>, RunError> {
+    let workspace = runner.workspace;
+    let package = workspace
+        .find(&binary.package)
+        .map(|ix| workspace.package(ix));
+    let mut command = Command::new(&binary.path);
+    command.args(test_args);
+    if let Some(package) = package {
+        command
+            .current_dir(&package.dir)
+            .env("CARGO_MANIFEST_DIR", &package.dir)
+            .env("CARGO_PKG_NAME", &package.name)
+            .env("CARGO_PKG_VERSION", &package.version);
+    }
+    command.env("CARGO", crate::runner::cargo_program());
+    let shown = cargo::display(&command);
+    let (mut reader, writer) = std::io::pipe().map_err(|source| RunError::Io {
+        command: shown.clone(),
+        source,
+    })?;
+    let stdout = writer.try_clone().map_err(|source| RunError::Io {
+        command: shown.clone(),
+        source,
+    })?;
+    command.stdin(Stdio::null()).stdout(stdout).stderr(writer);
+    let mut child = runner
+        .cancel
+        .spawn(&mut command)
+        .map_err(|source| RunError::Spawn {
+            command: shown.clone(),
+            source,
+        })?;
+    drop(command);
+    let mut text = String::new();
+    let read = reader.read_to_string(&mut text);
+    let status = child.wait();
+    runner.cancel.forget(&child);
+    let status = status
+        .and_then(|s| read.map(|_| s))
+        .map_err(|source| RunError::Io {
+            command: shown,
+            source,
+        })?;
+    if status.success() {
+        return Ok(None);
+    }
+    Ok(Some(BinaryFailure {
+        package: binary.package.clone(),
+        problem: Problem::TestFailure {
+            binary: binary.target.clone(),
+            tests: failed_tests(&text),
+            output: failure_output(&text),
+        },
+    }))
+}
+
+/// Names from libtest's `test NAME ... FAILED` lines.
+pub(crate) fn failed_tests(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// From libtest's `failures:` section on (the useful part), else the tail of the output.
+fn failure_output(text: &str) -> String {
+    let from = text.find("\nfailures:\n").map_or(0, |at| at + 1);
+    let lines: Vec<&str> = text[from..].lines().collect();
+    lines[lines.len().saturating_sub(OUTPUT_LINES)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_test_names_come_from_libtest_lines() {
+        let text = "running 2 tests\ntest a::ok ... ok\ntest a::bad ... FAILED\n\nfailures:\n\n---- a::bad stdout ----\npanicked\n";
+        assert_eq!(failed_tests(text), ["a::bad"]);
+        assert!(failure_output(text).starts_with("failures:"));
+    }
+}

@@ -1,0 +1,281 @@
+//! The timing rustc wrapper and the build costs made from what it records.
+//!
+//! cargo runs `$RUSTC_WRAPPER rustc ARGS...`. ratchet sets its own binary there (only in its
+//! own target directory, where it is always set, so cargo's fingerprints never flip) together
+//! with [`LOG_ENV`]; the binary sees that variable and, instead of parsing a subcommand, runs
+//! [`run_wrapped`]: it runs rustc (through the user's own wrapper, such as sccache, when one
+//! was set), measures wall time and the CPU time of the child from `getrusage`, and appends one
+//! JSON line per compiled crate to the log. [`build_costs`] then folds the log into
+//! [`BuildCosts`] per workspace package.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use nix::sys::resource::{UsageWho, getrusage};
+use ratchet_events::measure::{BuildCosts, CrateCost, PackageCost};
+use ratchet_graph::Workspace;
+use serde::{Deserialize, Serialize};
+
+/// Names the log file; its presence tells the ratchet binary it was started as the wrapper.
+pub const LOG_ENV: &str = "RATCHET_RUSTC_LOG";
+/// The user's own `RUSTC_WRAPPER`, which the wrapper chains to.
+pub const CHAINED_ENV: &str = "RATCHET_CHAINED_WRAPPER";
+
+/// One rustc call, as logged.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RustcCall {
+    /// `--crate-name`.
+    pub crate_name: String,
+    /// `lib`, `bin`, `test`, `build-script`, ...; `-check` appended for metadata-only calls.
+    pub kind: String,
+    /// The package's directory (`CARGO_MANIFEST_DIR`), which ties the call to its package.
+    pub manifest_dir: String,
+    /// User + system CPU time of rustc and its children, in ms.
+    pub cpu_ms: u64,
+    /// Wall time, in ms.
+    pub wall_ms: u64,
+}
+
+/// The log the wrapper appends to: `<state_dir>/rustc-calls.jsonl`.
+pub fn log_path(state_dir: &Utf8Path) -> Utf8PathBuf {
+    state_dir.join("rustc-calls.jsonl")
+}
+
+/// Sets up `command` (a cargo command) to compile through `exe` as the timing wrapper.
+pub(crate) fn configure(command: &mut Command, exe: &Path, state_dir: &Utf8Path) {
+    let user_wrapper = std::env::var_os("RUSTC_WRAPPER")
+        .or_else(|| std::env::var_os("CARGO_BUILD_RUSTC_WRAPPER"))
+        .filter(|w| !w.is_empty() && Path::new(w) != exe);
+    command
+        .env("RUSTC_WRAPPER", exe)
+        .env(LOG_ENV, log_path(state_dir))
+        .env(CHAINED_ENV, user_wrapper.unwrap_or_default());
+}
+
+/// Whether this process was started by cargo as the wrapper: the log variable is set and the
+/// first argument is not one of ratchet's subcommands but a compiler.
+pub fn is_wrapper_call(args: &[OsString], subcommands: &[&str]) -> bool {
+    std::env::var_os(LOG_ENV).is_some()
+        && args
+            .get(1)
+            .is_some_and(|first| !subcommands.iter().any(|s| first == *s))
+}
+
+/// Runs the compiler `args[0]` with `args[1..]`, logs its cost, and returns its exit code.
+pub fn run_wrapped(args: &[OsString]) -> i32 {
+    let Some((rustc, rest)) = args.split_first() else {
+        eprintln!("error: the ratchet rustc wrapper needs a compiler to run");
+        return 2;
+    };
+    let chained = std::env::var_os(CHAINED_ENV).filter(|w| !w.is_empty());
+    let mut command = match &chained {
+        Some(wrapper) => {
+            let mut c = Command::new(wrapper);
+            c.arg(rustc);
+            c
+        }
+        None => Command::new(rustc),
+    };
+    command
+        .args(rest)
+        .env_remove(LOG_ENV)
+        .env_remove(CHAINED_ENV);
+    let started = Instant::now();
+    let status = match command.status() {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!(
+                "error: the ratchet rustc wrapper cannot run {}: {e}",
+                rustc.to_string_lossy()
+            );
+            return 2;
+        }
+    };
+    let wall_ms = started.elapsed().as_millis() as u64;
+    if status.success()
+        && let Some(call) = describe(rest, wall_ms)
+    {
+        append(&call);
+    }
+    status.code().unwrap_or(101)
+}
+
+/// The call's identity from rustc's arguments; `None` for calls that compile no crate
+/// (cargo's `rustc -vV` and `--print` queries).
+fn describe(args: &[OsString], wall_ms: u64) -> Option<RustcCall> {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|at| args.get(at + 1).cloned())
+    };
+    let crate_name = value_of("--crate-name")?;
+    let kind = if crate_name.starts_with("build_script_") {
+        "build-script".to_string()
+    } else if args.iter().any(|a| a == "--test") {
+        "test".to_string()
+    } else {
+        value_of("--crate-type").unwrap_or_else(|| "bin".into())
+    };
+    let metadata_only = args
+        .iter()
+        .filter_map(|a| a.strip_prefix("--emit="))
+        .any(|emit| !emit.contains("link"));
+    let cpu_ms = children_cpu_ms();
+    Some(RustcCall {
+        crate_name,
+        kind: if metadata_only {
+            format!("{kind}-check")
+        } else {
+            kind
+        },
+        manifest_dir: std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default(),
+        cpu_ms,
+        wall_ms,
+    })
+}
+
+/// User + system time of every waited-for child: here, the one compiler call.
+fn children_cpu_ms() -> u64 {
+    getrusage(UsageWho::RUSAGE_CHILDREN)
+        .map(|usage| {
+            let ms =
+                |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1000 + t.tv_usec() as u64 / 1000;
+            ms(usage.user_time()) + ms(usage.system_time())
+        })
+        .unwrap_or(0)
+}
+
+fn append(call: &RustcCall) {
+    let Some(path) = std::env::var_os(LOG_ENV).map(PathBuf::from) else {
+        return;
+    };
+    let Ok(mut line) = serde_json::to_vec(call) else {
+        return;
+    };
+    line.push(b'\n');
+    // One write of one short line on an O_APPEND file: concurrent rustc calls do not mix.
+    // A lost measurement must never fail the build, so errors are ignored.
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = file.write_all(&line);
+    }
+}
+
+/// Reads and clears the wrapper's log. Unparseable lines are skipped.
+pub fn take_calls(state_dir: &Utf8Path) -> Vec<RustcCall> {
+    let path = log_path(state_dir);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let _ = std::fs::remove_file(&path);
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// The new build costs: packages compiled in this run get this run's calls and artifact sizes;
+/// the others keep what `previous` said.
+pub fn build_costs(
+    previous: Option<BuildCosts>,
+    workspace: &Workspace,
+    calls: &[RustcCall],
+    artifacts: &BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
+    wall_ms: Option<u64>,
+) -> BuildCosts {
+    let mut costs = previous.unwrap_or_default();
+    let mut fresh: BTreeMap<String, PackageCost> = BTreeMap::new();
+    for call in calls {
+        let Some(owner) = workspace.owner_of(Utf8Path::new(&call.manifest_dir)) else {
+            continue;
+        };
+        let entry = fresh
+            .entry(workspace.package(owner).name.clone())
+            .or_default();
+        entry.cpu_ms += call.cpu_ms;
+        entry.wall_ms += call.wall_ms;
+        entry.crates.push(CrateCost {
+            crate_name: call.crate_name.clone(),
+            kind: call.kind.clone(),
+            cpu_ms: call.cpu_ms,
+            wall_ms: call.wall_ms,
+        });
+    }
+    for (package, mut cost) in fresh {
+        cost.artifact_bytes = artifacts
+            .get(&package)
+            .map_or(0, |files| files.values().sum());
+        costs.packages.insert(package, cost);
+    }
+    for (package, files) in artifacts {
+        if let Some(cost) = costs.packages.get_mut(package) {
+            cost.artifact_bytes = files.values().sum();
+        }
+    }
+    costs.version = ratchet_events::VERSION;
+    costs.recorded_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if wall_ms.is_some() {
+        costs.inner_loop_wall_ms = wall_ms;
+    }
+    costs
+        .packages
+        .retain(|name, _| workspace.find(name).is_some());
+    costs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn describes_crate_calls_and_skips_queries() {
+        let lib = describe(
+            &args(&[
+                "--crate-name",
+                "foo",
+                "--crate-type",
+                "lib",
+                "--emit=dep-info,metadata,link",
+            ]),
+            5,
+        )
+        .unwrap();
+        assert_eq!((lib.crate_name.as_str(), lib.kind.as_str()), ("foo", "lib"));
+        let check = describe(
+            &args(&[
+                "--crate-name",
+                "foo",
+                "--crate-type",
+                "lib",
+                "--emit=dep-info,metadata",
+            ]),
+            5,
+        )
+        .unwrap();
+        assert_eq!(check.kind, "lib-check");
+        let test = describe(&args(&["--crate-name", "foo", "--test", "--emit=link"]), 5).unwrap();
+        assert_eq!(test.kind, "test");
+        let build = describe(
+            &args(&["--crate-name", "build_script_build", "--crate-type", "bin"]),
+            5,
+        )
+        .unwrap();
+        assert_eq!(build.kind, "build-script");
+        assert!(describe(&args(&["-vV"]), 1).is_none());
+    }
+}
