@@ -1,4 +1,4 @@
-//! Running one cargo command with `--message-format=json-render-diagnostics` and collecting
+//! Running one cargo command with `--message-format=json` and collecting
 //! its messages, with every diagnostic and artifact tied to the workspace package it concerns.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,9 +95,15 @@ impl CargoOutput {
                 let Some(owner) = workspace.owner_of(&msg.target.src_path) else {
                     return;
                 };
-                if let Some(problem) = diagnostic_problem(workspace, &msg.message) {
-                    self.diagnostics
-                        .push((workspace.package(owner).name.clone(), problem));
+                // rustc reports the same error once per target (lib, lib test, ...): keep one.
+                let name = &workspace.package(owner).name;
+                if let Some(problem) = diagnostic_problem(workspace, &msg.message)
+                    && !self
+                        .diagnostics
+                        .iter()
+                        .any(|(p, seen)| p == name && *seen == problem)
+                {
+                    self.diagnostics.push((name.clone(), problem));
                 }
             }
             Message::CompilerArtifact(artifact) => {
@@ -169,6 +175,7 @@ fn diagnostic_problem(workspace: &Workspace, diag: &Diagnostic) -> Option<Proble
         level: level.to_string(),
         file: span.map(|s| relative(workspace, &s.file_name)),
         line: span.map(|s| s.line_start),
+        code: diag.code.as_ref().map(|c| c.code.clone()),
         message: diag.message.clone(),
         rendered: diag
             .rendered

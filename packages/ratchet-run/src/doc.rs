@@ -41,11 +41,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     } else {
         let (cargo_args, test_args) = split_at_dashes(&args);
         let mut command = runner.cargo("test", &libs);
-        command.args([
-            "--doc",
-            "--no-fail-fast",
-            "--message-format=json-render-diagnostics",
-        ]);
+        command.args(["--doc", "--no-fail-fast", "--message-format=json"]);
         command.args(cargo_args);
         if !test_args.is_empty() {
             command.arg("--").args(test_args);

@@ -26,6 +26,19 @@ pub struct StepReport {
 }
 
 impl StepReport {
+    /// A report of a step that ran nothing.
+    pub fn empty(step: Step) -> StepReport {
+        StepReport {
+            step,
+            commands: Vec::new(),
+            packages: BTreeMap::new(),
+            wall_ms: 0,
+            artifacts: BTreeMap::new(),
+            units_built: 0,
+            units_fresh: 0,
+        }
+    }
+
     /// Whether every package passed.
     pub fn passed(&self) -> bool {
         self.packages.values().all(|v| v.passed)
@@ -55,6 +68,8 @@ pub enum Problem {
         file: Option<String>,
         /// 1-based line.
         line: Option<usize>,
+        /// rustc's error code (`E0308`) or lint name (`clippy::needless_return`), if any.
+        code: Option<String>,
         /// The one-line message.
         message: String,
         /// The full text as the tool rendered it.
@@ -75,6 +90,22 @@ pub enum Problem {
         /// Explanation and whatever output there was.
         text: String,
     },
+}
+
+impl Problem {
+    /// Whether this is a compile error (rustc's `E....` codes, or an error with no code),
+    /// as opposed to a lint that `-D warnings` made fatal: a package with one cannot be tested.
+    pub fn is_compile_error(&self) -> bool {
+        match self {
+            Problem::Diagnostic { level, code, .. } => {
+                level == "error"
+                    && code.as_deref().is_none_or(|c| {
+                        c.starts_with('E') && c[1..].chars().all(|d| d.is_ascii_digit())
+                    })
+            }
+            Problem::TestFailure { .. } | Problem::Other { .. } => false,
+        }
+    }
 }
 
 impl PackageVerdict {

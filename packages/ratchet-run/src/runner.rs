@@ -122,7 +122,7 @@ impl<'a> Runner<'a> {
         let args = self.config.args(Step::Lint);
         let (cargo_args, tool_args) = split_at_dashes(&args);
         let mut command = self.cargo(tool, packages);
-        command.args(["--keep-going", "--message-format=json-render-diagnostics"]);
+        command.args(["--keep-going", "--message-format=json"]);
         command.args(cargo_args);
         // `cargo check` takes no tool arguments: warnings then fail the step as `-D warnings`
         // would, which is what the default configuration asks of clippy.

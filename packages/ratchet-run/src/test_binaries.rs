@@ -33,11 +33,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     let args = runner.config.args(Step::Test);
     let (cargo_args, test_args) = split_at_dashes(&args);
     let mut command = runner.cargo("test", packages);
-    command.args([
-        "--no-run",
-        "--no-fail-fast",
-        "--message-format=json-render-diagnostics",
-    ]);
+    command.args(["--no-run", "--no-fail-fast", "--message-format=json"]);
     command.args(cargo_args);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;
@@ -48,6 +44,9 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     };
     let mut verdicts =
         cargo::compile_verdicts(runner.workspace, packages, &output, false, &reproduce);
+    if !output.success {
+        fail_unbuilt(runner, &output, &mut verdicts);
+    }
     let binaries = binaries_to_run(&output, &verdicts);
     for failure in run_binaries(runner, &binaries, test_args)? {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
@@ -56,6 +55,34 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         }
     }
     Ok(runner.report(Step::Test, vec![shown], verdicts, output))
+}
+
+/// After a failed build, a package that has test targets but got no test binary was not
+/// verified: it fails rather than pass with nothing run.
+fn fail_unbuilt(
+    runner: &Runner<'_>,
+    output: &CargoOutput,
+    verdicts: &mut BTreeMap<String, PackageVerdict>,
+) {
+    for (package, verdict) in verdicts.iter_mut().filter(|(_, v)| v.passed) {
+        let built = output.executables.iter().any(|(p, _, _)| p == package);
+        let has_tests = runner.workspace.find(package).is_some_and(|ix| {
+            runner.workspace.package(ix).targets.iter().any(|t| {
+                t.kinds
+                    .iter()
+                    .any(|k| k == "lib" || k == "bin" || k == "test")
+            })
+        });
+        if has_tests && !built {
+            verdict.passed = false;
+            verdict.problems.push(Problem::Other {
+                text: format!(
+                    "not built: cargo failed before building its tests:\n{}",
+                    output.text_tail(20)
+                ),
+            });
+        }
+    }
 }
 
 /// Test binaries of packages that built, deduplicated (cargo may report one twice).

@@ -15,6 +15,7 @@ use std::time::Instant;
 use ratchet_cache::{VerdictCache, VerdictKey};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
+use ratchet_graph::DepKind;
 use ratchet_run::{Cancel, RunError, Runner, Step, StepReport, StepsConfig};
 
 use crate::common::{MessageFormat, WorkspaceArgs};
@@ -202,16 +203,34 @@ fn run_plan(
     before: &BTreeMap<String, String>,
 ) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::default();
+    // Packages that do not compile (or depend on one that does not): later steps skip them
+    // rather than repeat the same compiler errors.
+    let mut broken: BTreeSet<String> = BTreeSet::new();
     for planned in plan.iter().filter(|p| !p.run.is_empty()) {
+        let (skipped, to_run): (Vec<String>, Vec<String>) = planned
+            .run
+            .iter()
+            .cloned()
+            .partition(|p| broken.contains(p));
         reporter.step_started(planned.step.name(), &planned.run)?;
-        let report = match runner.run(planned.step, &planned.run) {
-            Ok(report) => report,
-            Err(RunError::Interrupted) => {
-                outcome.interrupted = true;
-                break;
+        let mut report = if to_run.is_empty() {
+            StepReport::empty(planned.step)
+        } else {
+            match runner.run(planned.step, &to_run) {
+                Ok(report) => report,
+                Err(RunError::Interrupted) => {
+                    outcome.interrupted = true;
+                    break;
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
         };
+        for package in skipped {
+            report
+                .packages
+                .insert(package.clone(), not_compiling(&package, &broken, runner));
+        }
+        broken.extend(compile_failures(runner.workspace, &report));
         let changed = record_passes(runner, cache, planned, &report, before)?;
         reporter.step_finished(&report, &changed)?;
         for (package, verdict) in &report.packages {
@@ -229,6 +248,40 @@ fn run_plan(
         }
     }
     Ok(outcome)
+}
+
+/// Packages of `report` with a compile error, and every package that depends on one.
+fn compile_failures(workspace: &ratchet_graph::Workspace, report: &StepReport) -> BTreeSet<String> {
+    let mut broken = BTreeSet::new();
+    for (package, verdict) in &report.packages {
+        if verdict
+            .problems
+            .iter()
+            .any(ratchet_run::Problem::is_compile_error)
+            && let Some(ix) = workspace.find(package)
+        {
+            broken.insert(package.clone());
+            let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
+            broken.extend(
+                workspace
+                    .rdep_closure(ix, &kinds)
+                    .into_iter()
+                    .map(|d| workspace.package(d).name.clone()),
+            );
+        }
+    }
+    broken
+}
+
+fn not_compiling(
+    package: &str,
+    broken: &BTreeSet<String>,
+    runner: &Runner<'_>,
+) -> ratchet_run::PackageVerdict {
+    let text =
+        format!("not run: `{package}` or a dependency does not compile (see the errors above)");
+    let _ = (broken, runner);
+    ratchet_run::PackageVerdict::fail(String::new(), vec![ratchet_run::Problem::Other { text }])
 }
 
 /// Records the step's passes whose package did not change while it ran; returns those that did.

@@ -146,6 +146,7 @@ impl Reporter {
                 line,
                 message,
                 rendered,
+                code: _,
             } => CheckEvent::Diagnostic(ev::Diagnostic {
                 version: VERSION,
                 step,
@@ -232,34 +233,40 @@ impl Reporter {
     }
 }
 
-/// A failure as text: where, the tool's own rendering, and how to reproduce it.
+/// A failure as text: what and where, the tool's own rendering, and how to reproduce it.
 fn human_problem(event: &CheckEvent) -> String {
     match event {
         CheckEvent::Diagnostic(d) => {
             let place = match (&d.file, d.line) {
-                (Some(file), Some(line)) => format!("{file}:{line}: "),
-                (Some(file), None) => format!("{file}: "),
+                (Some(file), Some(line)) => format!(" at {file}:{line}"),
+                (Some(file), None) => format!(" at {file}"),
                 _ => String::new(),
             };
             format!(
-                "{} in `{}` ({}): {place}{}\n{}\n  reproduce: {}\n\n",
-                d.level,
-                d.package,
+                "{} failed in `{}`{place}\n{}\n{}\n",
                 d.step,
-                d.message,
+                d.package,
                 d.rendered.trim_end(),
-                d.command
+                reproduce_line(&d.command)
             )
         }
         CheckEvent::TestFailure(t) => format!(
-            "test failure in `{}` ({} {}): {}\n{}\n  reproduce: {}\n\n",
-            t.package,
+            "{} failed in `{}` ({}): {}\n{}\n{}\n",
             t.step,
+            t.package,
             t.binary,
             t.tests.join(", "),
             t.output.trim_end(),
-            t.command
+            reproduce_line(&t.command)
         ),
         _ => String::new(),
+    }
+}
+
+fn reproduce_line(command: &str) -> String {
+    if command.is_empty() {
+        String::new()
+    } else {
+        format!("  reproduce: {command}\n")
     }
 }
