@@ -78,7 +78,7 @@ fn attribute(workspace: &Workspace, lines: &[String]) -> BTreeMap<String, Vec<Pr
                 level: "error".into(),
                 file: Some(cargo::relative(workspace, &file)),
                 line: Some(line),
-                code: None,
+                code: Some("rustfmt".into()),
                 message,
                 rendered: block.join("\n"),
             });

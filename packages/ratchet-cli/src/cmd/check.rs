@@ -230,7 +230,9 @@ fn run_plan(
                 .packages
                 .insert(package.clone(), not_compiling(&package, &broken, runner));
         }
-        broken.extend(compile_failures(runner.workspace, &report));
+        if planned.step == Step::Lint {
+            broken.extend(compile_failures(runner.workspace, &report));
+        }
         let changed = record_passes(runner, cache, planned, &report, before)?;
         reporter.step_finished(&report, &changed)?;
         for (package, verdict) in &report.packages {
