@@ -175,3 +175,81 @@ fn bad(path: &Utf8Path, line: Option<usize>, message: String) -> RulesError {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn finding(
+        rule: Rule,
+        package: &str,
+        dependency: Option<&str>,
+        count: Option<usize>,
+    ) -> Finding {
+        Finding {
+            rule,
+            package: package.into(),
+            dependency: dependency.map(Into::into),
+            kinds: Vec::new(),
+            manifest: "Cargo.toml".into(),
+            line: None,
+            message: String::new(),
+            reason: None,
+            fix: String::new(),
+            count,
+        }
+    }
+
+    /// Judges `today` against a baseline of `accepted` and returns (new, baselined, fixed) as
+    /// subjects.
+    fn check(accepted: &[Finding], today: &[Finding], expect: (&[&str], &[&str], &[&str])) {
+        let judged = Baseline::from_findings(accepted).judge(today.to_vec());
+        let subjects = |f: &[Finding]| f.iter().map(Finding::subject).collect::<Vec<_>>();
+        assert_eq!(subjects(&judged.new), expect.0);
+        assert_eq!(subjects(&judged.baselined), expect.1);
+        let fixed: Vec<&str> = judged.fixed.iter().map(|e| e.package.as_str()).collect();
+        assert_eq!(fixed, expect.2);
+        assert_eq!(judged.shrunk, Baseline::from_findings(&judged.baselined));
+    }
+
+    #[test]
+    fn judges_findings_against_the_baseline() {
+        let layer = finding(Rule::Layer, "a", Some("b"), None);
+        let other_rule = finding(Rule::Forbidden, "a", Some("b"), None);
+        let unused = finding(Rule::Unused, "u", None, None);
+        let fan = |n| finding(Rule::FanOut, "f", None, Some(n));
+        check(&[], &[layer.clone()], (&["a -> b"], &[], &[]));
+        check(&[layer.clone()], &[layer.clone()], (&[], &["a -> b"], &[]));
+        check(&[layer.clone()], &[other_rule], (&["a -> b"], &[], &["a"]));
+        check(
+            &[layer.clone(), unused.clone()],
+            &[unused],
+            (&[], &["u"], &["a"]),
+        );
+        check(&[fan(5)], &[fan(5)], (&[], &["f"], &[]));
+        check(&[fan(5)], &[fan(4)], (&[], &["f"], &[]));
+        check(&[fan(5)], &[fan(6)], (&["f"], &[], &["f"]));
+    }
+
+    #[test]
+    fn shrunk_fan_out_keeps_todays_count() {
+        let judged = Baseline::from_findings(&[finding(Rule::FanOut, "f", None, Some(9))])
+            .judge(vec![finding(Rule::FanOut, "f", None, Some(7))]);
+        assert_eq!(judged.shrunk.accepted[0].count, Some(7));
+    }
+
+    #[test]
+    fn round_trips_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Utf8Path::from_path(dir.path()).unwrap().join(BASELINE_FILE);
+        assert_eq!(Baseline::read(&path).unwrap(), Baseline::empty());
+        let baseline = Baseline::from_findings(&[
+            finding(Rule::DevCycle, "a", Some("b"), None),
+            finding(Rule::FanOut, "f", None, Some(3)),
+        ]);
+        baseline.write(&path).unwrap();
+        assert_eq!(Baseline::read(&path).unwrap(), baseline);
+    }
+}

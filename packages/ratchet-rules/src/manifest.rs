@@ -121,3 +121,78 @@ fn table_at<'a, 'i>(value: &'a Spanned<DeValue<'i>>, key: &str) -> Option<&'a De
         .and_then(|t| entry(t, key))
         .and_then(|(_, v)| as_table(v))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const MANIFEST: &str = r#"[package]
+name = "a"
+
+[dependencies]
+plain = { path = "../plain" }
+alias = { path = "../real", package = "real" }
+inherited.workspace = true
+
+[dependencies.dotted]
+path = "../dotted"
+
+[dev-dependencies]
+plain = { path = "../plain" }
+
+[target.'cfg(unix)'.build-dependencies]
+native = { path = "../native" }
+
+[package.metadata.ratchet]
+layer = "types"
+"#;
+
+    fn check(
+        name: &str,
+        rename: Option<&str>,
+        kind: DepKind,
+        target: Option<&str>,
+        expect: Option<usize>,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("Cargo.toml")).unwrap();
+        std::fs::write(&path, MANIFEST).unwrap();
+        assert_eq!(
+            dependency_line(&path, name, rename, kind, target),
+            expect,
+            "{name} {kind:?}"
+        );
+    }
+
+    #[test]
+    fn finds_the_line_of_each_declaration_form() {
+        check("plain", None, DepKind::Normal, None, Some(5));
+        check("plain", None, DepKind::Dev, None, Some(13));
+        check("real", Some("alias"), DepKind::Normal, None, Some(6));
+        check("real", None, DepKind::Normal, None, Some(6));
+        check("inherited", None, DepKind::Normal, None, Some(7));
+        check("dotted", None, DepKind::Normal, None, Some(9));
+        check("native", None, DepKind::Build, Some("cfg(unix)"), Some(16));
+        check(
+            "native",
+            None,
+            DepKind::Build,
+            Some("cfg(other spelling)"),
+            Some(16),
+        );
+        check("missing", None, DepKind::Normal, None, None);
+    }
+
+    #[test]
+    fn finds_package_and_metadata_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("Cargo.toml")).unwrap();
+        std::fs::write(&path, MANIFEST).unwrap();
+        assert_eq!(package_line(&path), Some(2));
+        assert_eq!(metadata_layer_line(&path), Some(19));
+        assert_eq!(dependencies_line(&path, DepKind::Normal), Some(5));
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+    }
+}
