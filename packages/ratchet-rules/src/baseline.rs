@@ -220,14 +220,11 @@ mod tests {
         let other_rule = finding(Rule::Forbidden, "a", Some("b"), None);
         let unused = finding(Rule::Unused, "u", None, None);
         let fan = |n| finding(Rule::FanOut, "f", None, Some(n));
-        check(&[], &[layer.clone()], (&["a -> b"], &[], &[]));
-        check(&[layer.clone()], &[layer.clone()], (&[], &["a -> b"], &[]));
-        check(&[layer.clone()], &[other_rule], (&["a -> b"], &[], &["a"]));
-        check(
-            &[layer.clone(), unused.clone()],
-            &[unused],
-            (&[], &["u"], &["a"]),
-        );
+        let one = std::slice::from_ref;
+        check(&[], one(&layer), (&["a -> b"], &[], &[]));
+        check(one(&layer), one(&layer), (&[], &["a -> b"], &[]));
+        check(one(&layer), &[other_rule], (&["a -> b"], &[], &["a"]));
+        check(&[layer, unused.clone()], &[unused], (&[], &["u"], &["a"]));
         check(&[fan(5)], &[fan(5)], (&[], &["f"], &[]));
         check(&[fan(5)], &[fan(4)], (&[], &["f"], &[]));
         check(&[fan(5)], &[fan(6)], (&["f"], &[], &["f"]));
