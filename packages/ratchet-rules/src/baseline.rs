@@ -3,6 +3,8 @@
 //! violation is gone are dropped when the gate passes; adding entries takes a person running
 //! `rules baseline`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 
@@ -118,36 +120,38 @@ impl Baseline {
         }
     }
 
-    fn find(&self, finding: &Finding) -> Option<&Entry> {
-        self.accepted
-            .iter()
-            .find(|e| (e.rule, e.package.as_str(), e.dependency.as_deref()) == finding.key())
-    }
-
     /// Splits `findings` into new and accepted ones. A fan-out finding is accepted only while
-    /// its count is not above the accepted count.
-    pub fn judge(&self, findings: Vec<Finding>) -> Judged {
+    /// its count is not above the accepted count. Entries of rules that did not run (`ran`
+    /// lacks them) are kept: a rule that was switched off cannot tell that they were fixed.
+    pub fn judge(&self, findings: Vec<Finding>, ran: &BTreeSet<Rule>) -> Judged {
+        let accepted: BTreeMap<_, &Entry> =
+            self.accepted.iter().map(|e| (entry_key(e), e)).collect();
         let mut judged = Judged::default();
         for finding in findings {
-            let accepted = self
-                .find(&finding)
+            let ok = accepted
+                .get(&finding.key())
                 .is_some_and(|e| match (e.count, finding.count) {
                     (Some(limit), Some(count)) => count <= limit,
                     _ => true,
                 });
-            if accepted {
+            if ok {
                 judged.baselined.push(finding);
             } else {
                 judged.new.push(finding);
             }
         }
-        judged.shrunk = Baseline::from_findings(&judged.baselined);
-        judged.fixed = self
+        let still: BTreeSet<_> = judged.baselined.iter().map(Finding::key).collect();
+        let (kept, fixed): (Vec<&Entry>, Vec<&Entry>) = self
             .accepted
             .iter()
-            .filter(|e| !judged.baselined.iter().any(|f| entry_key(e) == f.key()))
-            .cloned()
-            .collect();
+            .partition(|e| still.contains(&entry_key(e)) || !ran.contains(&e.rule));
+        judged.fixed = fixed.into_iter().cloned().collect();
+        let mut shrunk = Baseline::from_findings(&judged.baselined);
+        shrunk
+            .accepted
+            .extend(kept.into_iter().filter(|e| !ran.contains(&e.rule)).cloned());
+        shrunk.accepted.sort();
+        judged.shrunk = shrunk;
         judged
     }
 }
@@ -199,13 +203,14 @@ mod tests {
             reason: None,
             fix: String::new(),
             count,
+            locator: Default::default(),
         }
     }
 
     /// Judges `today` against a baseline of `accepted` and returns (new, baselined, fixed) as
     /// subjects.
     fn check(accepted: &[Finding], today: &[Finding], expect: (&[&str], &[&str], &[&str])) {
-        let judged = Baseline::from_findings(accepted).judge(today.to_vec());
+        let judged = Baseline::from_findings(accepted).judge(today.to_vec(), &all_rules());
         let subjects = |f: &[Finding]| f.iter().map(Finding::subject).collect::<Vec<_>>();
         assert_eq!(subjects(&judged.new), expect.0);
         assert_eq!(subjects(&judged.baselined), expect.1);
@@ -230,10 +235,29 @@ mod tests {
         check(&[fan(5)], &[fan(6)], (&["f"], &[], &["f"]));
     }
 
+    fn all_rules() -> BTreeSet<Rule> {
+        use Rule::*;
+        BTreeSet::from([
+            Layer, Unlayered, Forbidden, Private, FanOut, Unused, DevCycle,
+        ])
+    }
+
+    #[test]
+    fn entries_of_rules_that_did_not_run_are_kept() {
+        let unused = finding(Rule::Unused, "u", None, None);
+        let layer = finding(Rule::Layer, "a", Some("b"), None);
+        let baseline = Baseline::from_findings(&[unused.clone(), layer]);
+        let judged = baseline.judge(vec![unused], &BTreeSet::from([Rule::Unused]));
+        assert!(judged.fixed.is_empty());
+        assert_eq!(judged.shrunk, baseline);
+    }
+
     #[test]
     fn shrunk_fan_out_keeps_todays_count() {
-        let judged = Baseline::from_findings(&[finding(Rule::FanOut, "f", None, Some(9))])
-            .judge(vec![finding(Rule::FanOut, "f", None, Some(7))]);
+        let judged = Baseline::from_findings(&[finding(Rule::FanOut, "f", None, Some(9))]).judge(
+            vec![finding(Rule::FanOut, "f", None, Some(7))],
+            &all_rules(),
+        );
         assert_eq!(judged.shrunk.accepted[0].count, Some(7));
     }
 

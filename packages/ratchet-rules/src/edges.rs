@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use ratchet_graph::{Dep, DepKind, PkgIx, Workspace};
 
 use crate::finding::{Finding, Rule};
-use crate::manifest;
+use crate::manifest::Locator;
 use crate::resolve::{Forbidden, Layers, Private};
 
 /// All declarations of one dependent-to-dependency pair among the chosen kinds.
@@ -62,17 +62,17 @@ pub(crate) fn edge_finding(
         dependency: Some(to.name.clone()),
         kinds: edge.kinds.clone(),
         manifest: from.manifest_path.clone(),
-        line: manifest::dependency_line(
-            &from.manifest_path,
-            &to.name,
-            edge.dep.rename.as_deref(),
-            edge.dep.kind,
-            edge.dep.target.as_deref(),
-        ),
+        line: None,
         message,
         reason: None,
         fix,
         count: None,
+        locator: Locator::Dependency {
+            name: to.name.clone(),
+            rename: edge.dep.rename.clone(),
+            kind: edge.dep.kind,
+            target: edge.dep.target.clone(),
+        },
     }
 }
 

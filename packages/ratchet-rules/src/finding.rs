@@ -4,6 +4,8 @@ use camino::Utf8PathBuf;
 use ratchet_graph::DepKind;
 use serde::{Deserialize, Serialize};
 
+use crate::manifest::Locator;
+
 /// The rule kinds, as spelt in findings, JSON and the baseline file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -63,6 +65,8 @@ pub struct Finding {
     pub fix: String,
     /// For fan-out, the number of direct dependencies (the baseline remembers it).
     pub count: Option<usize>,
+    /// What `line` is looked up from, once per manifest after every rule ran.
+    pub(crate) locator: Locator,
 }
 
 impl Finding {

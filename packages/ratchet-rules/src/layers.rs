@@ -5,7 +5,7 @@ use ratchet_graph::Workspace;
 
 use crate::edges::{Edge, edge_finding, edges};
 use crate::finding::{Finding, Rule};
-use crate::manifest;
+use crate::manifest::Locator;
 use crate::resolve::Layers;
 
 /// Layer-order violations and packages in no layer.
@@ -25,7 +25,7 @@ pub(crate) fn check(ws: &Workspace, layers: &Layers) -> Vec<Finding> {
             dependency: None,
             kinds: Vec::new(),
             manifest: package.manifest_path.clone(),
-            line: manifest::package_line(&package.manifest_path),
+            line: None,
             message: format!("`{}` is in no layer", package.name),
             reason: layers.reason.clone(),
             fix: format!(
@@ -36,6 +36,7 @@ pub(crate) fn check(ws: &Workspace, layers: &Layers) -> Vec<Finding> {
                 quoted(&layers.names)
             ),
             count: None,
+            locator: Locator::Package,
         });
     }
     out

@@ -105,6 +105,7 @@ fn evaluate_resolved(
     if let Some(reason) = &rules.dev_cycles {
         findings.extend(shape::dev_cycles(ws, reason.as_ref()));
     }
+    manifest::fill_lines(&mut findings);
     findings.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok((rules, findings))
 }
@@ -143,8 +144,12 @@ impl Outcome {
 pub fn gate(ws: &Workspace, config: &ConfigFile) -> Result<Outcome, RulesError> {
     let path = baseline_path(config);
     let baseline = Baseline::read(&path)?;
-    let judged = baseline.judge(evaluate(ws, config)?);
-    let shrink = judged.new.is_empty() && judged.shrunk != baseline && path.exists();
+    let (rules, findings) = evaluate_resolved(ws, config)?;
+    let judged = baseline.judge(findings, &rules.ran());
+    // Compared in sorted order, so a hand-sorted file is not rewritten for its order alone.
+    let mut current = baseline.accepted.clone();
+    current.sort();
+    let shrink = judged.new.is_empty() && judged.shrunk.accepted != current && path.exists();
     if shrink {
         judged.shrunk.write(&path)?;
     }

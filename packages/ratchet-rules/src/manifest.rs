@@ -7,6 +7,8 @@ use ratchet_graph::DepKind;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::finding::Finding;
+
 /// The 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -17,70 +19,114 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The line of the entry in `manifest` that declares the dependency `name` (imported as
-/// `rename` when renamed) in the section for `kind` (under `target.<target>` when set).
-pub(crate) fn dependency_line(
-    manifest: &Utf8Path,
+/// What a finding points at in its manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Locator {
+    /// Nothing in particular.
+    #[default]
+    Nothing,
+    /// The `[package]` name, which stands for the package as a whole.
+    Package,
+    /// The first entry of `[dependencies]` (or the package name when there is none).
+    Dependencies,
+    /// The entry that declares the dependency `name` (imported as `rename` when renamed) in
+    /// the section for `kind` (under `target.<target>` when set).
+    Dependency {
+        name: String,
+        rename: Option<String>,
+        kind: DepKind,
+        target: Option<String>,
+    },
+}
+
+/// Fills in `line` for each finding from its locator, reading and parsing each manifest once
+/// however many findings point into it.
+pub(crate) fn fill_lines(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| findings[a].manifest.cmp(&findings[b].manifest));
+    let groups: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| findings[a].manifest == findings[b].manifest)
+        .collect();
+    for group in groups {
+        let Ok(text) = std::fs::read_to_string(&findings[group[0]].manifest) else {
+            continue;
+        };
+        let Ok(doc) = DeTable::parse(&text) else {
+            continue;
+        };
+        for &ix in group {
+            let offset = locate(doc.get_ref(), &findings[ix].locator);
+            findings[ix].line = offset.map(|o| line_of(&text, o));
+        }
+    }
+}
+
+/// The line `locator` points at in the manifest `text`.
+#[cfg(test)]
+fn line_in(text: &str, locator: &Locator) -> Option<usize> {
+    let doc = DeTable::parse(text).ok()?;
+    locate(doc.get_ref(), locator).map(|o| line_of(text, o))
+}
+
+/// The line of `layer = ...` under `[package.metadata.ratchet]`.
+pub(crate) fn metadata_layer_line(manifest: &Utf8Path) -> Option<usize> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let doc = DeTable::parse(&text).ok()?;
+    let offset = key_at(doc.get_ref(), &["package", "metadata", "ratchet", "layer"])?;
+    Some(line_of(&text, offset))
+}
+
+/// The byte offset `locator` points at.
+fn locate(doc: &DeTable, locator: &Locator) -> Option<usize> {
+    match locator {
+        Locator::Nothing => None,
+        Locator::Package => key_at(doc, &["package", "name"]),
+        Locator::Dependencies => entry(doc, section_name(DepKind::Normal))
+            .and_then(|(_, v)| as_table(v))
+            .and_then(|t| t.iter().map(|(k, _)| k.span().start).min())
+            .or_else(|| key_at(doc, &["package", "name"])),
+        Locator::Dependency {
+            name,
+            rename,
+            kind,
+            target,
+        } => dependency(doc, name, rename.as_deref(), *kind, target.as_deref()),
+    }
+}
+
+fn dependency(
+    doc: &DeTable,
     name: &str,
     rename: Option<&str>,
     kind: DepKind,
     target: Option<&str>,
 ) -> Option<usize> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let doc = DeTable::parse(&text).ok()?;
     let section = section_name(kind);
     let mut tables: Vec<&DeTable> = Vec::new();
-    let targets = entry(doc.get_ref(), "target").and_then(|t| as_table(t.1));
+    let targets = entry(doc, "target").and_then(|t| as_table(t.1));
     if let (Some(targets), Some(target)) = (targets, target) {
         tables.extend(entry(targets, target).and_then(|t| table_at(t.1, section)));
     }
-    tables.extend(entry(doc.get_ref(), section).and_then(|(_, v)| as_table(v)));
+    tables.extend(entry(doc, section).and_then(|(_, v)| as_table(v)));
     // cargo may report a platform spelt differently from the manifest: try every target too.
     for (_, platform) in targets.into_iter().flat_map(|t| t.iter()) {
         tables.extend(table_at(platform, section));
     }
     let key = rename.unwrap_or(name);
-    let offset = tables.iter().find_map(|table| {
+    tables.iter().find_map(|table| {
         entry(table, key)
             .or_else(|| find_by_package(table, name))
             .map(|(k, _)| k.span().start)
-    })?;
-    Some(line_of(&text, offset))
+    })
 }
 
-/// The line of `layer = ...` under `[package.metadata.ratchet]`.
-pub(crate) fn metadata_layer_line(manifest: &Utf8Path) -> Option<usize> {
-    line_of_path(manifest, &["package", "metadata", "ratchet", "layer"])
-}
-
-/// The line of the `[package]` name, which stands for the package as a whole.
-pub(crate) fn package_line(manifest: &Utf8Path) -> Option<usize> {
-    line_of_path(manifest, &["package", "name"])
-}
-
-/// The line of the first key of `[dependencies]` (or of the `[package]` name when the section
-/// is absent), where a person starts reading the list.
-pub(crate) fn dependencies_line(manifest: &Utf8Path, kind: DepKind) -> Option<usize> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let doc = DeTable::parse(&text).ok()?;
-    let offset = entry(doc.get_ref(), section_name(kind))
-        .and_then(|(_, v)| as_table(v))
-        .and_then(|t| t.iter().map(|(k, _)| k.span().start).min());
-    match offset {
-        Some(offset) => Some(line_of(&text, offset)),
-        None => package_line(manifest),
-    }
-}
-
-fn line_of_path(manifest: &Utf8Path, path: &[&str]) -> Option<usize> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let doc = DeTable::parse(&text).ok()?;
+fn key_at(doc: &DeTable, path: &[&str]) -> Option<usize> {
     let (last, parents) = path.split_last()?;
-    let mut table = doc.get_ref();
+    let mut table = doc;
     for key in parents {
         table = as_table(entry(table, key)?.1)?;
     }
-    Some(line_of(&text, entry(table, last)?.0.span().start))
+    Some(entry(table, last)?.0.span().start)
 }
 
 fn section_name(kind: DepKind) -> &'static str {
@@ -124,8 +170,6 @@ fn table_at<'a, 'i>(value: &'a Spanned<DeValue<'i>>, key: &str) -> Option<&'a De
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     const MANIFEST: &str = r#"[package]
@@ -156,14 +200,13 @@ layer = "types"
         target: Option<&str>,
         expect: Option<usize>,
     ) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("Cargo.toml")).unwrap();
-        std::fs::write(&path, MANIFEST).unwrap();
-        assert_eq!(
-            dependency_line(&path, name, rename, kind, target),
-            expect,
-            "{name} {kind:?}"
-        );
+        let locator = Locator::Dependency {
+            name: name.into(),
+            rename: rename.map(Into::into),
+            kind,
+            target: target.map(Into::into),
+        };
+        assert_eq!(line_in(MANIFEST, &locator), expect, "{locator:?}");
     }
 
     #[test]
@@ -186,13 +229,14 @@ layer = "types"
     }
 
     #[test]
-    fn finds_package_and_metadata_lines() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("Cargo.toml")).unwrap();
-        std::fs::write(&path, MANIFEST).unwrap();
-        assert_eq!(package_line(&path), Some(2));
-        assert_eq!(metadata_layer_line(&path), Some(19));
-        assert_eq!(dependencies_line(&path, DepKind::Normal), Some(5));
+    fn finds_package_and_section_lines() {
+        assert_eq!(line_in(MANIFEST, &Locator::Package), Some(2));
+        assert_eq!(line_in(MANIFEST, &Locator::Dependencies), Some(5));
+        assert_eq!(
+            line_in("[package]\nname = \"b\"\n", &Locator::Dependencies),
+            Some(2)
+        );
+        assert_eq!(line_in(MANIFEST, &Locator::Nothing), None);
         assert_eq!(line_of("a\nb\nc", 4), 3);
     }
 }

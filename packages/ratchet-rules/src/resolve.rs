@@ -9,6 +9,7 @@ use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 use crate::RulesError;
 use crate::config::{self, Pattern, RulesSection};
+use crate::finding::Rule;
 use crate::manifest;
 
 const ALL_KINDS: &[DepKind] = &[DepKind::Normal, DepKind::Build, DepKind::Dev];
@@ -23,6 +24,25 @@ pub(crate) struct Resolved {
     pub fan_out: Option<FanOut>,
     pub unused: Option<Unused>,
     pub dev_cycles: Option<Option<String>>,
+}
+
+impl Resolved {
+    /// The rules this configuration turns on.
+    pub fn ran(&self) -> BTreeSet<Rule> {
+        let mut ran = BTreeSet::new();
+        if self.layers.is_some() {
+            ran.extend([Rule::Layer, Rule::Unlayered]);
+        }
+        let on = [
+            (!self.forbidden.is_empty(), Rule::Forbidden),
+            (!self.private.is_empty(), Rule::Private),
+            (self.fan_out.is_some(), Rule::FanOut),
+            (self.unused.is_some(), Rule::Unused),
+            (self.dev_cycles.is_some(), Rule::DevCycle),
+        ];
+        ran.extend(on.into_iter().filter(|(on, _)| *on).map(|(_, rule)| rule));
+        ran
+    }
 }
 
 /// Layer order and each package's layer.
@@ -237,17 +257,17 @@ fn layers(
         }
     }
     for ix in 0..ws.packages.len() {
-        if let Some((layer, line)) = metadata_layer(ws, ix)? {
-            let manifest_path = &ws.package(ix).manifest_path;
+        if let Some(layer) = metadata_layer(ws, ix)? {
+            // The manifest is parsed for a line only when there is an error to show.
+            let place = Place {
+                path: ws.package(ix).manifest_path.clone(),
+                line: None,
+            };
             let layer_ix = layer_index(&names, &layer).map_err(|message| RulesError::Invalid {
-                path: manifest_path.clone(),
-                line,
+                line: place.line(),
+                path: place.path.clone(),
                 message: format!("[package.metadata.ratchet] layer: {message}"),
             })?;
-            let place = Place {
-                path: manifest_path.clone(),
-                line,
-            };
             assign(ws, &mut assigned, ix, layer_ix, &names, place)?;
         }
     }
@@ -285,8 +305,8 @@ fn assign(
 ) -> Result<(), RulesError> {
     match &assigned[ix] {
         Some((earlier, earlier_place)) if *earlier != layer => Err(RulesError::Invalid {
+            line: place.line(),
             path: place.path,
-            line: place.line,
             message: format!(
                 "package `{}` is in two layers: `{}` (at {earlier_place}) and `{}`; keep one",
                 ws.package(ix).name,
@@ -309,30 +329,34 @@ struct Place {
     line: Option<usize>,
 }
 
+impl Place {
+    /// The line, looked up in the manifest for a place set by `[package.metadata.ratchet]`.
+    fn line(&self) -> Option<usize> {
+        self.line
+            .or_else(|| manifest::metadata_layer_line(&self.path))
+    }
+}
+
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
+        match self.line() {
             Some(line) => write!(f, "{}:{line}", self.path),
             None => write!(f, "{}", self.path),
         }
     }
 }
 
-/// `[package.metadata.ratchet] layer = "..."` of a package, with its line in the manifest.
-fn metadata_layer(
-    ws: &Workspace,
-    ix: PkgIx,
-) -> Result<Option<(String, Option<usize>)>, RulesError> {
+/// `[package.metadata.ratchet] layer = "..."` of a package.
+fn metadata_layer(ws: &Workspace, ix: PkgIx) -> Result<Option<String>, RulesError> {
     let package = ws.package(ix);
     let Some(value) = package.metadata.get("ratchet").and_then(|r| r.get("layer")) else {
         return Ok(None);
     };
-    let line = manifest::metadata_layer_line(&package.manifest_path);
     match value.as_str() {
-        Some(layer) => Ok(Some((layer.to_string(), line))),
+        Some(layer) => Ok(Some(layer.to_string())),
         None => Err(RulesError::Invalid {
             path: package.manifest_path.clone(),
-            line,
+            line: manifest::metadata_layer_line(&package.manifest_path),
             message: "[package.metadata.ratchet] layer must be a string naming a layer".to_string(),
         }),
     }

@@ -7,7 +7,7 @@ use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 use crate::edges::{edge_finding, edges, names};
 use crate::finding::{Finding, Rule, kinds_text};
-use crate::manifest;
+use crate::manifest::Locator;
 use crate::resolve::{FanOut, Unused};
 
 const ALL_KINDS: &[DepKind] = &[DepKind::Normal, DepKind::Build, DepKind::Dev];
@@ -34,7 +34,7 @@ pub(crate) fn fan_out(ws: &Workspace, rule: &FanOut) -> Vec<Finding> {
             dependency: None,
             kinds: rule.kinds.clone(),
             manifest: package.manifest_path.clone(),
-            line: manifest::dependencies_line(&package.manifest_path, DepKind::Normal),
+            line: None,
             message: format!(
                 "`{}` depends directly on {} workspace packages ({} edges); the limit is {limit}",
                 package.name,
@@ -49,6 +49,7 @@ pub(crate) fn fan_out(ws: &Workspace, rule: &FanOut) -> Vec<Finding> {
                 names(ws, &deps)
             ),
             count: Some(deps.len()),
+            locator: Locator::Dependencies,
         });
     }
     out
@@ -74,7 +75,7 @@ pub(crate) fn unused(ws: &Workspace, rule: &Unused) -> Vec<Finding> {
             dependency: None,
             kinds: rule.kinds.clone(),
             manifest: package.manifest_path.clone(),
-            line: manifest::package_line(&package.manifest_path),
+            line: None,
             message: format!("no workspace package depends on library `{}`", package.name),
             reason: rule.reason.clone(),
             fix: format!(
@@ -83,6 +84,7 @@ pub(crate) fn unused(ws: &Workspace, rule: &Unused) -> Vec<Finding> {
                 package.name
             ),
             count: None,
+            locator: Locator::Package,
         });
     }
     out
