@@ -191,6 +191,16 @@ fn each_rule_reports_exactly_its_violations() {
         private,
         &["private app -> secret crates/app/Cargo.toml:10"],
     );
+    // A private set may use its own members; nobody else may use them.
+    check(
+        dir,
+        "[[rules.private]]\npackages = [\"secret\", \"m\"]\nallow = []\n",
+        &[
+            "private app -> m crates/app/Cargo.toml:7",
+            "private app -> secret crates/app/Cargo.toml:10",
+            "private t1 -> m crates/t1/Cargo.toml:10",
+        ],
+    );
     // Fan-out: app has five direct dependencies, m two; dev edges are not counted.
     check(
         dir,

@@ -132,17 +132,26 @@ pub(crate) fn private(ws: &Workspace, rules: &[Private], layers: Option<&Layers>
             if allowed || !rule.packages.contains(&edge.to) || !seen.insert((edge.from, edge.to)) {
                 continue;
             }
-            let b = &ws.package(edge.to).name;
-            let allow = names(ws, &rule.allow);
+            let (a, b) = (&ws.package(edge.from).name, &ws.package(edge.to).name);
+            let (owners, fix) = if rule.allow.is_empty() {
+                (
+                    "its own private set".to_string(),
+                    format!(
+                        "no other package may depend on `{b}`: remove it from the dependencies of `{a}`"
+                    ),
+                )
+            } else {
+                let allow = names(ws, &rule.allow);
+                let fix = format!(
+                    "only {allow} may depend on `{b}`: use what they offer instead, or, if `{a}` \
+                     belongs with them, add it to that [[rules.private]] entry's `allow`"
+                );
+                (allow, fix)
+            };
             let message = format!(
-                "{} depends on {}, which is private to {allow}",
+                "{} depends on {}, which is private to {owners}",
                 named(ws, layers, edge.from),
                 named(ws, layers, edge.to)
-            );
-            let fix = format!(
-                "only {allow} may depend on `{b}`: use what they offer instead, or, if `{}` belongs \
-                 with them, add it to that [[rules.private]] entry's `allow`",
-                ws.package(edge.from).name
             );
             let mut finding = edge_finding(ws, &edge, Rule::Private, message, fix);
             finding.reason = rule.reason.clone();

@@ -58,6 +58,40 @@ pub fn summary(outcome: &Outcome, root: &Utf8Path) -> Option<String> {
     ))
 }
 
+/// What `rules` prints for people: each new finding, the summary line, and a line when the
+/// baseline shrank (the file changed and should be committed). Empty when all is well.
+pub fn human_report(outcome: &Outcome, root: &Utf8Path) -> String {
+    let mut out: String = outcome.judged.new.iter().map(|f| human(f, root)).collect();
+    out.extend(summary(outcome, root));
+    if outcome.baseline_shrunk {
+        out.push_str(&format!(
+            "rules: {} fixed violation(s) removed from {}; commit it\n",
+            outcome.judged.fixed.len(),
+            relative(&outcome.baseline_path, root)
+        ));
+    }
+    out
+}
+
+/// The events of [`events`], one JSON object per line.
+pub fn json_lines(outcome: &Outcome, root: &Utf8Path) -> String {
+    events(outcome, root)
+        .iter()
+        .filter_map(|event| serde_json::to_string(event).ok())
+        .map(|line| line + "\n")
+        .collect()
+}
+
+/// GitHub annotations for every new finding.
+pub fn annotations(outcome: &Outcome, root: &Utf8Path) -> String {
+    outcome
+        .judged
+        .new
+        .iter()
+        .map(|f| annotation(f, root))
+        .collect()
+}
+
 /// A GitHub Actions `::error` workflow command for a new finding.
 pub fn annotation(finding: &Finding, root: &Utf8Path) -> String {
     let mut message = finding.message.clone();

@@ -46,32 +46,12 @@ fn gate(workspace: &WorkspaceArgs, format: MessageFormat) -> anyhow::Result<u8> 
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
     let outcome = ratchet_rules::gate(&ws, &config)?;
-    let mut out = String::new();
-    match format {
-        MessageFormat::Json => {
-            for event in render::events(&outcome, &ws.root) {
-                out.push_str(&serde_json::to_string(&event)?);
-                out.push('\n');
-            }
-        }
-        MessageFormat::Human => {
-            for finding in &outcome.judged.new {
-                out.push_str(&render::human(finding, &ws.root));
-            }
-            out.extend(render::summary(&outcome, &ws.root));
-            if outcome.baseline_shrunk {
-                out.push_str(&format!(
-                    "rules: {} fixed violation(s) removed from {}; commit it\n",
-                    outcome.judged.fixed.len(),
-                    render::relative(&outcome.baseline_path, &ws.root)
-                ));
-            }
-        }
-    }
+    let mut out = match format {
+        MessageFormat::Json => render::json_lines(&outcome, &ws.root),
+        MessageFormat::Human => render::human_report(&outcome, &ws.root),
+    };
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        for finding in &outcome.judged.new {
-            out.push_str(&render::annotation(finding, &ws.root));
-        }
+        out.push_str(&render::annotations(&outcome, &ws.root));
     }
     print(&out)?;
     Ok(if outcome.passed() {
