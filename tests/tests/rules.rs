@@ -516,12 +516,12 @@ fn dot_colours_layers_and_draws_violations_red() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(
-        lines.contains(&"  \"t2\" [style=filled, fillcolor=\"#dbeafe\", tooltip=\"layer types\"];"),
+        lines.contains(&"  \"t2\" [style=filled, fillcolor=\"#dbeafe\", label=\"t2\\n(types)\"];"),
         "{}",
         run.stdout
     );
     assert!(
-        lines.contains(&"  \"m\" [style=filled, fillcolor=\"#dcfce7\", tooltip=\"layer model\"];"),
+        lines.contains(&"  \"m\" [style=filled, fillcolor=\"#dcfce7\", label=\"m\\n(model)\"];"),
         "{}",
         run.stdout
     );

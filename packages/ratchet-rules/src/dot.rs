@@ -1,5 +1,5 @@
 //! The dot style for `graph --format dot`: packages filled with their layer's colour and
-//! labelled with the layer, edges that violate a rule drawn in red.
+//! labelled with their layer, edges that violate a rule drawn in red.
 
 use std::collections::BTreeSet;
 
@@ -16,6 +16,7 @@ const PALETTE: &[&str] = &[
 /// Colours by layer and marks violating edges; built from the same evaluation as the gate.
 #[derive(Debug, Clone, Default)]
 pub struct LayerStyle {
+    package_names: Vec<String>,
     layer_names: Vec<String>,
     layer_of: Vec<Option<usize>>,
     violating: BTreeSet<(PkgIx, PkgIx)>,
@@ -34,6 +35,7 @@ impl LayerStyle {
             None => (Vec::new(), vec![None; ws.packages.len()]),
         };
         Ok(LayerStyle {
+            package_names: ws.packages.iter().map(|p| p.name.clone()).collect(),
             layer_names,
             layer_of,
             violating,
@@ -44,9 +46,11 @@ impl LayerStyle {
 impl DotStyle for LayerStyle {
     fn node(&self, ix: PkgIx) -> Option<String> {
         let layer = (*self.layer_of.get(ix)?)?;
+        // The layer goes into the label: a rendered image has no tooltips.
         Some(format!(
-            "style=filled, fillcolor=\"{}\", tooltip=\"layer {}\"",
+            "style=filled, fillcolor=\"{}\", label=\"{}\\n({})\"",
             PALETTE[layer % PALETTE.len()],
+            self.package_names.get(ix)?,
             self.layer_names[layer]
         ))
     }
