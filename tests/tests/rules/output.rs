@@ -90,3 +90,36 @@ fn dot_colours_layers_and_draws_violations_red() {
     );
     assert!(lines.contains(&"  \"m\" -> \"t1\";"), "{}", run.stdout);
 }
+
+#[test]
+fn manifest_path_selects_the_workspace_for_the_gate_and_the_baseline() {
+    let ws = workspace();
+    write(ws.path(), &[("ratchet.toml", "[rules.unused]\n")]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let manifest = ws.path().join("Cargo.toml");
+    let manifest = manifest.to_str().unwrap();
+    let gate = ratchet(
+        BIN,
+        elsewhere.path(),
+        &["rules", "--manifest-path", manifest],
+    );
+    assert_eq!(gate.code, 1, "{}", gate.stderr);
+    assert!(
+        gate.stdout.contains("error[unused] orphan"),
+        "{}",
+        gate.stdout
+    );
+    let adopt = ratchet(
+        BIN,
+        elsewhere.path(),
+        &["rules", "baseline", "--manifest-path", manifest],
+    );
+    assert_eq!(adopt.code, 0, "{}", adopt.stderr);
+    assert!(ws.path().join("ratchet-rules-baseline.toml").is_file());
+    let again = ratchet(
+        BIN,
+        elsewhere.path(),
+        &["rules", "--manifest-path", manifest],
+    );
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""));
+}
