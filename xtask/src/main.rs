@@ -1,5 +1,6 @@
 //! `cargo xtask`: the ratchet CLI on this repository, plus `bench`, which measures ratchet
-//! itself, and `fixture`, which writes a synthetic workspace. Other repositories use the same CLI as `cargo ratchet` (see the README).
+//! itself, and `fixture`, which writes a synthetic workspace. Other repositories use the same
+//! CLI as `cargo ratchet` (see the README).
 
 mod bench;
 mod fixture;
