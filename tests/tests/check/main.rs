@@ -1,0 +1,118 @@
+//! `check` with real cargo on small workspaces: verdicts, the verdict cache, concurrency,
+//! interruption, JSON events, and peace with the user's own `cargo build`.
+//!
+//! Helpers live here; each module holds tests of one concern.
+#![allow(clippy::unwrap_used)]
+
+mod generated;
+mod runs;
+mod verdicts;
+
+use std::path::Path;
+
+use ratchet_events::check::CheckEvent;
+use ratchet_tests::{Run, ratchet};
+
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
+
+pub(crate) fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+pub(crate) fn manifest(name: &str, deps: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+    )
+}
+
+pub(crate) const BASE_LIB: &str = "//! Base.\n\n/// Adds one.\n///\n/// ```\n/// assert_eq!(base::inc(1), 2);\n/// ```\npub fn inc(x: u32) -> u32 {\n    x + 1\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn inc_works() {\n        assert_eq!(super::inc(2), 3);\n    }\n}\n";
+pub(crate) const MID_LIB: &str =
+    "//! Mid.\n\n/// Adds two.\npub fn inc2(x: u32) -> u32 {\n    base::inc(base::inc(x))\n}\n";
+
+/// base <- mid <- top (a binary); unit, integration and doc tests; formatted and lint-clean.
+pub(crate) fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n",
+    );
+    write(root, "crates/base/Cargo.toml", &manifest("base", ""));
+    write(root, "crates/base/src/lib.rs", BASE_LIB);
+    write(
+        root,
+        "crates/mid/Cargo.toml",
+        &manifest("mid", "base = { path = \"../base\" }\n"),
+    );
+    write(root, "crates/mid/src/lib.rs", MID_LIB);
+    write(
+        root,
+        "crates/mid/tests/it.rs",
+        "#[test]\nfn adds_two() {\n    assert_eq!(mid::inc2(1), 3);\n}\n",
+    );
+    write(
+        root,
+        "crates/top/Cargo.toml",
+        &manifest("top", "mid = { path = \"../mid\" }\n"),
+    );
+    write(
+        root,
+        "crates/top/src/main.rs",
+        "fn main() {\n    println!(\"{}\", mid::inc2(0));\n}\n",
+    );
+    dir
+}
+
+pub(crate) fn check(dir: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["check"];
+    args.extend_from_slice(extra);
+    ratchet(BIN, dir, &args)
+}
+
+/// Every stdout line parsed as a documented event (panics on one that is not).
+pub(crate) fn events(run: &Run) -> Vec<CheckEvent> {
+    run.stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not an event ({e}): {l}\n{}", run.stderr))
+        })
+        .collect()
+}
+
+pub(crate) fn json_check(dir: &Path, extra: &[&str]) -> (Run, Vec<CheckEvent>) {
+    let mut args = vec!["--message-format", "json"];
+    args.extend_from_slice(extra);
+    let run = check(dir, &args);
+    let events = events(&run);
+    (run, events)
+}
+
+pub(crate) fn steps_started(events: &[CheckEvent]) -> Vec<(String, Vec<String>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            CheckEvent::StepStarted(s) => Some((s.step.clone(), s.packages.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) fn planned(events: &[CheckEvent]) -> Vec<(String, Vec<String>)> {
+    match &events[0] {
+        CheckEvent::Plan(plan) => plan
+            .steps
+            .iter()
+            .filter(|s| !s.run.is_empty())
+            .map(|s| (s.step.clone(), s.run.clone()))
+            .collect(),
+        other => panic!("first event is not the plan: {other:?}"),
+    }
+}
+
+pub(crate) fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}

@@ -1,0 +1,183 @@
+//! Verdicts, the verdict cache, dry-run plans and selection on a hand-written workspace.
+
+use crate::*;
+use ratchet_events::check::CheckEvent;
+
+#[test]
+fn green_run_then_cached_then_error_caught_and_fixed() {
+    let ws = workspace();
+    let root = ws.path();
+    let first = check(root, &[]);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert_eq!(
+        first.stdout.lines().count(),
+        1,
+        "one summary line when all is well: {}",
+        first.stdout
+    );
+    assert!(first.stdout.starts_with("check: ok"), "{}", first.stdout);
+
+    let (again, events) = json_check(root, &[]);
+    assert_eq!(again.code, 0);
+    assert!(
+        steps_started(&events).is_empty(),
+        "a second run runs no step: {}",
+        again.stdout
+    );
+    let Some(CheckEvent::Summary(summary)) = events.last() else {
+        panic!("no summary")
+    };
+    assert_eq!((summary.passed, summary.cached), (0, 12));
+
+    write(
+        root,
+        "crates/mid/src/lib.rs",
+        &MID_LIB.replace("base::inc(x))", "base::inc(x)) + \"one\""),
+    );
+    let broken = check(root, &[]);
+    assert_eq!(broken.code, 1, "{}", broken.stdout);
+    assert!(
+        broken
+            .stdout
+            .contains("lint failed in `mid` at crates/mid/src/lib.rs:5"),
+        "{}",
+        broken.stdout
+    );
+    assert!(
+        broken.stdout.contains("reproduce: cargo clippy -p mid"),
+        "{}",
+        broken.stdout
+    );
+    assert!(
+        !broken.stdout.contains("failed in `base`"),
+        "{}",
+        broken.stdout
+    );
+
+    write(root, "crates/mid/src/lib.rs", MID_LIB);
+    let (fixed, events) = json_check(root, &[]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+    // mid's content is back to what passed before, so its passes are found again.
+    assert!(steps_started(&events).is_empty(), "{}", fixed.stdout);
+
+    write(
+        root,
+        "crates/base/src/lib.rs",
+        &BASE_LIB.replace("inc(2), 3", "inc(2), 4"),
+    );
+    let (failing, events) = json_check(root, &[]);
+    assert_eq!(failing.code, 1);
+    let failure = events
+        .iter()
+        .find_map(|e| match e {
+            CheckEvent::TestFailure(t) => Some(t),
+            _ => None,
+        })
+        .expect("a test_failure event");
+    assert_eq!(
+        (failure.package.as_str(), failure.tests.clone()),
+        ("base", names(&["tests::inc_works"]))
+    );
+    assert!(failure.output.contains("left: 3"), "{}", failure.output);
+    assert_eq!(failure.command, "cargo test -p base");
+
+    write(
+        root,
+        "crates/base/src/lib.rs",
+        &BASE_LIB.replace("x + 1", "1 + x"),
+    );
+    let (green, events) = json_check(root, &[]);
+    assert_eq!(green.code, 0, "{}", green.stdout);
+    let ran: Vec<String> = steps_started(&events).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(ran, names(&["fmt", "lint", "test", "doc"]));
+    assert_eq!(
+        steps_started(&events)[1].1,
+        names(&["base", "mid", "top"]),
+        "base's dependents re-run"
+    );
+}
+
+#[test]
+fn dry_run_plan_matches_the_run_and_a_corrupt_entry_is_a_miss() {
+    let ws = workspace();
+    let root = ws.path();
+    assert_eq!(check(root, &["-p", "base"]).code, 0);
+
+    let (dry, dry_events) = json_check(root, &["--dry-run"]);
+    assert_eq!(dry.code, 0);
+    assert_eq!(dry_events.len(), 1, "a dry run prints only the plan");
+    let (run, run_events) = json_check(root, &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(planned(&dry_events), steps_started(&run_events));
+    assert_eq!(
+        planned(&dry_events)[0].1,
+        names(&["mid", "top"]),
+        "base was cached"
+    );
+
+    // Damage base's lint entry in three ways; each time only that entry misses.
+    let entries = root.join("target/ratchet/verdicts");
+    let lint_entry = std::fs::read_dir(&entries)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            text.contains("\"package\":\"base\"") && text.contains("\"step\":\"lint\"")
+        })
+        .expect("base's lint pass is stored");
+    let good = std::fs::read(&lint_entry).unwrap();
+    for damage in [
+        good[..good.len() / 2].to_vec(),
+        b"garbage".to_vec(),
+        b"{}".to_vec(),
+    ] {
+        std::fs::write(&lint_entry, &damage).unwrap();
+        let (_, events) = json_check(root, &["--dry-run"]);
+        assert_eq!(
+            planned(&events),
+            vec![("lint".to_string(), names(&["base"]))]
+        );
+    }
+    let (rerun, events) = json_check(root, &[]);
+    assert_eq!(rerun.code, 0);
+    assert_eq!(
+        steps_started(&events),
+        vec![("lint".to_string(), names(&["base"]))]
+    );
+}
+
+#[test]
+fn selection_flags_and_bad_input() {
+    let ws = workspace();
+    let root = ws.path();
+    let (_, events) = json_check(
+        root,
+        &["--dry-run", "-p", "mid", "-p", "top", "--exclude", "top"],
+    );
+    assert_eq!(planned(&events)[0].1, names(&["mid"]));
+    let unknown = check(root, &["-p", "mids"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("did you mean `mid`?"),
+        "{}",
+        unknown.stderr
+    );
+    write(root, "ratchet.toml", "[steps.lint]\nenabeld = false\n");
+    let bad_config = check(root, &["--dry-run"]);
+    assert_eq!(bad_config.code, 2);
+    assert!(
+        bad_config.stderr.contains("did you mean `enabled`?"),
+        "{}",
+        bad_config.stderr
+    );
+    write(
+        root,
+        "ratchet.toml",
+        "[steps.lint]\nenabled = false\n[steps.test]\nenabled = false\n[steps.doc]\nenabled = false\n",
+    );
+    let (_, events) = json_check(root, &["--dry-run"]);
+    assert_eq!(
+        planned(&events),
+        vec![("fmt".to_string(), names(&["base", "mid", "top"]))]
+    );
+}
