@@ -183,8 +183,8 @@ pub fn take_calls(state_dir: &Utf8Path) -> Vec<RustcCall> {
         .collect()
 }
 
-/// The new build costs: packages compiled in this run get this run's calls and artifact sizes;
-/// the others keep what `previous` said.
+/// The new build costs: packages compiled (with code generation) in this run get this run's
+/// calls and artifact sizes; the others keep what `previous` said.
 pub fn build_costs(
     previous: Option<BuildCosts>,
     workspace: &Workspace,
@@ -194,7 +194,9 @@ pub fn build_costs(
 ) -> BuildCosts {
     let mut costs = previous.unwrap_or_default();
     let mut fresh: BTreeMap<String, PackageCost> = BTreeMap::new();
-    for call in calls {
+    // Metadata-only calls (clippy's, `cargo check`'s) are left out: the build cost of a
+    // package is what compiling it for real costs, and counting both would double it.
+    for call in calls.iter().filter(|c| !c.kind.ends_with("-check")) {
         let Some(owner) = workspace.owner_of(Utf8Path::new(&call.manifest_dir)) else {
             continue;
         };

@@ -204,3 +204,54 @@ fn interleaving_with_a_plain_cargo_build_rebuilds_nothing() {
         "{costs}"
     );
 }
+
+#[test]
+fn the_timing_wrapper_chains_to_the_users_wrapper() {
+    let ws = workspace();
+    let root = ws.path();
+    let log = root.join("user-wrapper.log");
+    let wrapper = root.join("user-wrapper.sh");
+    write(
+        root,
+        "user-wrapper.sh",
+        &format!("#!/bin/sh\necho \"$@\" >> {log:?}\nexec \"$@\"\n"),
+    );
+    let chmod = std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&wrapper)
+        .status()
+        .unwrap();
+    assert!(chmod.success());
+    let out = std::process::Command::new(BIN)
+        .args(["check", "-p", "base"])
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env("RUSTC_WRAPPER", &wrapper)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.contains("--crate-name base"),
+        "the user's wrapper saw base compile:\n{calls}"
+    );
+    let costs: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("target/ratchet/build-costs.json")).unwrap(),
+    )
+    .unwrap();
+    let kinds: Vec<&str> = costs["packages"]["base"]["crates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"lib") && kinds.contains(&"test"), "{costs}");
+    assert!(
+        !kinds.iter().any(|k| k.ends_with("-check")),
+        "clippy's calls are not build costs: {costs}"
+    );
+}
