@@ -81,6 +81,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
     };
     let cancel = Cancel::new();
+    let handler_cancel = cancel.clone();
+    // From here on, Ctrl-C (or SIGTERM from `watch`) kills our children's process groups; a
+    // signal before any child exists makes the first spawn kill its child at once. Only one
+    // handler per process may be set; a second `run` in the same process keeps the first.
+    let _ = ctrlc::set_handler(move || handler_cancel.cancel());
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
@@ -96,9 +101,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         reporter.summary(summary(0, 0, cached, BTreeSet::new(), false, started), &[])?;
         return Ok(ratchet_events::exit::OK);
     }
-    let handler_cancel = cancel.clone();
-    // Only one handler per process may be set; a second `run` in the same process keeps it.
-    let _ = ctrlc::set_handler(move || handler_cancel.cancel());
     let outcome = run_plan(&runner, &cache, &reporter, &plan, &before)?;
     let wall_ms = started.elapsed().as_millis() as u64;
     write_build_costs(

@@ -14,6 +14,9 @@ use crate::common::{MessageFormat, print};
 /// The output of one run.
 pub struct Reporter {
     json: bool,
+    /// Steps that will run, for the `[i/n]` prefix of the progress line.
+    steps_total: std::sync::atomic::AtomicUsize,
+    steps_started: std::sync::atomic::AtomicUsize,
     bar: Option<ProgressBar>,
 }
 
@@ -30,7 +33,12 @@ impl Reporter {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Reporter { json, bar }
+        Reporter {
+            json,
+            steps_total: 0.into(),
+            steps_started: 0.into(),
+            bar,
+        }
     }
 
     fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
@@ -46,6 +54,9 @@ impl Reporter {
 
     /// The plan; for a dry run in human format, the plan as text.
     pub fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
+        let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
+        self.steps_total
+            .store(running, std::sync::atomic::Ordering::Relaxed);
         if self.json {
             return self.emit(CheckEvent::Plan(plan));
         }
@@ -68,7 +79,15 @@ impl Reporter {
     /// A step begins.
     pub fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
         if let Some(bar) = &self.bar {
-            bar.set_prefix(format!("{step} ({} packages)", packages.len()));
+            let index = self
+                .steps_started
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            let total = self.steps_total.load(std::sync::atomic::Ordering::Relaxed);
+            bar.set_prefix(format!(
+                "[{index}/{total}] {step} ({} packages)",
+                packages.len()
+            ));
             bar.set_message("");
         }
         if self.json {
