@@ -6,19 +6,22 @@
 //! when the package's fingerprint after the step equals the one before it (an edit made while
 //! the step ran is never cached under the old content).
 
+mod plan;
+mod record;
 mod report;
 mod select;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use ratchet_cache::{VerdictCache, VerdictKey};
+use ratchet_cache::VerdictCache;
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_graph::DepKind;
 use ratchet_run::{Cancel, RunError, Runner, Step, StepReport, StepsConfig};
 
 use crate::common::{MessageFormat, WorkspaceArgs};
+use plan::Planned;
 use report::Reporter;
 
 /// Flags of `check`.
@@ -47,16 +50,6 @@ pub struct Args {
     /// `human` or `json` (NDJSON events, see docs/check.md).
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
-}
-
-/// The tool's identity in verdict keys: a new ratchet never trusts an old one's passes.
-const TOOL_VERSION: &str = concat!("ratchet ", env!("CARGO_PKG_VERSION"));
-
-struct Planned {
-    step: Step,
-    config_key: String,
-    run: Vec<String>,
-    cached: Vec<String>,
 }
 
 /// Runs `check`.
@@ -89,9 +82,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let before = ratchet_run::interim_fingerprint::compute(&workspace);
-    let plan = plan(&runner, &cache, &before, &selection, args.all);
-    reporter.plan(plan_event(&selection, &plan, args.dry_run))?;
+    let before = record::fingerprints(&workspace)?;
+    let plan = plan::plan(&runner, &cache, &before, &selection, args.all);
+    reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
         return Ok(ratchet_events::exit::OK);
     }
@@ -103,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     let outcome = run_plan(&runner, &cache, &reporter, &plan, &before)?;
     let wall_ms = started.elapsed().as_millis() as u64;
-    write_build_costs(
+    record::write_build_costs(
         &workspace,
         &outcome.reports,
         outcome.complete_run(&plan).then_some(wall_ms),
@@ -128,50 +121,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         &ran,
     )?;
     Ok(code)
-}
-
-fn plan(
-    runner: &Runner<'_>,
-    cache: &VerdictCache,
-    fingerprints: &BTreeMap<String, String>,
-    selection: &BTreeSet<String>,
-    all: bool,
-) -> Vec<Planned> {
-    runner
-        .config
-        .enabled()
-        .into_iter()
-        .map(|step| {
-            let config_key = runner.step_fingerprint(step);
-            let (cached, run) = selection.iter().cloned().partition(|package| {
-                !all && fingerprints.get(package).is_some_and(|fp| {
-                    cache.is_pass(&VerdictKey::new(fp, step.name(), &config_key, TOOL_VERSION))
-                })
-            });
-            Planned {
-                step,
-                config_key,
-                run,
-                cached,
-            }
-        })
-        .collect()
-}
-
-fn plan_event(selection: &BTreeSet<String>, plan: &[Planned], dry_run: bool) -> ev::Plan {
-    ev::Plan {
-        version: VERSION,
-        selection: selection.iter().cloned().collect(),
-        steps: plan
-            .iter()
-            .map(|p| ev::PlannedStep {
-                step: p.step.name().to_string(),
-                run: p.run.clone(),
-                cached: p.cached.clone(),
-            })
-            .collect(),
-        dry_run,
-    }
 }
 
 #[derive(Default)]
@@ -235,7 +184,7 @@ fn run_plan(
         if planned.step == Step::Lint {
             broken.extend(compile_failures(runner.workspace, &report));
         }
-        let changed = record_passes(runner, cache, planned, &report, before)?;
+        let changed = record::record_passes(runner, cache, planned, &report, before)?;
         reporter.step_finished(&report, &changed)?;
         for (package, verdict) in &report.packages {
             if verdict.passed {
@@ -286,60 +235,6 @@ fn not_compiling(
         format!("not run: `{package}` or a dependency does not compile (see the errors above)");
     let _ = (broken, runner);
     ratchet_run::PackageVerdict::fail(String::new(), vec![ratchet_run::Problem::Other { text }])
-}
-
-/// Records the step's passes whose package did not change while it ran; returns those that did.
-fn record_passes(
-    runner: &Runner<'_>,
-    cache: &VerdictCache,
-    planned: &Planned,
-    report: &StepReport,
-    before: &BTreeMap<String, String>,
-) -> anyhow::Result<Vec<String>> {
-    let after = ratchet_run::interim_fingerprint::compute(runner.workspace);
-    let mut changed = Vec::new();
-    for package in report
-        .packages
-        .iter()
-        .filter(|(_, v)| v.passed)
-        .map(|(p, _)| p)
-    {
-        match (before.get(package), after.get(package)) {
-            (Some(fp), Some(now)) if fp == now => {
-                let key =
-                    VerdictKey::new(fp, planned.step.name(), &planned.config_key, TOOL_VERSION);
-                cache.record_pass(&key, package, planned.step.name())?;
-            }
-            _ => changed.push(package.clone()),
-        }
-    }
-    Ok(changed)
-}
-
-fn write_build_costs(
-    workspace: &ratchet_graph::Workspace,
-    reports: &[StepReport],
-    wall_ms: Option<u64>,
-) {
-    let state_dir = workspace.state_dir();
-    let calls = ratchet_run::wrapper::take_calls(&state_dir);
-    let mut artifacts = BTreeMap::new();
-    for report in reports {
-        for (package, files) in &report.artifacts {
-            artifacts
-                .entry(package.clone())
-                .or_insert_with(BTreeMap::new)
-                .extend(files.iter().map(|(p, s)| (p.clone(), *s)));
-        }
-    }
-    if calls.is_empty() && artifacts.is_empty() {
-        return;
-    }
-    let path = state_dir.join("build-costs.json");
-    let previous = ratchet_store::read_json(path.as_std_path());
-    let costs = ratchet_run::wrapper::build_costs(previous, workspace, &calls, &artifacts, wall_ms);
-    // Costs are a measurement, not a verdict: failing to store them must not fail the check.
-    let _ = ratchet_store::write_json(path.as_std_path(), &costs);
 }
 
 fn summary(

@@ -1,0 +1,70 @@
+//! The plan of a run: for each enabled step, which selected packages have no cached pass.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ratchet_cache::{VerdictCache, VerdictKey};
+use ratchet_events::VERSION;
+use ratchet_events::check as ev;
+use ratchet_run::{Runner, Step};
+
+/// The tool's identity in verdict keys: a new ratchet never trusts an old one's passes.
+pub const TOOL_VERSION: &str = concat!("ratchet ", env!("CARGO_PKG_VERSION"));
+
+/// One step of the plan.
+pub struct Planned {
+    /// The step.
+    pub step: Step,
+    /// What identifies the step's configuration in verdict keys.
+    pub config_key: String,
+    /// Packages to run it on.
+    pub run: Vec<String>,
+    /// Packages with a cached pass.
+    pub cached: Vec<String>,
+}
+
+/// Splits `selection` per enabled step into packages to run and packages with a cached pass
+/// at their fingerprint in `fingerprints` (every package runs with `all`).
+pub fn plan(
+    runner: &Runner<'_>,
+    cache: &VerdictCache,
+    fingerprints: &BTreeMap<String, String>,
+    selection: &BTreeSet<String>,
+    all: bool,
+) -> Vec<Planned> {
+    runner
+        .config
+        .enabled()
+        .into_iter()
+        .map(|step| {
+            let config_key = runner.step_fingerprint(step);
+            let (cached, run) = selection.iter().cloned().partition(|package| {
+                !all && fingerprints.get(package).is_some_and(|fp| {
+                    cache.is_pass(&VerdictKey::new(fp, step.name(), &config_key, TOOL_VERSION))
+                })
+            });
+            Planned {
+                step,
+                config_key,
+                run,
+                cached,
+            }
+        })
+        .collect()
+}
+
+/// The `plan` event.
+pub fn plan_event(selection: &BTreeSet<String>, plan: &[Planned], dry_run: bool) -> ev::Plan {
+    ev::Plan {
+        version: VERSION,
+        selection: selection.iter().cloned().collect(),
+        steps: plan
+            .iter()
+            .map(|p| ev::PlannedStep {
+                step: p.step.name().to_string(),
+                run: p.run.clone(),
+                cached: p.cached.clone(),
+            })
+            .collect(),
+        dry_run,
+    }
+}
