@@ -256,3 +256,7 @@ fn failing_dependency(
         .find(|name| failing.contains(*name))
         .cloned()
 }
+
+#[cfg(test)]
+#[path = "cargo_tests.rs"]
+mod tests;
