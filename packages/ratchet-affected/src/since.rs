@@ -1,0 +1,113 @@
+//! `--since REF`: the files git reports as changed since the merge-base of REF and HEAD, turned
+//! into seeds (owners, global inputs, lockfile entries).
+
+use camino::{Utf8Path, Utf8PathBuf};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ratchet_events::affected::Cause;
+use ratchet_fingerprint::InputsConfig;
+use ratchet_git::Repo;
+use ratchet_graph::Workspace;
+
+use crate::expand::Seed;
+use crate::{AffectedError, Changes, lockfile};
+
+/// Seeds for the changes between the merge-base of `reference` and the working tree.
+pub(crate) fn changes(
+    ws: &Workspace,
+    inputs: &InputsConfig,
+    reference: &str,
+) -> Result<Changes, AffectedError> {
+    let repo = Repo::discover(&ws.root)?;
+    let base = repo.merge_base(reference)?;
+    let changed = repo.changed_since(&base)?;
+    let ws_root = canonical(&ws.root);
+    let repo_root = canonical(repo.root());
+    let globals = global_matcher(inputs)?;
+    let mut out = Changes {
+        base: Some(base.clone()),
+        ..Changes::default()
+    };
+    for git_path in changed {
+        let absolute = repo_root.join(&git_path);
+        let Ok(rel) = absolute.strip_prefix(&ws_root) else {
+            // Outside the workspace: nothing here owns it.
+            out.unowned.push(absolute.to_string());
+            continue;
+        };
+        let display = rel.to_string();
+        out.changed_files.push(display.clone());
+        if rel == "Cargo.lock" {
+            out.seeds.extend(lock_seeds(ws, &repo, &base, &git_path)?);
+        } else if is_fixed_global(rel) || globals.is_match(rel) {
+            out.global_inputs.push(display);
+        } else if let Some(owner) = ws.owner_of(&ws.root.join(rel)) {
+            out.seeds.push(Seed {
+                ix: owner,
+                cause: Cause::File { path: display },
+            });
+        } else {
+            out.unowned.push(display);
+        }
+    }
+    Ok(out)
+}
+
+fn lock_seeds(
+    ws: &Workspace,
+    repo: &Repo,
+    base: &str,
+    git_path: &Utf8Path,
+) -> Result<Vec<Seed>, AffectedError> {
+    let old = repo.show(base, git_path)?;
+    let current_path = ws.root.join("Cargo.lock");
+    let new = match std::fs::read_to_string(&current_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(AffectedError::Unreadable {
+                path: current_path,
+                source,
+            });
+        }
+    };
+    match lockfile::changed_members(ws, old.as_deref(), new.as_deref()) {
+        Ok(seeds) => Ok(seeds),
+        // Conflict markers or a half-written lockfile: no way to tell what changed.
+        Err(lockfile::Unparsable) => Ok(crate::everything(
+            ws,
+            Cause::Global {
+                input: "Cargo.lock (cannot be parsed, so every package counts)".to_string(),
+            },
+        )),
+    }
+}
+
+/// Workspace-root files that affect every package whether configured or not.
+fn is_fixed_global(rel: &Utf8Path) -> bool {
+    rel == "Cargo.toml"
+        || rel.starts_with(".cargo")
+        || rel == "rust-toolchain"
+        || rel == "rust-toolchain.toml"
+}
+
+fn global_matcher(inputs: &InputsConfig) -> Result<GlobSet, AffectedError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &inputs.files {
+        let glob = Glob::new(pattern).map_err(|e| AffectedError::BadInput {
+            pattern: pattern.clone(),
+            message: e.kind().to_string(),
+        })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| AffectedError::BadInput {
+        pattern: inputs.files.join(", "),
+        message: e.to_string(),
+    })
+}
+
+/// Git prints the real path of the work tree; cargo may have been given a path through a
+/// symlink. Comparing canonical forms makes both agree.
+fn canonical(path: &Utf8Path) -> Utf8PathBuf {
+    path.canonicalize_utf8()
+        .unwrap_or_else(|_| path.to_path_buf())
+}
