@@ -6,7 +6,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ratchet_events::affected::Cause;
 use ratchet_fingerprint::InputsConfig;
 use ratchet_git::Repo;
-use ratchet_graph::Workspace;
+use ratchet_graph::{PkgIx, Workspace};
 
 use crate::expand::Seed;
 use crate::{AffectedError, Changes, lockfile};
@@ -29,25 +29,29 @@ pub(crate) fn changes(
     };
     for git_path in changed {
         let absolute = repo_root.join(&git_path);
-        let Ok(rel) = absolute.strip_prefix(&ws_root) else {
-            // Outside the workspace: nothing here owns it.
-            out.unowned.push(absolute.to_string());
-            continue;
-        };
-        let display = rel.to_string();
+        let rel = absolute.strip_prefix(&ws_root).ok();
+        let display = rel.map_or_else(|| absolute.to_string(), |r| r.to_string());
         out.changed_files.push(display.clone());
-        if rel == "Cargo.lock" {
+        if rel.is_some_and(|r| r == "Cargo.lock") {
             out.seeds.extend(lock_seeds(ws, &repo, &base, &git_path)?);
-        } else if is_fixed_global(rel) || globals.is_match(rel) {
-            out.global_inputs.push(display);
-        } else if let Some(owner) = ws.owner_of(&ws.root.join(rel)) {
-            out.seeds.push(Seed {
-                ix: owner,
-                cause: Cause::File { path: display },
-            });
-        } else {
-            out.unowned.push(display);
+            continue;
         }
+        if rel.is_some_and(|r| is_fixed_global(r) || globals.is_match(r)) {
+            out.global_inputs.push(display);
+            continue;
+        }
+        // Cargo's paths use the workspace root as given; git's are canonical.
+        let path = rel.map_or_else(|| absolute.clone(), |r| ws.root.join(r));
+        let users = owners_and_users(ws, &path);
+        if users.is_empty() {
+            out.unowned.push(display.clone());
+        }
+        out.seeds.extend(users.into_iter().map(|ix| Seed {
+            ix,
+            cause: Cause::File {
+                path: display.clone(),
+            },
+        }));
     }
     Ok(out)
 }
@@ -80,6 +84,23 @@ fn lock_seeds(
             },
         )),
     }
+}
+
+/// The member owning `path`, and the members using a path package outside the workspace whose
+/// directory holds it.
+fn owners_and_users(ws: &Workspace, path: &Utf8Path) -> Vec<PkgIx> {
+    let mut out: Vec<PkgIx> = ws.owner_of(path).into_iter().collect();
+    for (ix, package) in ws.packages.iter().enumerate() {
+        let uses = package
+            .external_deps
+            .iter()
+            .filter_map(|d| d.path.as_deref())
+            .any(|dir| path.starts_with(dir));
+        if uses && !out.contains(&ix) {
+            out.push(ix);
+        }
+    }
+    out
 }
 
 /// Workspace-root files that affect every package whether configured or not.

@@ -102,15 +102,29 @@ pub enum FingerprintError {
 /// not read again (see the stat cache); the rest are hashed in parallel.
 pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, FingerprintError> {
     let globals = inputs::globals(ws, inputs)?;
-    let found = walk::own_files(ws)?;
+    let external_dirs = walk::external_dirs(ws);
+    let found = walk::own_files(ws, &external_dirs)?;
     let hashes = stat_cache::hash_files(&stat_cache_path(ws), &found)?;
     let mut files: merkle::FilesByPackage = vec![BTreeMap::new(); ws.packages.len()];
+    let mut external_files: Vec<BTreeMap<String, String>> =
+        vec![BTreeMap::new(); external_dirs.len()];
     for (file, hash) in found.iter().zip(hashes) {
-        files[file.owner].insert(merkle::display_path(&ws.root, &file.path), hash);
+        let key = merkle::display_path(&ws.root, &file.path);
+        if let Some(external) = file.external {
+            external_files[external].insert(key.clone(), hash.clone());
+        }
+        if let Some(owner) = file.owner {
+            files[owner].insert(key, hash);
+        }
     }
+    let external_content = external_dirs
+        .into_iter()
+        .zip(external_files)
+        .map(|(dir, files)| (dir, merkle::files_hash(&files)))
+        .collect();
     Ok(Fingerprints {
         version: FORMAT_VERSION,
-        packages: merkle::fingerprints(ws, &globals, files),
+        packages: merkle::fingerprints(ws, &globals, files, &external_content),
         globals,
     })
 }

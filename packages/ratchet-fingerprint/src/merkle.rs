@@ -5,9 +5,9 @@
 //! ready before its dependents need it. Dev edges may close cycles with normal ones (a dev-dep
 //! on a package that depends on you is legal), so they feed only `full`, one level deep.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use camino::Utf8Path;
+use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{DepKind, ExternalDep, PkgIx, Workspace};
 use serde::Serialize;
 
@@ -23,6 +23,7 @@ pub(crate) fn fingerprints(
     ws: &Workspace,
     globals: &BTreeMap<String, String>,
     files: FilesByPackage,
+    external_content: &HashMap<Utf8PathBuf, String>,
 ) -> BTreeMap<String, PackageFingerprint> {
     let globals_hash = hash_lines(globals.iter().map(|(k, v)| format!("{k}\t{v}")));
     let mut build: Vec<Option<String>> = vec![None; ws.packages.len()];
@@ -30,7 +31,7 @@ pub(crate) fn fingerprints(
     let mut out = BTreeMap::new();
     for ix in ws.build_order() {
         let own = std::mem::take(&mut files[ix]);
-        let externals = externals_hash(&ws.package(ix).external_deps);
+        let externals = externals_hash(&ws.package(ix).external_deps, external_content);
         let deps = dep_lines(ws, ix, &build, |k| k != DepKind::Dev);
         let build_hash = hash_lines(
             std::iter::once(DOMAIN.to_string())
@@ -85,16 +86,31 @@ fn dep_lines(
     lines
 }
 
-/// blake3 over the resolved external dependencies (name, version, source).
-pub(crate) fn externals_hash(deps: &[ExternalDep]) -> String {
+/// blake3 over the resolved external dependencies (name, version, source), and for path
+/// packages outside the workspace, the content of their files.
+pub(crate) fn externals_hash(
+    deps: &[ExternalDep],
+    external_content: &HashMap<Utf8PathBuf, String>,
+) -> String {
     hash_lines(deps.iter().map(|d| {
+        let content = d
+            .path
+            .as_ref()
+            .and_then(|dir| external_content.get(dir))
+            .map(String::as_str)
+            .unwrap_or("-");
         format!(
-            "{}\t{}\t{}",
+            "{}\t{}\t{}\t{content}",
             d.name,
             d.version,
-            d.source.as_deref().unwrap_or("path")
+            d.source.as_deref().unwrap_or("path"),
         )
     }))
+}
+
+/// blake3 over a set of (path, content hash) pairs.
+pub(crate) fn files_hash(files: &BTreeMap<String, String>) -> String {
+    hash_lines(files.iter().map(|(p, h)| format!("{p}\t{h}")))
 }
 
 fn hash_lines(lines: impl IntoIterator<Item = String>) -> String {

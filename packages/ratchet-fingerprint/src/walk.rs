@@ -1,6 +1,7 @@
 //! Finding every package's own files: one parallel, gitignore-aware walk over the directories
 //! that hold workspace members, each file given to the member that owns it (the longest
-//! directory prefix), so nested packages keep their files to themselves.
+//! directory prefix), so nested packages keep their files to themselves. The same walk visits
+//! path packages outside the workspace, whose files count as external inputs of their users.
 
 use std::collections::HashSet;
 use std::io::ErrorKind;
@@ -17,19 +18,37 @@ use crate::stat_cache::Stat;
 #[derive(Debug)]
 pub(crate) struct Found {
     pub path: Utf8PathBuf,
-    pub owner: PkgIx,
+    /// The member that owns the file, if any.
+    pub owner: Option<PkgIx>,
+    /// The index in [`external_dirs`] of the out-of-workspace path package holding it, if any.
+    pub external: Option<usize>,
     pub stat: Stat,
     /// The target of a symlink that points nowhere; hashed as that text.
     pub dangling_target: Option<String>,
 }
 
-/// Every file owned by a workspace member, unsorted.
-pub(crate) fn own_files(ws: &Workspace) -> Result<Vec<Found>, FingerprintError> {
-    let roots = walk_roots(ws);
+/// Directories of path packages outside the workspace that members use, sorted, distinct.
+pub(crate) fn external_dirs(ws: &Workspace) -> Vec<Utf8PathBuf> {
+    let mut dirs: Vec<Utf8PathBuf> = ws
+        .packages
+        .iter()
+        .flat_map(|p| p.external_deps.iter().filter_map(|d| d.path.clone()))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// Every file owned by a workspace member or inside an external path package, unsorted.
+pub(crate) fn own_files(
+    ws: &Workspace,
+    externals: &[Utf8PathBuf],
+) -> Result<Vec<Found>, FingerprintError> {
+    let roots = walk_roots(ws, externals);
     let Some((first, rest)) = roots.split_first() else {
         return Ok(Vec::new());
     };
-    let filter = Arc::new(DirFilter::new(ws));
+    let filter = Arc::new(DirFilter::new(ws, externals));
     let mut builder = WalkBuilder::new(first);
     for root in rest {
         builder.add(root);
@@ -49,7 +68,7 @@ pub(crate) fn own_files(ws: &Workspace) -> Result<Vec<Found>, FingerprintError> 
     let first_error: Mutex<Option<FingerprintError>> = Mutex::new(None);
     builder.build_parallel().run(|| {
         Box::new(|entry| {
-            match visit(ws, entry) {
+            match visit(ws, externals, entry) {
                 Ok(Some(file)) => lock(&found).push(file),
                 Ok(None) => {}
                 Err(e) => {
@@ -73,47 +92,69 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn visit(
     ws: &Workspace,
+    externals: &[Utf8PathBuf],
     entry: Result<ignore::DirEntry, ignore::Error>,
 ) -> Result<Option<Found>, FingerprintError> {
     let entry = match entry {
         Ok(entry) => entry,
-        Err(err) => return walk_error(ws, err),
+        Err(err) => return walk_error(ws, externals, err),
     };
     if entry.file_type().is_some_and(|t| t.is_dir()) {
         return Ok(None);
     }
     let path = utf8(entry.path())?;
-    let Some(owner) = ws.owner_of(&path) else {
+    let (owner, external) = owners(ws, externals, &path);
+    if owner.is_none() && external.is_none() {
         return Ok(None);
-    };
+    }
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_dir() => Ok(None),
         Ok(meta) => Ok(Some(Found {
             stat: Stat::of(&meta),
             path,
             owner,
+            external,
             dangling_target: None,
         })),
-        Err(e) => missing_or_unreadable(ws, path, e),
+        Err(e) => missing_or_unreadable(ws, externals, path, e),
     }
+}
+
+/// The member owning `path`, and the external path package holding it (the deepest one).
+fn owners(
+    ws: &Workspace,
+    externals: &[Utf8PathBuf],
+    path: &Utf8Path,
+) -> (Option<PkgIx>, Option<usize>) {
+    let external = externals
+        .iter()
+        .enumerate()
+        .filter(|(_, dir)| path.starts_with(dir))
+        .max_by_key(|(_, dir)| dir.as_str().len())
+        .map(|(i, _)| i);
+    (ws.owner_of(path), external)
 }
 
 /// A walk error becomes a file (a dangling symlink), nothing (a gitignore file the walker could
 /// not fully parse), or a clear error naming the path.
-fn walk_error(ws: &Workspace, err: ignore::Error) -> Result<Option<Found>, FingerprintError> {
+fn walk_error(
+    ws: &Workspace,
+    externals: &[Utf8PathBuf],
+    err: ignore::Error,
+) -> Result<Option<Found>, FingerprintError> {
     match err {
         ignore::Error::Loop { child, .. } => Err(FingerprintError::SymlinkLoop {
             path: utf8(&child)?,
         }),
         ignore::Error::WithPath { path, err } => match *err {
-            ignore::Error::Io(io) => missing_or_unreadable(ws, utf8(&path)?, io),
+            ignore::Error::Io(io) => missing_or_unreadable(ws, externals, utf8(&path)?, io),
             other => Err(FingerprintError::Walk {
                 path: utf8(&path)?,
                 message: other.to_string(),
             }),
         },
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error(ws, *err)
+            walk_error(ws, externals, *err)
         }
         ignore::Error::Partial(_) | ignore::Error::Glob { .. } => Ok(None),
         other => Err(FingerprintError::Walk {
@@ -127,18 +168,21 @@ fn walk_error(ws: &Workspace, err: ignore::Error) -> Result<Option<Found>, Finge
 /// that is gone vanished while we looked, anything else is unreadable.
 fn missing_or_unreadable(
     ws: &Workspace,
+    externals: &[Utf8PathBuf],
     path: Utf8PathBuf,
     err: std::io::Error,
 ) -> Result<Option<Found>, FingerprintError> {
     if let Ok(link) = std::fs::read_link(&path) {
+        let (owner, external) = owners(ws, externals, &path);
         if err.kind() == ErrorKind::NotFound
-            && let Some(owner) = ws.owner_of(&path)
+            && (owner.is_some() || external.is_some())
             && let Ok(meta) = std::fs::symlink_metadata(&path)
         {
             return Ok(Some(Found {
                 stat: Stat::of(&meta),
                 path,
                 owner,
+                external,
                 dangling_target: Some(link.to_string_lossy().into_owned()),
             }));
         }
@@ -162,9 +206,9 @@ fn utf8(path: &std::path::Path) -> Result<Utf8PathBuf, FingerprintError> {
         .map_err(|p| FingerprintError::NonUtf8Path(p.display().to_string()))
 }
 
-/// The directories to start walking from: member directories not inside another member's
-/// directory, collapsed to the workspace root when they are under it.
-fn walk_roots(ws: &Workspace) -> Vec<Utf8PathBuf> {
+/// The directories to start walking from: the workspace root when members are under it, and
+/// member or external directories outside it that are not inside another root.
+fn walk_roots(ws: &Workspace, externals: &[Utf8PathBuf]) -> Vec<Utf8PathBuf> {
     let mut roots: Vec<Utf8PathBuf> = Vec::new();
     if ws.packages.iter().any(|p| p.dir.starts_with(&ws.root)) {
         roots.push(ws.root.clone());
@@ -173,6 +217,7 @@ fn walk_roots(ws: &Workspace) -> Vec<Utf8PathBuf> {
         .packages
         .iter()
         .map(|p| p.dir.as_path())
+        .chain(externals.iter().map(Utf8PathBuf::as_path))
         .filter(|d| !d.starts_with(&ws.root))
         .collect();
     outside.sort();
@@ -184,17 +229,22 @@ fn walk_roots(ws: &Workspace) -> Vec<Utf8PathBuf> {
     roots
 }
 
-/// Which directories the walk enters: those inside a member, and the ancestors leading to one.
-/// The target directory and `.git` are never entered.
+/// Which directories the walk enters: those inside a member or an external path package, and
+/// the ancestors leading to one. Target directories and `.git` are never entered.
 struct DirFilter {
     member_dirs: HashSet<Utf8PathBuf>,
     ancestors: HashSet<Utf8PathBuf>,
-    target_dir: Utf8PathBuf,
+    target_dirs: HashSet<Utf8PathBuf>,
 }
 
 impl DirFilter {
-    fn new(ws: &Workspace) -> DirFilter {
-        let member_dirs: HashSet<Utf8PathBuf> = ws.packages.iter().map(|p| p.dir.clone()).collect();
+    fn new(ws: &Workspace, externals: &[Utf8PathBuf]) -> DirFilter {
+        let member_dirs: HashSet<Utf8PathBuf> = ws
+            .packages
+            .iter()
+            .map(|p| p.dir.clone())
+            .chain(externals.iter().cloned())
+            .collect();
         let ancestors = member_dirs
             .iter()
             .flat_map(|d| d.ancestors().skip(1))
@@ -203,12 +253,15 @@ impl DirFilter {
         DirFilter {
             member_dirs,
             ancestors,
-            target_dir: ws.target_dir.clone(),
+            // An external package built on its own has a target directory of its own.
+            target_dirs: std::iter::once(ws.target_dir.clone())
+                .chain(externals.iter().map(|d| d.join("target")))
+                .collect(),
         }
     }
 
     fn keep(&self, path: &Utf8Path, file_type: Option<std::fs::FileType>) -> bool {
-        if path.file_name() == Some(".git") || path == self.target_dir {
+        if path.file_name() == Some(".git") || self.target_dirs.contains(path) {
             return false;
         }
         if !file_type.is_some_and(|t| t.is_dir()) {

@@ -1,0 +1,516 @@
+//! `affected` with real cargo and git on small hand-written workspaces: each kind of change
+//! (file, data file, nested package, root manifest, lockfile, unowned file, deleted and added
+//! packages), both modes (`--since` and fingerprints), `--why`, and every error case.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ratchet_tests::{Run, ratchet};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
+
+/// A workspace at `<tmp>/ws` (a git repository) and a path crate outside it at `<tmp>/ext`.
+///
+/// Edges: a -> b (normal), b -> c (build), d -> b (dev), e -> ext (external path crate),
+/// nested (inside a's directory) -> c. c reads `data/words.txt` with `include_str!`.
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    ws: PathBuf,
+    ext: PathBuf,
+}
+
+fn manifest(name: &str, deps: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}")
+}
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", message]);
+}
+
+fn fixture() -> Fixture {
+    fixture_with_repo_at(|ws| ws.to_path_buf())
+}
+
+/// The fixture with its git repository at `repo_dir(ws)` (the workspace or a parent).
+fn fixture_with_repo_at(repo_dir: impl Fn(&Path) -> PathBuf) -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let ext = tmp.path().join("ext");
+    write(
+        &ext,
+        &[("Cargo.toml", &manifest("ext", "")), ("src/lib.rs", "")],
+    );
+    write(
+        &ws,
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"crates/*\", \"crates/a/nested\"]\nresolver = \"2\"\n",
+            ),
+            (".gitignore", "/target\n*.log\n"),
+            ("docs/notes.md", "notes\n"),
+            (
+                "crates/a/Cargo.toml",
+                &manifest("a", "[dependencies]\nb = { path = \"../b\" }\n"),
+            ),
+            ("crates/a/src/lib.rs", ""),
+            (
+                "crates/a/nested/Cargo.toml",
+                &manifest("nested", "[dependencies]\nc = { path = \"../../c\" }\n"),
+            ),
+            ("crates/a/nested/src/lib.rs", ""),
+            (
+                "crates/b/Cargo.toml",
+                &manifest("b", "[build-dependencies]\nc = { path = \"../c\" }\n"),
+            ),
+            ("crates/b/src/lib.rs", ""),
+            ("crates/c/Cargo.toml", &manifest("c", "")),
+            (
+                "crates/c/src/lib.rs",
+                "pub const WORDS: &str = include_str!(\"../data/words.txt\");\n",
+            ),
+            ("crates/c/data/words.txt", "one two\n"),
+            (
+                "crates/d/Cargo.toml",
+                &manifest("d", "[dev-dependencies]\nb = { path = \"../b\" }\n"),
+            ),
+            ("crates/d/src/lib.rs", ""),
+            (
+                "crates/e/Cargo.toml",
+                &manifest("e", "[dependencies]\next = { path = \"../../../ext\" }\n"),
+            ),
+            ("crates/e/src/lib.rs", ""),
+        ],
+    );
+    let repo = repo_dir(&ws);
+    git(&repo, &["init", "-q", "-b", "main"]);
+    // Creates Cargo.lock before the first commit, so later runs change it only on purpose.
+    assert_eq!(run(&ws, &["graph"]).code, 0);
+    commit_all(&repo, "initial");
+    Fixture { _tmp: tmp, ws, ext }
+}
+
+fn run(ws: &Path, args: &[&str]) -> Run {
+    ratchet(BIN, ws, args)
+}
+
+/// `affected` in JSON with `args`, asserting success.
+fn report(ws: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["affected", "--message-format", "json"];
+    all.extend_from_slice(args);
+    let run = run(ws, &all);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    run.json()
+}
+
+fn names(doc: &serde_json::Value, field: &str) -> Vec<String> {
+    doc[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {field} in {doc}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn since_head(ws: &Path) -> serde_json::Value {
+    report(ws, &["--since", "HEAD"])
+}
+
+#[test]
+fn leaf_edit_reaches_normal_build_and_dev_dependents_with_reasons() {
+    let f = fixture();
+    write(
+        &f.ws,
+        &[("crates/c/src/lib.rs", "pub const WORDS: &str = \"\";\n")],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(names(&doc, "changed_files"), ["crates/c/src/lib.rs"]);
+    assert_eq!(names(&doc, "build_affected"), ["a", "b", "c", "nested"]);
+    assert_eq!(names(&doc, "affected"), ["a", "b", "c", "d", "nested"]);
+    let d = &doc["reasons"]["d"];
+    assert_eq!(d["cause"]["kind"], "file");
+    assert_eq!(d["cause"]["path"], "crates/c/src/lib.rs");
+    assert_eq!(d["path"], serde_json::json!(["c", "b", "d"]));
+    assert_eq!(d["edge_kinds"], serde_json::json!(["build", "dev"]));
+    let why = run(&f.ws, &["affected", "--since", "HEAD", "--why", "d"]);
+    assert_eq!(
+        why.stdout,
+        "d is affected because crates/c/src/lib.rs changed in c; c -> b (build) -> d (dev)\n"
+    );
+}
+
+#[test]
+fn dev_only_change_stops_at_the_dev_dependent() {
+    let f = fixture();
+    write(&f.ws, &[("crates/d/src/lib.rs", "// edited\n")]);
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), ["d"]);
+    let why = run(&f.ws, &["affected", "--since", "HEAD", "--why", "a"]);
+    assert_eq!(why.code, 0);
+    assert!(
+        why.stdout.starts_with("a is not affected"),
+        "{}",
+        why.stdout
+    );
+}
+
+#[test]
+fn data_file_and_nested_package_map_to_their_owners() {
+    let f = fixture();
+    write(&f.ws, &[("crates/c/data/words.txt", "three\n")]);
+    assert_eq!(
+        names(&since_head(&f.ws), "affected"),
+        ["a", "b", "c", "d", "nested"]
+    );
+    git(&f.ws, &["checkout", "-q", "--", "."]);
+    write(&f.ws, &[("crates/a/nested/src/lib.rs", "// edited\n")]);
+    assert_eq!(names(&since_head(&f.ws), "affected"), ["nested"]);
+}
+
+#[test]
+fn root_manifest_change_affects_everything_as_a_global_input() {
+    let f = fixture();
+    let root = std::fs::read_to_string(f.ws.join("Cargo.toml")).unwrap();
+    write(
+        &f.ws,
+        &[(
+            "Cargo.toml",
+            &format!("{root}\n[profile.dev]\nopt-level = 1\n"),
+        )],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), ["a", "b", "c", "d", "e", "nested"]);
+    assert_eq!(
+        doc["reasons"]["e"]["cause"],
+        serde_json::json!({"kind": "global", "input": "Cargo.toml"})
+    );
+}
+
+#[test]
+fn unowned_file_affects_nothing_unless_configured_as_an_input() {
+    let f = fixture();
+    write(&f.ws, &[("docs/notes.md", "changed\n")]);
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), Vec::<String>::new());
+    assert_eq!(names(&doc, "unowned_files"), ["docs/notes.md"]);
+    assert!(
+        doc["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("docs/notes.md")
+    );
+    let human = run(&f.ws, &["affected", "--since", "HEAD"]);
+    assert_eq!(human.stdout, "");
+    assert!(human.stderr.contains("warning:"), "{}", human.stderr);
+
+    write(
+        &f.ws,
+        &[("ratchet.toml", "[inputs]\nfiles = [\"docs/*.md\"]\n")],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected").len(), 6, "{doc}");
+    assert_eq!(doc["reasons"]["a"]["cause"]["input"], "docs/notes.md");
+}
+
+#[test]
+fn lockfile_change_affects_only_users_of_the_changed_external() {
+    let f = fixture();
+    write(
+        &f.ext,
+        &[("Cargo.toml", &manifest("ext", "").replace("0.1.0", "0.2.0"))],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(
+        names(&doc, "changed_files"),
+        ["Cargo.lock"],
+        "cargo updated the lock: {doc}"
+    );
+    assert_eq!(names(&doc, "affected"), ["e"]);
+    let cause = &doc["reasons"]["e"]["cause"];
+    assert_eq!(cause["kind"], "lockfile");
+    assert_eq!(cause["packages"], serde_json::json!(["ext 0.2.0"]));
+}
+
+#[test]
+fn deleted_package_reaches_the_dependents_whose_manifests_changed() {
+    let f = fixture();
+    std::fs::remove_dir_all(f.ws.join("crates/c")).unwrap();
+    write(
+        &f.ws,
+        &[
+            ("crates/b/Cargo.toml", &manifest("b", "")),
+            ("crates/a/nested/Cargo.toml", &manifest("nested", "")),
+        ],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), ["a", "b", "d", "nested"]);
+    assert!(names(&doc, "unowned_files").contains(&"crates/c/src/lib.rs".to_string()));
+}
+
+#[test]
+fn added_package_is_affected_through_its_untracked_files() {
+    let f = fixture();
+    write(
+        &f.ws,
+        &[
+            (
+                "crates/f/Cargo.toml",
+                &manifest("f", "[dependencies]\nc = { path = \"../c\" }\n"),
+            ),
+            ("crates/f/src/lib.rs", ""),
+        ],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), ["f"]);
+}
+
+#[test]
+fn committed_changes_on_a_branch_count_from_the_merge_base() {
+    let f = fixture();
+    git(&f.ws, &["checkout", "-q", "-b", "feature"]);
+    write(&f.ws, &[("crates/b/src/lib.rs", "// b\n")]);
+    commit_all(&f.ws, "b");
+    git(&f.ws, &["checkout", "-q", "main"]);
+    write(&f.ws, &[("crates/e/src/lib.rs", "// e\n")]);
+    commit_all(&f.ws, "e on main");
+    git(&f.ws, &["checkout", "-q", "feature"]);
+    let doc = report(&f.ws, &["--since", "main"]);
+    assert_eq!(
+        names(&doc, "affected"),
+        ["a", "b", "d"],
+        "e changed on main only: {doc}"
+    );
+}
+
+#[test]
+fn fingerprint_mode_agrees_with_since_mode() {
+    let f = fixture();
+    let first = report(&f.ws, &["--record"]);
+    assert_eq!(
+        names(&first, "affected").len(),
+        6,
+        "no record yet: everything"
+    );
+    assert!(
+        first["reasons"]["a"]["cause"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no fingerprints recorded")
+    );
+    assert_eq!(names(&report(&f.ws, &[]), "affected"), Vec::<String>::new());
+
+    write(
+        &f.ws,
+        &[
+            ("crates/c/data/words.txt", "changed\n"),
+            ("docs/notes.md", "x\n"),
+        ],
+    );
+    write(
+        &f.ext,
+        &[("Cargo.toml", &manifest("ext", "").replace("0.1.0", "0.3.0"))],
+    );
+    let by_fingerprint = report(&f.ws, &[]);
+    let by_git = since_head(&f.ws);
+    for field in ["affected", "build_affected"] {
+        assert_eq!(
+            names(&by_fingerprint, field),
+            names(&by_git, field),
+            "{field}"
+        );
+    }
+    assert_eq!(
+        names(&by_fingerprint, "affected"),
+        ["a", "b", "c", "d", "e", "nested"]
+    );
+    assert_eq!(by_fingerprint["reasons"]["e"]["cause"]["kind"], "lockfile");
+    assert_eq!(
+        names(&by_fingerprint, "changed_files"),
+        ["crates/c/data/words.txt"]
+    );
+}
+
+#[test]
+fn fingerprint_mode_sees_global_env_inputs() {
+    let f = fixture();
+    report(&f.ws, &["--record"]);
+    let out = Command::new(BIN)
+        .args(["affected", "--why", "e"])
+        .current_dir(&f.ws)
+        .env("RUSTFLAGS", "-Cdebuginfo=0")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        "e is affected because the global input `env:RUSTFLAGS` changed\n"
+    );
+}
+
+fn assert_usage_error(run: &Run, needle: &str) {
+    assert_eq!(
+        run.code, 2,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stderr.contains(needle),
+        "expected `{needle}` in: {}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.trim_end().lines().count(),
+        1,
+        "one line: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"));
+}
+
+#[test]
+fn errors_unknown_ref_unknown_package_and_no_repository() {
+    let f = fixture();
+    assert_usage_error(
+        &run(&f.ws, &["affected", "--since", "no-such-ref"]),
+        "unknown git ref `no-such-ref`",
+    );
+    assert_usage_error(
+        &run(&f.ws, &["affected", "--why", "nestd"]),
+        "did you mean `nested`",
+    );
+    std::fs::remove_dir_all(f.ws.join(".git")).unwrap();
+    assert_usage_error(
+        &run(&f.ws, &["affected", "--since", "HEAD"]),
+        "not inside a git repository",
+    );
+}
+
+#[test]
+fn error_shallow_clone_without_merge_base_says_to_fetch_more() {
+    let f = fixture();
+    git(&f.ws, &["checkout", "-q", "-b", "feature"]);
+    for i in 0..2 {
+        write(&f.ws, &[("crates/b/src/lib.rs", &format!("// {i}\n"))]);
+        commit_all(&f.ws, "feature work");
+    }
+    git(&f.ws, &["checkout", "-q", "main"]);
+    write(&f.ws, &[("crates/e/src/lib.rs", "// main\n")]);
+    commit_all(&f.ws, "main work");
+    let clone = f.ws.parent().unwrap().join("clone");
+    let url = format!("file://{}", f.ws.display());
+    git(
+        f.ws.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            "--branch",
+            "feature",
+            &url,
+            "clone",
+        ],
+    );
+    let run = run(&clone, &["affected", "--since", "origin/main"]);
+    assert_usage_error(&run, "shallow");
+    assert!(run.stderr.contains("fetch"), "{}", run.stderr);
+}
+
+#[test]
+fn error_broken_manifest_shows_cargos_message() {
+    let f = fixture();
+    write(&f.ws, &[("crates/b/Cargo.toml", "[package\n")]);
+    let run = run(&f.ws, &["affected", "--since", "HEAD"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("crates/b/Cargo.toml"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn errors_symlink_loop_and_unreadable_file_name_the_path() {
+    let f = fixture();
+    let link = f.ws.join("crates/c/loop");
+    std::os::unix::fs::symlink(&link, &link).unwrap();
+    assert_usage_error(&run(&f.ws, &["affected"]), "crates/c/loop");
+    std::fs::remove_file(&link).unwrap();
+
+    // Opening a socket fails even for root, unlike a file without read permission.
+    let socket = f.ws.join("crates/b/control.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    assert_usage_error(&run(&f.ws, &["affected"]), "cannot read");
+    assert_usage_error(&run(&f.ws, &["affected"]), "crates/b/control.sock");
+}
+
+#[cfg(unix)]
+#[test]
+fn error_directory_symlink_loop_names_the_path() {
+    let f = fixture();
+    std::os::unix::fs::symlink("..", f.ws.join("crates/c/data/up")).unwrap();
+    assert_usage_error(&run(&f.ws, &["affected"]), "symlink loop at");
+}
+
+#[test]
+fn external_path_crate_edits_affect_its_users_in_both_modes() {
+    let f = fixture_with_repo_at(|ws| ws.parent().unwrap().to_path_buf());
+    report(&f.ws, &["--record"]);
+    write(&f.ext, &[("src/lib.rs", "// edited\n")]);
+    let by_fingerprint = report(&f.ws, &[]);
+    assert_eq!(names(&by_fingerprint, "affected"), ["e"]);
+    assert_eq!(by_fingerprint["reasons"]["e"]["cause"]["kind"], "lockfile");
+    let by_git = since_head(&f.ws);
+    assert_eq!(names(&by_git, "affected"), ["e"], "{by_git}");
+    let changed = names(&by_git, "changed_files");
+    assert!(
+        changed.len() == 1 && changed[0].ends_with("/ext/src/lib.rs"),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn repository_above_the_workspace_maps_paths_and_ignores_files_outside() {
+    let f = fixture_with_repo_at(|ws| ws.parent().unwrap().to_path_buf());
+    write(&f.ws, &[("crates/b/src/lib.rs", "// b\n")]);
+    write(
+        f.ws.parent().unwrap(),
+        &[("README.md", "outside the workspace\n")],
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), ["a", "b", "d"]);
+    assert_eq!(doc["reasons"]["b"]["cause"]["path"], "crates/b/src/lib.rs");
+    assert_eq!(names(&doc, "unowned_files").len(), 1, "{doc}");
+}
