@@ -158,3 +158,84 @@ fn nanos(t: SystemTime) -> i128 {
         .map(|d| d.as_nanos() as i128)
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(path: &Utf8Path) -> Found {
+        let meta = std::fs::metadata(path).unwrap();
+        Found {
+            path: path.to_path_buf(),
+            owner: Some(0),
+            external: None,
+            stat: Stat::of(&meta),
+            dangling_target: None,
+        }
+    }
+
+    fn setup() -> (tempfile::TempDir, Utf8PathBuf, Utf8PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = Utf8PathBuf::from_path_buf(tmp.path().to_path_buf()).unwrap();
+        let file = dir.join("a.txt");
+        std::fs::write(&file, "hello").unwrap();
+        (tmp, dir.join("cache.json"), file)
+    }
+
+    /// A cache whose only entry claims `hash` for `file`, written `age_ns` after its last change.
+    fn plant(cache: &Utf8Path, file: &Found, hash: &str, age_ns: i128) {
+        let entries = [(
+            file.path.clone(),
+            Entry {
+                stat: file.stat,
+                hash: hash.to_string(),
+            },
+        )]
+        .into();
+        let scan_start_ns = file.stat.last_change() + age_ns;
+        let content = CacheFile {
+            format: FORMAT,
+            scan_start_ns,
+            entries,
+        };
+        ratchet_store::write_json(cache.as_std_path(), &content).unwrap();
+    }
+
+    #[test]
+    fn safe_entry_is_trusted_without_reading_the_file() {
+        let (_tmp, cache, path) = setup();
+        let file = found(&path);
+        plant(&cache, &file, "planted", RACY_MARGIN_NS + 1);
+        assert_eq!(hash_files(&cache, &[file]).unwrap(), ["planted"]);
+    }
+
+    #[test]
+    fn racy_entry_is_hashed_again() {
+        let (_tmp, cache, path) = setup();
+        let file = found(&path);
+        plant(&cache, &file, "planted", RACY_MARGIN_NS - 1);
+        let real = blake3::hash(b"hello").to_hex().to_string();
+        assert_eq!(hash_files(&cache, &[file]).unwrap(), [real]);
+    }
+
+    #[test]
+    fn changed_stat_is_hashed_again_and_corrupt_cache_is_a_miss() {
+        let (_tmp, cache, path) = setup();
+        let file = found(&path);
+        plant(&cache, &file, "planted", RACY_MARGIN_NS + 1);
+        std::fs::write(&path, "hello, world").unwrap();
+        let real = blake3::hash(b"hello, world").to_hex().to_string();
+        assert_eq!(hash_files(&cache, &[found(&path)]).unwrap(), [real.clone()]);
+        std::fs::write(&cache, "{ not json").unwrap();
+        assert_eq!(hash_files(&cache, &[found(&path)]).unwrap(), [real]);
+    }
+
+    #[test]
+    fn file_vanishing_before_it_is_read_is_named() {
+        let (_tmp, cache, path) = setup();
+        let file = found(&path);
+        std::fs::remove_file(&path).unwrap();
+        let err = hash_files(&cache, &[file]).unwrap_err().to_string();
+        assert!(err.contains("a.txt vanished"), "{err}");
+    }
+}
