@@ -225,7 +225,10 @@ mod tests {
         plant(&cache, &file, "planted", RACY_MARGIN_NS + 1);
         std::fs::write(&path, "hello, world").unwrap();
         let real = blake3::hash(b"hello, world").to_hex().to_string();
-        assert_eq!(hash_files(&cache, &[found(&path)]).unwrap(), std::slice::from_ref(&real));
+        assert_eq!(
+            hash_files(&cache, &[found(&path)]).unwrap(),
+            std::slice::from_ref(&real)
+        );
         std::fs::write(&cache, "{ not json").unwrap();
         assert_eq!(hash_files(&cache, &[found(&path)]).unwrap(), [real]);
     }
