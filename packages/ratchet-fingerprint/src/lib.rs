@@ -2,7 +2,7 @@
 //!
 //! Owns: walking each member's own files (gitignore-aware; `target/`, `.git` and nested
 //! members' directories excluded; symlinks followed), hashing them with blake3 behind a stat
-//! cache, the global inputs (root manifest, cargo config, toolchain files, `rustc -vV`,
+//! cache (and the walk itself behind a listing cache), the global inputs (root manifest, cargo config, toolchain files, `rustc -vV`,
 //! configured files and environment variables), the Merkle combination of all of that into a
 //! `build` and a `full` fingerprint per package, and the record of the last fingerprints.
 //!
@@ -10,6 +10,7 @@
 //! about steps (a step's own configuration is added to the key by whoever caches verdicts).
 
 mod inputs;
+mod listing;
 mod merkle;
 mod stat_cache;
 mod walk;
@@ -103,7 +104,7 @@ pub enum FingerprintError {
 pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, FingerprintError> {
     let globals = inputs::globals(ws, inputs)?;
     let external_dirs = walk::external_dirs(ws);
-    let found = walk::own_files(ws, &external_dirs)?;
+    let found = listing::own_files(ws, &external_dirs, &ws.state_dir().join("listing.json"))?;
     let hashes = stat_cache::hash_files(&stat_cache_path(ws), &found)?;
     let mut files: merkle::FilesByPackage = vec![BTreeMap::new(); ws.packages.len()];
     let mut external_files: Vec<BTreeMap<String, String>> =

@@ -24,7 +24,7 @@ const FORMAT: u32 = 1;
 
 /// How much older than the scan a change must be to be trusted: covers coarse filesystem
 /// timestamps (one or two seconds on some filesystems).
-const RACY_MARGIN_NS: i128 = 2_000_000_000;
+pub(crate) const RACY_MARGIN_NS: i128 = 2_000_000_000;
 
 /// The parts of a file's metadata that change whenever its content may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +58,8 @@ impl Stat {
         }
     }
 
-    fn last_change(&self) -> i128 {
+    /// The later of mtime and ctime: the last time content or metadata changed.
+    pub(crate) fn last_change(&self) -> i128 {
         self.mtime_ns.max(self.ctime_ns)
     }
 }
@@ -153,7 +154,7 @@ fn hash_one(file: &Found) -> Result<String, FingerprintError> {
     }
 }
 
-fn nanos(t: SystemTime) -> i128 {
+pub(crate) fn nanos(t: SystemTime) -> i128 {
     t.duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as i128)
         .unwrap_or(0)

@@ -39,14 +39,24 @@ pub(crate) fn external_dirs(ws: &Workspace) -> Vec<Utf8PathBuf> {
     dirs
 }
 
+/// What a full walk saw: the files, and what the listing cache needs to trust it next time.
+#[derive(Debug, Default)]
+pub(crate) struct Walked {
+    pub found: Vec<Found>,
+    /// Every directory entered, with its stat taken before its entries were read.
+    pub dirs: Vec<(Utf8PathBuf, Stat)>,
+    /// Every `.gitignore` met inside the walked directories.
+    pub gitignores: Vec<Utf8PathBuf>,
+}
+
 /// Every file owned by a workspace member or inside an external path package, unsorted.
 pub(crate) fn own_files(
     ws: &Workspace,
     externals: &[Utf8PathBuf],
-) -> Result<Vec<Found>, FingerprintError> {
+) -> Result<Walked, FingerprintError> {
     let roots = walk_roots(ws, externals);
     let Some((first, rest)) = roots.split_first() else {
-        return Ok(Vec::new());
+        return Ok(Walked::default());
     };
     let filter = Arc::new(DirFilter::new(ws, externals));
     let mut builder = WalkBuilder::new(first);
@@ -64,13 +74,20 @@ pub(crate) fn own_files(
         .filter_entry(move |entry| {
             Utf8Path::from_path(entry.path()).is_none_or(|p| filter.keep(p, entry.file_type()))
         });
-    let found = Mutex::new(Vec::new());
+    let walked = Mutex::new(Walked::default());
     let first_error: Mutex<Option<FingerprintError>> = Mutex::new(None);
     builder.build_parallel().run(|| {
         Box::new(|entry| {
+            if let Ok(e) = &entry
+                && e.file_name() == ".gitignore"
+                && let Some(path) = Utf8Path::from_path(e.path())
+            {
+                lock(&walked).gitignores.push(path.to_path_buf());
+            }
             match visit(ws, externals, entry) {
-                Ok(Some(file)) => lock(&found).push(file),
-                Ok(None) => {}
+                Ok(Seen::File(file)) => lock(&walked).found.push(file),
+                Ok(Seen::Dir(dir, stat)) => lock(&walked).dirs.push((dir, stat)),
+                Ok(Seen::Nothing) => {}
                 Err(e) => {
                     lock(&first_error).get_or_insert(e);
                     return WalkState::Quit;
@@ -82,7 +99,14 @@ pub(crate) fn own_files(
     if let Some(e) = lock(&first_error).take() {
         return Err(e);
     }
-    Ok(std::mem::take(&mut *lock(&found)))
+    Ok(std::mem::take(&mut *lock(&walked)))
+}
+
+/// What one walk entry turned out to be.
+enum Seen {
+    File(Found),
+    Dir(Utf8PathBuf, Stat),
+    Nothing,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -94,29 +118,35 @@ fn visit(
     ws: &Workspace,
     externals: &[Utf8PathBuf],
     entry: Result<ignore::DirEntry, ignore::Error>,
-) -> Result<Option<Found>, FingerprintError> {
+) -> Result<Seen, FingerprintError> {
     let entry = match entry {
         Ok(entry) => entry,
-        Err(err) => return walk_error(ws, externals, err),
+        Err(err) => return Ok(walk_error(ws, externals, err)?.map_or(Seen::Nothing, Seen::File)),
     };
-    if entry.file_type().is_some_and(|t| t.is_dir()) {
-        return Ok(None);
-    }
     let path = utf8(entry.path())?;
+    if entry.file_type().is_some_and(|t| t.is_dir()) {
+        // The walker reads a directory's entries after this call, so this stat comes first.
+        return Ok(match std::fs::metadata(&path) {
+            Ok(meta) => Seen::Dir(path, Stat::of(&meta)),
+            Err(_) => Seen::Nothing,
+        });
+    }
     let (owner, external) = owners(ws, externals, &path);
     if owner.is_none() && external.is_none() {
-        return Ok(None);
+        return Ok(Seen::Nothing);
     }
     match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_dir() => Ok(None),
-        Ok(meta) => Ok(Some(Found {
+        Ok(meta) if meta.is_dir() => Ok(Seen::Nothing),
+        Ok(meta) => Ok(Seen::File(Found {
             stat: Stat::of(&meta),
             path,
             owner,
             external,
             dangling_target: None,
         })),
-        Err(e) => missing_or_unreadable(ws, externals, path, e),
+        Err(e) => {
+            Ok(missing_or_unreadable(ws, externals, path, e)?.map_or(Seen::Nothing, Seen::File))
+        }
     }
 }
 
