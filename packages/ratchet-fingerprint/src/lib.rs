@@ -1,10 +1,11 @@
 //! Content fingerprints of workspace packages.
 //!
 //! Owns: walking each member's own files (gitignore-aware; `target/`, `.git` and nested
-//! members' directories excluded; symlinks followed), hashing them with blake3 behind a stat
-//! cache (and the walk itself behind a listing cache), the global inputs (root manifest, cargo config, toolchain files, `rustc -vV`,
-//! configured files and environment variables), the Merkle combination of all of that into a
-//! `build` and a `full` fingerprint per package, and the record of the last fingerprints.
+//! members' directories excluded; symlinks followed) behind a listing cache, hashing them with
+//! blake3 behind a stat cache, the global inputs (root manifest, cargo config, toolchain files,
+//! `rustc -vV`, configured files and environment variables), the Merkle combination of all of
+//! that into a `build` and a `full` fingerprint per package, and the record of the last
+//! fingerprints.
 //!
 //! Must not: run cargo or git, decide what is affected (that is `ratchet-affected`), or know
 //! about steps (a step's own configuration is added to the key by whoever caches verdicts).
