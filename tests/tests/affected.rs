@@ -83,6 +83,40 @@ fn root_manifest_change_affects_everything_as_a_global_input() {
     );
 }
 
+fn active_toolchain() -> Option<String> {
+    let out = Command::new("rustup")
+        .args(["show", "active-toolchain"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    Some(text.split_whitespace().next()?.to_string()).filter(|_| out.status.success())
+}
+
+#[test]
+fn cargo_config_and_toolchain_file_are_global_in_both_modes() {
+    let mut cases = vec![(
+        ".cargo/config.toml",
+        "[build]\nrustflags = [\"-Cdebuginfo=0\"]\n".to_string(),
+    )];
+    // Name the toolchain already in use, so rustup never tries to install one.
+    if let Some(active) = active_toolchain() {
+        let text = format!("[toolchain]\nchannel = \"{active}\"\n");
+        cases.push(("rust-toolchain.toml", text));
+    }
+    for (file, text) in cases {
+        let text = text.as_str();
+        let f = fixture();
+        report(&f.ws, &["--record"]);
+        write(&f.ws, &[(file, text)]);
+        let by_git = since_head(&f.ws);
+        assert_eq!(names(&by_git, "affected").len(), 6, "{file}: {by_git}");
+        assert_eq!(by_git["reasons"]["c"]["cause"]["input"], file);
+        let by_fingerprint = report(&f.ws, &[]);
+        assert_eq!(names(&by_fingerprint, "affected").len(), 6, "{file}");
+        assert_eq!(by_fingerprint["reasons"]["c"]["cause"]["kind"], "global");
+    }
+}
+
 #[test]
 fn unowned_file_affects_nothing_unless_configured_as_an_input() {
     let f = fixture();
