@@ -179,6 +179,20 @@ fn deleted_package_reaches_the_dependents_whose_manifests_changed() {
 }
 
 #[test]
+fn build_output_is_never_a_change_even_when_not_gitignored() {
+    let f = fixture();
+    write(&f.ws, &[(".gitignore", "")]);
+    commit_all(&f.ws, "target is no longer ignored");
+    assert_eq!(
+        run(&f.ws, &["graph"]).code,
+        0,
+        "the target directory exists"
+    );
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "changed_files"), Vec::<String>::new(), "{doc}");
+}
+
+#[test]
 fn added_package_is_affected_through_its_untracked_files() {
     let f = fixture();
     write(

@@ -27,8 +27,13 @@ pub(crate) fn changes(
         base: Some(base.clone()),
         ..Changes::default()
     };
+    let target_dir = canonical(&ws.target_dir);
     for git_path in changed {
         let absolute = repo_root.join(&git_path);
+        if absolute.starts_with(&target_dir) {
+            // Build output that is not gitignored: never an input, as for fingerprints.
+            continue;
+        }
         let rel = absolute.strip_prefix(&ws_root).ok();
         let display = rel.map_or_else(|| absolute.to_string(), |r| r.to_string());
         out.changed_files.push(display.clone());
