@@ -268,7 +268,10 @@ fn fingerprint_mode_agrees_with_since_mode() {
         names(&by_fingerprint, "affected"),
         ["a", "b", "c", "d", "e", "nested"]
     );
-    assert_eq!(by_fingerprint["reasons"]["e"]["cause"]["kind"], "lockfile");
+    assert_eq!(
+        by_fingerprint["reasons"]["e"]["cause"],
+        serde_json::json!({"kind": "lockfile", "packages": ["ext 0.3.0"]})
+    );
     assert_eq!(
         names(&by_fingerprint, "changed_files"),
         ["crates/c/data/words.txt"]
@@ -299,7 +302,11 @@ fn external_path_crate_edits_affect_its_users_in_both_modes() {
     write(&f.ext, &[("src/lib.rs", "// edited\n")]);
     let by_fingerprint = report(&f.ws, &[]);
     assert_eq!(names(&by_fingerprint, "affected"), ["e"]);
-    assert_eq!(by_fingerprint["reasons"]["e"]["cause"]["kind"], "lockfile");
+    let why = run(&f.ws, &["affected", "--why", "e"]).stdout;
+    assert_eq!(
+        why,
+        "e is affected because the external dependencies of e changed: ext 0.1.0\n"
+    );
     let by_git = since_head(&f.ws);
     assert_eq!(names(&by_git, "affected"), ["e"], "{by_git}");
     let changed = names(&by_git, "changed_files");

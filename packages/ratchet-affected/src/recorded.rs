@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ratchet_events::affected::Cause;
-use ratchet_fingerprint::Fingerprints;
-use ratchet_graph::Workspace;
+use ratchet_fingerprint::{Fingerprints, external_key};
+use ratchet_graph::{Package, Workspace};
 
 use crate::Changes;
 use crate::expand::Seed;
@@ -60,7 +60,7 @@ pub(crate) fn changes(
             out.seeds.push(Seed {
                 ix,
                 cause: Cause::Lockfile {
-                    packages: Vec::new(),
+                    packages: changed_externals(package, current, recorded),
                 },
             });
         }
@@ -107,6 +107,25 @@ pub(crate) fn leftovers(
         }
     }
     seeds
+}
+
+/// The external dependencies of `package` that are new or differ since the record, as
+/// `name version` (empty when only a removal changed its externals).
+fn changed_externals(
+    package: &Package,
+    current: &Fingerprints,
+    recorded: &Fingerprints,
+) -> Vec<String> {
+    package
+        .external_deps
+        .iter()
+        .filter(|d| {
+            let key = external_key(d);
+            recorded.externals.get(&key) != current.externals.get(&key)
+                || !recorded.externals.contains_key(&key)
+        })
+        .map(|d| format!("{} {}", d.name, d.version))
+        .collect()
 }
 
 /// Keys added, removed or with another value, sorted.

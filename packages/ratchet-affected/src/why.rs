@@ -16,7 +16,7 @@ pub fn why(report: &AffectedReport, package: &str) -> String {
             format!("the resolved external dependencies of {origin} changed")
         }
         Cause::Lockfile { packages } => format!(
-            "Cargo.lock changed the external dependencies of {origin}: {}",
+            "the external dependencies of {origin} changed: {}",
             packages.join(", ")
         ),
         Cause::Fingerprint { detail } => format!("{detail} ({origin})"),

@@ -23,7 +23,7 @@ use ratchet_graph::{PkgIx, Workspace};
 use serde::{Deserialize, Serialize};
 
 pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig};
-pub use merkle::{ExplainedDep, Explanation};
+pub use merkle::{ExplainedDep, Explanation, external_key};
 
 /// Bump when the meaning of a fingerprint changes, so old records are ignored.
 pub const FORMAT_VERSION: u32 = 1;
@@ -37,6 +37,11 @@ pub struct Fingerprints {
     pub globals: BTreeMap<String, String>,
     /// Per package, keyed by package name.
     pub packages: BTreeMap<String, PackageFingerprint>,
+    /// Every external dependency of any member ([`external_key`]: `name version (source)`)
+    /// -> the hash of its files for a path package outside the workspace, `-` otherwise. Lets
+    /// a comparison name the external dependencies that changed.
+    #[serde(default)]
+    pub externals: BTreeMap<String, String>,
 }
 
 /// One package's fingerprints and what they were computed from.
@@ -127,6 +132,7 @@ pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, Fi
     Ok(Fingerprints {
         version: FORMAT_VERSION,
         packages: merkle::fingerprints(ws, &globals, files, &external_content),
+        externals: merkle::external_table(ws, &external_content),
         globals,
     })
 }
@@ -177,18 +183,7 @@ pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
         full: own.full.clone(),
         globals: fps.globals.clone(),
         files: own.files.clone(),
-        externals: package
-            .external_deps
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {} ({})",
-                    d.name,
-                    d.version,
-                    d.source.as_deref().unwrap_or("path")
-                )
-            })
-            .collect(),
+        externals: package.external_deps.iter().map(external_key).collect(),
         externals_hash: own.externals.clone(),
         deps,
     }

@@ -93,19 +93,45 @@ pub(crate) fn externals_hash(
     external_content: &HashMap<Utf8PathBuf, String>,
 ) -> String {
     hash_lines(deps.iter().map(|d| {
-        let content = d
-            .path
-            .as_ref()
-            .and_then(|dir| external_content.get(dir))
-            .map(String::as_str)
-            .unwrap_or("-");
-        format!(
-            "{}\t{}\t{}\t{content}",
-            d.name,
-            d.version,
-            d.source.as_deref().unwrap_or("path"),
-        )
+        let (key, content) = external_entry(d, external_content);
+        format!("{key}\t{content}")
     }))
+}
+
+/// Every external dependency of any member: `name version (source)` -> the hash of its
+/// files for a path package outside the workspace, `-` otherwise.
+pub(crate) fn external_table(
+    ws: &Workspace,
+    external_content: &HashMap<Utf8PathBuf, String>,
+) -> BTreeMap<String, String> {
+    ws.packages
+        .iter()
+        .flat_map(|p| &p.external_deps)
+        .map(|d| external_entry(d, external_content))
+        .collect()
+}
+
+/// The key naming `dep` in [`crate::Fingerprints::externals`].
+pub fn external_key(dep: &ExternalDep) -> String {
+    format!(
+        "{} {} ({})",
+        dep.name,
+        dep.version,
+        dep.source.as_deref().unwrap_or("path")
+    )
+}
+
+fn external_entry(
+    dep: &ExternalDep,
+    external_content: &HashMap<Utf8PathBuf, String>,
+) -> (String, String) {
+    let content = dep
+        .path
+        .as_ref()
+        .and_then(|dir| external_content.get(dir))
+        .cloned()
+        .unwrap_or_else(|| "-".to_string());
+    (external_key(dep), content)
 }
 
 /// blake3 over a set of (path, content hash) pairs.
