@@ -48,6 +48,8 @@ pub(crate) fn own_files(
         return Ok(found);
     }
     let walked = walk::own_files(ws, externals)?;
+    let trustworthy =
+        !walked.incomplete && walked.found.iter().all(|f| f.dangling_target.is_none());
     let listing = Listing {
         format: FORMAT,
         key,
@@ -60,8 +62,9 @@ pub(crate) fn own_files(
             .map(|f| (f.path.clone(), f.owner, f.external))
             .collect(),
     };
-    // Dangling symlinks have no stable stat to check; leave them to the full walk.
-    if walked.found.iter().all(|f| f.dangling_target.is_none()) {
+    // Dangling symlinks have no stable stat to check, and a directory without a stat could
+    // change unseen: leave both to the full walk.
+    if trustworthy {
         // A listing that cannot be written only costs speed next time.
         let _ = ratchet_store::write_json(cache_path.as_std_path(), &listing);
     }

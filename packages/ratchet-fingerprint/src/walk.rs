@@ -47,6 +47,8 @@ pub(crate) struct Walked {
     pub dirs: Vec<(Utf8PathBuf, Stat)>,
     /// Every `.gitignore` met inside the walked directories.
     pub gitignores: Vec<Utf8PathBuf>,
+    /// A directory could not be stat'ed, so `dirs` cannot vouch for the whole walk.
+    pub incomplete: bool,
 }
 
 /// Every file owned by a workspace member or inside an external path package, unsorted.
@@ -86,7 +88,8 @@ pub(crate) fn own_files(
             }
             match visit(ws, externals, entry) {
                 Ok(Seen::File(file)) => lock(&walked).found.push(file),
-                Ok(Seen::Dir(dir, stat)) => lock(&walked).dirs.push((dir, stat)),
+                Ok(Seen::Dir(dir, Some(stat))) => lock(&walked).dirs.push((dir, stat)),
+                Ok(Seen::Dir(_, None)) => lock(&walked).incomplete = true,
                 Ok(Seen::Nothing) => {}
                 Err(e) => {
                     lock(&first_error).get_or_insert(e);
@@ -105,7 +108,7 @@ pub(crate) fn own_files(
 /// What one walk entry turned out to be.
 enum Seen {
     File(Found),
-    Dir(Utf8PathBuf, Stat),
+    Dir(Utf8PathBuf, Option<Stat>),
     Nothing,
 }
 
@@ -126,10 +129,8 @@ fn visit(
     let path = utf8(entry.path())?;
     if entry.file_type().is_some_and(|t| t.is_dir()) {
         // The walker reads a directory's entries after this call, so this stat comes first.
-        return Ok(match std::fs::metadata(&path) {
-            Ok(meta) => Seen::Dir(path, Stat::of(&meta)),
-            Err(_) => Seen::Nothing,
-        });
+        let stat = std::fs::metadata(&path).ok().map(|m| Stat::of(&m));
+        return Ok(Seen::Dir(path, stat));
     }
     let (owner, external) = owners(ws, externals, &path);
     if owner.is_none() && external.is_none() {
