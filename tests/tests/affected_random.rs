@@ -188,3 +188,68 @@ fn random_edits_match_the_reference_seed_2() {
 fn random_edits_match_the_reference_seed_3() {
     check_seed(3);
 }
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+/// Caches written more than two seconds after the last change are trusted (no file read, no
+/// directory listed, nothing rewritten), and edits in place or new files are still seen.
+#[test]
+fn warm_caches_are_trusted_and_still_see_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fx = generate(&tmp.path().join("ws"), &Spec::small(15, 9)).unwrap();
+    affected(&fx.root, &["--record"]);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    affected(&fx.root, &[]); // rewrites the caches, now with every entry safely old
+    let state = fx.root.join("target/ratchet");
+    let stamps = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| modified(&state.join(n)))
+            .collect::<Vec<_>>()
+    };
+    let before = stamps(&["listing.json", "stat-cache.json"]);
+    let (_, quiet, _) = affected(&fx.root, &[]);
+    assert_eq!(quiet, BTreeSet::new());
+    assert_eq!(
+        stamps(&["listing.json", "stat-cache.json"]),
+        before,
+        "warm run rewrote a cache"
+    );
+
+    let edited = fx.packages[3].name.clone();
+    let _edit = fx.edit_source(&edited).unwrap();
+    let expected = Expected {
+        seeds: [edited].into(),
+        global: false,
+    };
+    let (build, all) = reference(&fx, &expected);
+    let (fp_build, fp_all, doc) = affected(&fx.root, &[]);
+    assert_eq!(
+        (fp_build, fp_all),
+        (build, all),
+        "in-place edit, warm listing: {doc}"
+    );
+    assert_eq!(
+        stamps(&["listing.json"]),
+        before[..1],
+        "an in-place edit keeps the listing"
+    );
+
+    let added_to = fx.packages[5].name.clone();
+    let dir = fx
+        .root
+        .join(&fx.package(&added_to).unwrap().dir)
+        .join("src");
+    std::fs::write(dir.join("extra.txt"), "new file in an existing directory").unwrap();
+    let mut expected = expected;
+    expected.seeds.insert(added_to);
+    let (build, all) = reference(&fx, &expected);
+    let (fp_build, fp_all, doc) = affected(&fx.root, &[]);
+    assert_eq!(
+        (fp_build, fp_all),
+        (build, all),
+        "new file, stale listing: {doc}"
+    );
+}
