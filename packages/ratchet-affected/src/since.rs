@@ -2,7 +2,7 @@
 //! into seeds (owners, global inputs, lockfile entries).
 
 use camino::{Utf8Path, Utf8PathBuf};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ratchet_events::affected::Cause;
 use ratchet_fingerprint::InputsConfig;
 use ratchet_git::Repo;
@@ -119,10 +119,14 @@ fn is_fixed_global(rel: &Utf8Path) -> bool {
 fn global_matcher(inputs: &InputsConfig) -> Result<GlobSet, AffectedError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in &inputs.files {
-        let glob = Glob::new(pattern).map_err(|e| AffectedError::BadInput {
-            pattern: pattern.clone(),
-            message: e.kind().to_string(),
-        })?;
+        // `*` stops at `/`, as in the fingerprint side's glob expansion.
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| AffectedError::BadInput {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
         builder.add(glob);
     }
     builder.build().map_err(|e| AffectedError::BadInput {
