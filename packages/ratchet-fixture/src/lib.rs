@@ -233,5 +233,21 @@ pub fn generate(dir: &Path, spec: &Spec) -> Result<Fixture, FixtureError> {
     Ok(fixture)
 }
 
+/// The model of a workspace that `generate(dir, spec)` wrote earlier, without writing anything
+/// (for example a cached benchmark fixture). Edits made since are not known to it.
+pub fn open(dir: &Path, spec: &Spec) -> Result<Fixture, FixtureError> {
+    let manifest = dir.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Err(FixtureError::Invalid(format!(
+            "{} does not exist: generate the fixture first",
+            manifest.display()
+        )));
+    }
+    let mut fixture = Fixture::new(dir.to_path_buf(), spec.clone(), plan::plan(spec));
+    let names: Vec<String> = fixture.packages.iter().map(|p| p.name.clone()).collect();
+    fixture.sync_packages(&names, false)?;
+    Ok(fixture)
+}
+
 #[cfg(test)]
 mod tests;

@@ -43,7 +43,7 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
     out
 }
 
-const LAUNCH_NOTE: &str = "\n## Reading the launch rows\n\n\
+const LAUNCH_NOTE: &str = "## Reading the launch rows\n\n\
     `cargo run -p xtask` must load the whole workspace and check that `xtask` is fresh before it\n\
     starts anything, so its cost grows with the workspace; the binary run directly costs a\n\
     process start. `cargo ratchet` (an installed `cargo-ratchet` on `PATH`) adds only cargo's\n\
@@ -71,6 +71,9 @@ fn table(section: &Section) -> String {
         if let Some(prepare) = row.prepare {
             let _ = write!(command, " after `{prepare}`");
         }
+        let command = command
+            .replace("$LEAF_NAME", "<leaf>")
+            .replace("$LEAF_LIB", "<leaf>/src/lib.rs");
         let (median, min) = match outcome {
             Outcome::Measured(samples) => (seconds(Outcome::median(samples)), seconds(samples[0])),
             Outcome::Skipped(why) => (why.replace('|', "\\|"), String::new()),

@@ -37,7 +37,8 @@ pub fn release_binaries(root: &Path) -> anyhow::Result<PathBuf> {
 /// when a previous run left its tracked files changed. Its `target/` is kept between runs.
 pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
     let dir = target_dir(root).join("bench-fixtures").join(spec.key());
-    let done = dir.join(".bench-complete");
+    // Beside the fixture, not in it: an untracked file inside would be a change to ratchet.
+    let done = dir.with_extension("complete");
     if done.is_file() && is_clean(&dir) {
         return Ok(dir);
     }
@@ -46,6 +47,7 @@ pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
         spec.packages,
         dir.display()
     );
+    let _ = std::fs::remove_file(&done);
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
             .with_context(|| format!("cannot remove {}", dir.display()))?;
