@@ -29,7 +29,10 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
          Every command runs once untimed (warm-up; for `cargo check` that is the cold build),\n\
          then the timed runs. `ratchet` is the release build of this repository's CLI run\n\
          directly with `--manifest-path`; `cargo ratchet` is the release `cargo-ratchet` put on\n\
-         `PATH`. Commands run in the fixture's root through `sh -c`, output to `/dev/null`.\n\n",
+         `PATH`. Commands run in the fixture's root through `sh -c`, output to `/dev/null`.\n\n\
+         Run `cargo xtask bench` (100 and 1000 packages; `--quick` for 100 only, `--runs N`\n\
+         timed runs per row, default 5; `--seed S`; `--write` to update this file). To add a\n\
+         row, add a line to `ROWS` in `xtask/src/bench/rows.rs`.\n\n",
     );
     let _ = writeln!(out, "Machine: {machine}.  ");
     let _ = writeln!(
