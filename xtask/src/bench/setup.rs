@@ -98,7 +98,7 @@ pub fn size(dir: &Path) -> anyhow::Result<Size> {
     Ok(size)
 }
 
-/// One line about the machine: CPUs, CPU model, rustc, date.
+/// One line about the machine: CPUs, CPU model, rustc, date, load.
 pub fn machine() -> String {
     let cpus = std::thread::available_parallelism().map_or(0, usize::from);
     let model = std::fs::read_to_string("/proc/cpuinfo")
@@ -112,7 +112,12 @@ pub fn machine() -> String {
         .unwrap_or_else(|| "unknown CPU".to_string());
     let rustc = output_of("rustc", &["-V"]);
     let date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
-    format!("{cpus} CPUs (`nproc`; {model}), {rustc}, {date}")
+    // The machine may be shared: the load says how much the numbers can be trusted.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string());
+    format!("{cpus} CPUs (`nproc`; {model}), {rustc}, {date}, load average {load} at start")
 }
 
 fn output_of(program: &str, args: &[&str]) -> String {
