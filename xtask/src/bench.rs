@@ -56,6 +56,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
 }
 
 fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
+    let machine = setup::machine();
     let root = setup::repo_root();
     let bin_dir = setup::release_binaries(&root)?;
     let ratchet = bin_dir.join("xtask");
@@ -85,12 +86,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
             results,
         });
     }
-    let document = report::document(
-        &setup::machine(),
-        usize::from(args.runs),
-        invocation,
-        &sections,
-    );
+    let document = report::document(&machine, usize::from(args.runs), invocation, &sections);
     print!("{document}");
     if args.write {
         let path = root.join("docs/benchmarks.md");
