@@ -218,7 +218,7 @@ pub enum FixtureError {
 pub fn generate(dir: &Path, spec: &Spec) -> Result<Fixture, FixtureError> {
     if spec.packages < 2 {
         return Err(FixtureError::Invalid(format!(
-            "a fixture needs at least 2 packages, {} were asked for",
+            "a fixture needs at least 2 packages, not {}",
             spec.packages
         )));
     }
