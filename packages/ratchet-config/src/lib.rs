@@ -77,7 +77,10 @@ impl ConfigFile {
 
     /// Deserializes the top-level table `name` into `T`, or `T::default()` when it is absent.
     /// Errors carry the line and column in the file, and suggest the closest known key.
-    pub fn section<T: DeserializeOwned + Default>(&self, name: &'static str) -> Result<T, ConfigError> {
+    pub fn section<T: DeserializeOwned + Default>(
+        &self,
+        name: &'static str,
+    ) -> Result<T, ConfigError> {
         let seed = SectionSeed::<T> {
             name,
             _marker: PhantomData,
@@ -105,10 +108,22 @@ impl ConfigFile {
         Ok(())
     }
 
+    /// One line, `line L, column C: message`: the parser's own rendering draws the source line
+    /// under the message, which breaks the CLI's one-line `error:` convention.
     fn error(&self, e: toml::de::Error) -> ConfigError {
+        let position = e.span().map(|span| {
+            let before = &self.text[..span.start.min(self.text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: ")
+        });
         ConfigError {
             path: self.path.clone(),
-            message: with_did_you_mean(e.to_string().trim_end()),
+            message: with_did_you_mean(&format!(
+                "{}{}",
+                position.unwrap_or_default(),
+                e.message().trim_end()
+            )),
         }
     }
 }
@@ -134,11 +149,7 @@ fn with_did_you_mean(message: &str) -> String {
         return message.to_string();
     };
     let unknown = &rest[..end];
-    let known: Vec<&str> = rest[end + 1..]
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let known: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
     format!("{message}{}", suggestion(unknown, &known))
 }
 
@@ -208,9 +219,10 @@ mod tests {
     }
 
     #[test]
-    fn wrong_type_gets_position() {
+    fn wrong_type_gets_position_on_one_line() {
         let err = parse("[rules]\nlayers = 5\n").unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("ratchet.toml: line 2, column 10: "), "{err}");
+        assert!(!err.contains('\n'), "{err}");
     }
 
     #[test]
