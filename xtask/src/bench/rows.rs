@@ -48,6 +48,7 @@ const fn after_leaf_edit(label: &'static str, command: &'static str) -> Row {
 }
 
 const GRAPH: &str = "$RATCHET graph --manifest-path Cargo.toml";
+const HASH: &str = "$RATCHET hash --manifest-path Cargo.toml";
 const CHECK: &str = "cargo check --workspace --offline -q";
 
 /// Every row, in table order. Each runs once untimed (warm-up), then `--runs` times.
@@ -57,8 +58,11 @@ pub const ROWS: &[Row] = &[
     row("ratchet graph, cached", GRAPH),
     row("cargo metadata, full", "cargo metadata --format-version 1 --offline"),
     row("cargo metadata --no-deps", "cargo metadata --format-version 1 --no-deps --offline"),
-    row("ratchet hash", "$RATCHET hash --manifest-path Cargo.toml"),
-    row("ratchet affected", "$RATCHET affected --manifest-path Cargo.toml"),
+    cold("ratchet hash, cold (stat and listing caches deleted)", HASH, "rm -f target/ratchet/stat-cache.json target/ratchet/listing.json"),
+    row("ratchet hash, warm", HASH),
+    row("ratchet affected (warm, against the last record)", "$RATCHET affected --manifest-path Cargo.toml"),
+    row("ratchet affected --since HEAD", "$RATCHET affected --since HEAD --manifest-path Cargo.toml"),
+    after_leaf_edit("ratchet affected --since HEAD, one leaf edited", "$RATCHET affected --since HEAD --manifest-path Cargo.toml"),
     row("read every tracked file", "git ls-files -z | xargs -0 cat"),
     row("git diff --name-only HEAD", "git diff --name-only HEAD"),
     row("git status", "git status --porcelain"),
