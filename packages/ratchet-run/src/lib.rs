@@ -16,7 +16,6 @@ mod cargo;
 mod config;
 mod doc;
 mod fmt;
-pub mod interim_fingerprint;
 mod outcome;
 mod runner;
 mod test_binaries;

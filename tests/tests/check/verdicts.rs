@@ -1,5 +1,7 @@
 //! Verdicts, the verdict cache, dry-run plans and selection on a hand-written workspace.
 
+use std::path::Path;
+
 use crate::*;
 use ratchet_events::check::CheckEvent;
 
@@ -180,4 +182,59 @@ fn selection_flags_and_bad_input() {
         planned(&events),
         vec![("fmt".to_string(), names(&["base", "mid", "top"]))]
     );
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn since_selects_affected_packages_and_a_passing_run_records_the_baseline() {
+    let ws = workspace();
+    let root = ws.path();
+    write(root, ".gitignore", "/target\n");
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    assert_eq!(check(root, &["--exclude", "top"]).code, 0);
+    let affected = ratchet(BIN, root, &["affected"]);
+    assert!(
+        !affected.stdout.is_empty(),
+        "a partial run records no baseline"
+    );
+    assert_eq!(check(root, &[]).code, 0);
+    let affected = ratchet(BIN, root, &["affected"]);
+    assert_eq!(
+        (affected.code, affected.stdout.as_str()),
+        (0, ""),
+        "{}",
+        affected.stderr
+    );
+
+    write(
+        root,
+        "crates/mid/src/lib.rs",
+        &format!("{MID_LIB}\n/// Edited.\npub fn edited() {{}}\n"),
+    );
+    let (_, events) = json_check(root, &["--since", "main", "--dry-run", "--all"]);
+    assert_eq!(planned(&events)[0].1, names(&["mid", "top"]));
+    let bad_ref = check(root, &["--since", "no-such-ref"]);
+    assert_eq!(bad_ref.code, 2, "{}", bad_ref.stderr);
 }

@@ -58,13 +58,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let workspace = args.workspace.load()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
+    let fingerprinter = record::Fingerprinter::new(&workspace)?;
+    let reporter = Reporter::new(args.message_format);
     let selection = select::select(
         &workspace,
         &args.packages,
         &args.exclude,
-        args.since.as_deref(),
+        args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
+        &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
-    let reporter = Reporter::new(args.message_format);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path());
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,
@@ -82,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let before = record::fingerprints(&workspace)?;
+    let before = fingerprinter.full()?;
     let plan = plan::plan(&runner, &cache, &before, &selection, args.all);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
@@ -94,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         reporter.summary(summary(0, 0, cached, BTreeSet::new(), false, started), &[])?;
         return Ok(ratchet_events::exit::OK);
     }
-    let outcome = run_plan(&runner, &cache, &reporter, &plan, &before)?;
+    let outcome = run_plan(&runner, &fingerprinter, &cache, &reporter, &plan, &before)?;
     let wall_ms = started.elapsed().as_millis() as u64;
     record::write_build_costs(
         &workspace,
@@ -102,8 +104,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         outcome.complete_run(&plan).then_some(wall_ms),
     );
     let code = outcome.exit_code();
+    if code == ratchet_events::exit::OK
+        && outcome.complete_run(&plan)
+        && selection.len() == workspace.packages.len()
+    {
+        // Every package passed every step at `before`: `affected` starts from here.
+        fingerprinter.record_baseline(&before)?;
+    }
     let ran: Vec<&str> = outcome.reports.iter().map(|r| r.step.name()).collect();
-    let failed_steps = outcome.failed_packages.len();
     let summary = summary(
         outcome.passed,
         outcome.failed,
@@ -112,7 +120,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         outcome.interrupted,
         started,
     );
-    debug_assert!(failed_steps == 0 || code != 0);
     reporter.summary(
         ev::Summary {
             exit_code: code,
@@ -148,6 +155,7 @@ impl Outcome {
 
 fn run_plan(
     runner: &Runner<'_>,
+    fingerprinter: &record::Fingerprinter<'_>,
     cache: &VerdictCache,
     reporter: &Reporter,
     plan: &[Planned],
@@ -184,7 +192,7 @@ fn run_plan(
         if planned.step == Step::Lint {
             broken.extend(compile_failures(runner.workspace, &report));
         }
-        let changed = record::record_passes(runner, cache, planned, &report, before)?;
+        let changed = record::record_passes(fingerprinter, cache, planned, &report, before)?;
         reporter.step_finished(&report, &changed)?;
         for (package, verdict) in &report.packages {
             if verdict.passed {

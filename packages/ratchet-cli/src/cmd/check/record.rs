@@ -3,26 +3,71 @@
 use std::collections::BTreeMap;
 
 use ratchet_cache::{VerdictCache, VerdictKey};
-use ratchet_run::{Runner, StepReport};
+use ratchet_fingerprint::{Fingerprints, InputsConfig};
+use ratchet_graph::Workspace;
+use ratchet_run::StepReport;
 
 use super::plan::{Planned, TOOL_VERSION};
 
-/// The fingerprint verdicts are keyed by: each package's full fingerprint, by name.
-pub fn fingerprints(
-    workspace: &ratchet_graph::Workspace,
-) -> anyhow::Result<BTreeMap<String, String>> {
-    Ok(ratchet_run::interim_fingerprint::compute(workspace))
+/// Computes the fingerprints verdicts are keyed by, with the workspace's `[inputs]`.
+pub struct Fingerprinter<'a> {
+    workspace: &'a Workspace,
+    inputs: InputsConfig,
+}
+
+impl<'a> Fingerprinter<'a> {
+    /// Reads `[inputs]` from `ratchet.toml`.
+    pub fn new(workspace: &'a Workspace) -> anyhow::Result<Fingerprinter<'a>> {
+        Ok(Fingerprinter {
+            workspace,
+            inputs: crate::cmd::hash::read_inputs(workspace)?,
+        })
+    }
+
+    /// The `[inputs]` configuration (for `--since`).
+    pub fn inputs(&self) -> &InputsConfig {
+        &self.inputs
+    }
+
+    /// Each package's full fingerprint (its files, its normal, build and dev dependencies',
+    /// the global inputs), by name.
+    pub fn full(&self) -> anyhow::Result<BTreeMap<String, String>> {
+        Ok(full_of(&ratchet_fingerprint::compute(
+            self.workspace,
+            &self.inputs,
+        )?))
+    }
+
+    /// After a run in which every package passed every step: records the current fingerprints
+    /// as the baseline of `affected` (without `--since`), unless something changed since
+    /// `before`. Returns whether it recorded.
+    pub fn record_baseline(&self, before: &BTreeMap<String, String>) -> anyhow::Result<bool> {
+        let now = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
+        if full_of(&now) != *before {
+            return Ok(false);
+        }
+        ratchet_fingerprint::record(self.workspace, &now)?;
+        Ok(true)
+    }
+}
+
+fn full_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
+    fingerprints
+        .packages
+        .iter()
+        .map(|(name, fp)| (name.clone(), fp.full.clone()))
+        .collect()
 }
 
 /// Records the step's passes whose package did not change while it ran; returns those that did.
 pub fn record_passes(
-    runner: &Runner<'_>,
+    fingerprinter: &Fingerprinter<'_>,
     cache: &VerdictCache,
     planned: &Planned,
     report: &StepReport,
     before: &BTreeMap<String, String>,
 ) -> anyhow::Result<Vec<String>> {
-    let after = fingerprints(runner.workspace)?;
+    let after = fingerprinter.full()?;
     let mut changed = Vec::new();
     for package in report
         .packages
@@ -43,11 +88,7 @@ pub fn record_passes(
 }
 
 /// Folds the wrapper's log and the artifacts of `reports` into `build-costs.json`.
-pub fn write_build_costs(
-    workspace: &ratchet_graph::Workspace,
-    reports: &[StepReport],
-    wall_ms: Option<u64>,
-) {
+pub fn write_build_costs(workspace: &Workspace, reports: &[StepReport], wall_ms: Option<u64>) {
     let state_dir = workspace.state_dir();
     let calls = ratchet_run::wrapper::take_calls(&state_dir);
     let mut artifacts = BTreeMap::new();

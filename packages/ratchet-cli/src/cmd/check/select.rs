@@ -2,19 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use camino::Utf8Path;
-use ratchet_graph::{DepKind, PkgIx, Workspace};
-
-/// Files at the workspace root whose change affects every package.
-const GLOBAL_FILES: &[&str] = &[
-    "Cargo.toml",
-    "Cargo.lock",
-    "ratchet.toml",
-    "rust-toolchain",
-    "rust-toolchain.toml",
-    ".cargo/config",
-    ".cargo/config.toml",
-];
+use ratchet_fingerprint::InputsConfig;
+use ratchet_graph::{PkgIx, Workspace};
 
 /// The selected package names, sorted: `-p` (or every member), less `--exclude`, and with
 /// `--since` only the packages its diff affects.
@@ -22,7 +11,8 @@ pub fn select(
     workspace: &Workspace,
     packages: &[String],
     exclude: &[String],
-    since: Option<&str>,
+    since: Option<(&str, &InputsConfig)>,
+    warn: &dyn Fn(&str),
 ) -> anyhow::Result<BTreeSet<String>> {
     let mut selected: BTreeSet<PkgIx> = if packages.is_empty() {
         (0..workspace.packages.len()).collect()
@@ -35,8 +25,8 @@ pub fn select(
     for name in exclude {
         selected.remove(&workspace.require(name)?);
     }
-    if let Some(reference) = since {
-        let affected = affected_since(workspace, reference)?;
+    if let Some((reference, inputs)) = since {
+        let affected = affected_since(workspace, reference, inputs, warn)?;
         selected.retain(|ix| affected.contains(ix));
     }
     Ok(selected
@@ -45,33 +35,21 @@ pub fn select(
         .collect())
 }
 
-/// Owners of the files changed since the merge-base with `reference`, their reverse
-/// normal/build closure, and dev-dependents of those. A changed global file affects all.
-fn affected_since(workspace: &Workspace, reference: &str) -> anyhow::Result<BTreeSet<PkgIx>> {
-    let repo = ratchet_git::Repo::discover(&workspace.root)?;
-    let base = repo.merge_base(reference)?;
-    let everything = (0..workspace.packages.len()).collect();
-    let mut owners = BTreeSet::new();
-    for file in repo.changed_since(&base)? {
-        let path = repo.root().join(&file);
-        let relative = path.strip_prefix(&workspace.root).unwrap_or(&path);
-        if GLOBAL_FILES.iter().any(|g| relative == Utf8Path::new(g)) {
-            return Ok(everything);
-        }
-        owners.extend(workspace.owner_of(&path));
+/// The packages `ratchet-affected` finds affected by the diff since the merge-base with
+/// `reference`; its warnings (a shallow clone, unowned files) go to `warn`.
+fn affected_since(
+    workspace: &Workspace,
+    reference: &str,
+    inputs: &InputsConfig,
+    warn: &dyn Fn(&str),
+) -> anyhow::Result<BTreeSet<PkgIx>> {
+    let report = ratchet_affected::since(workspace, inputs, reference)?;
+    for warning in &report.warnings {
+        warn(warning);
     }
-    let mut build_affected = owners.clone();
-    for &owner in &owners {
-        build_affected.extend(workspace.rdep_closure(owner, &[DepKind::Normal, DepKind::Build]));
-    }
-    let mut affected = build_affected.clone();
-    for &ix in &build_affected {
-        affected.extend(
-            workspace
-                .rdeps(ix)
-                .filter(|(_, dep)| dep.kind == DepKind::Dev)
-                .map(|(dependent, _)| dependent),
-        );
-    }
-    Ok(affected)
+    Ok(report
+        .affected
+        .iter()
+        .filter_map(|name| workspace.find(name))
+        .collect())
 }
