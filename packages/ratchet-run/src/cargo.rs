@@ -233,7 +233,12 @@ pub(crate) fn compile_verdicts(
             PackageVerdict::fail(command, vec![Problem::Other { text }])
         } else if let Some(dep) = failing_dependency(workspace, package, &failing) {
             let text = format!("not built: its dependency `{dep}` failed");
-            PackageVerdict::fail(command, vec![Problem::Other { text }])
+            let mut found = vec![Problem::Other { text }];
+            // A dependency outside the selection has no verdict of its own to show its errors.
+            if !packages.contains(&dep) {
+                found.extend(problems.get(dep.as_str()).into_iter().flatten().cloned());
+            }
+            PackageVerdict::fail(command, found)
         } else {
             PackageVerdict::pass(command)
         };

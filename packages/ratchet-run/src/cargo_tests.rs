@@ -126,3 +126,22 @@ fn compile_errors_are_told_apart_from_lints() {
     assert!(!diagnostic("error", Some("unused_variables")).is_compile_error());
     assert!(!diagnostic("warning", Some("E0308")).is_compile_error());
 }
+
+#[test]
+fn errors_of_an_unselected_dependency_are_shown_with_its_dependent() {
+    let (_dir, ws) = workspace();
+    let output = CargoOutput {
+        success: false,
+        diagnostics: vec![("base".into(), diagnostic("error", Some("E0308")))],
+        ..CargoOutput::default()
+    };
+    let verdicts = compile_verdicts(&ws, &["mid".to_string()], &output, false, &|p: &str| {
+        p.to_string()
+    });
+    let problems = &verdicts["mid"].problems;
+    assert!(!verdicts["mid"].passed);
+    assert!(
+        problems.contains(&diagnostic("error", Some("E0308"))),
+        "{problems:?}"
+    );
+}
