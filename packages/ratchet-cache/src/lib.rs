@@ -1,8 +1,9 @@
 //! The verdict store: which steps passed on which package contents.
 //!
 //! Owns: the verdict key (blake3 over the package's fingerprint, the step's name, the step's
-//! configuration and the tool's version), one small JSON file per recorded pass under
-//! `<target>/ratchet/verdicts/`, and the lock that serializes whole `check` runs.
+//! configuration and the tool's version), one small JSON file per package under
+//! `<target>/ratchet/verdicts/` holding its recent passes, and the lock that serializes whole
+//! `check` runs.
 //!
 //! Invariants: only passes are stored; a missing, truncated, foreign or mismatched entry is a
 //! miss, never a pass; every write is atomic. This package must not decide *whether* something
@@ -14,7 +15,7 @@ use ratchet_store::{Lock, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the meaning of an entry changes, so that old entries miss.
-const ENTRY_FORMAT: u32 = 1;
+const ENTRY_FORMAT: u32 = 2;
 
 /// The identity of one verdict: a step on one package at one content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,22 +40,44 @@ impl VerdictKey {
     }
 }
 
-/// What a recorded pass says about itself (for people reading the store; checked on read).
+/// One recorded pass.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PassEntry {
-    /// [`ENTRY_FORMAT`] when written.
-    pub format: u32,
-    /// The key this entry is stored under; an entry under another name is foreign.
+    /// The verdict key.
     pub key: String,
-    /// The package that passed.
-    pub package: String,
-    /// The step that passed.
+    /// The step that passed (for people reading the store, and for pruning).
     pub step: String,
     /// Seconds since the Unix epoch.
     pub recorded_at: u64,
 }
 
-/// The verdict store of one workspace.
+/// The file of one package: its recorded passes, newest last.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+struct PackageFile {
+    format: u32,
+    package: String,
+    passes: Vec<PassEntry>,
+}
+
+/// Passes kept per package and step: enough for switching between a few branches without
+/// losing their passes, few enough that the file stays small.
+const KEPT_PER_STEP: usize = 8;
+
+/// The passes recorded for one package, as read once.
+#[derive(Debug, Clone, Default)]
+pub struct PackagePasses {
+    keys: std::collections::BTreeSet<String>,
+}
+
+impl PackagePasses {
+    /// Whether a pass is recorded under `key`.
+    pub fn contains(&self, key: &VerdictKey) -> bool {
+        self.keys.contains(&key.0)
+    }
+}
+
+/// The verdict store of one workspace: one small JSON file per package under
+/// `<target>/ratchet/verdicts/`, so that a no-op run reads one file per package.
 #[derive(Debug, Clone)]
 pub struct VerdictCache {
     dir: PathBuf,
@@ -85,35 +108,63 @@ impl VerdictCache {
         Lock::acquire(&self.lock_path)
     }
 
-    /// Whether a pass is recorded under `key`. Anything unreadable or inconsistent is a miss.
-    pub fn is_pass(&self, key: &VerdictKey) -> bool {
-        ratchet_store::read_json::<PassEntry>(&self.entry_path(key))
-            .is_some_and(|entry| entry.format == ENTRY_FORMAT && entry.key == key.0)
+    /// The passes recorded for `package`. A missing, unreadable, truncated or foreign file
+    /// (another format, another package's name inside) has none.
+    pub fn passes(&self, package: &str) -> PackagePasses {
+        PackagePasses {
+            keys: self
+                .read(package)
+                .passes
+                .into_iter()
+                .map(|p| p.key)
+                .collect(),
+        }
     }
 
-    /// Records that `step` passed on `package` at the content `key` describes.
+    /// Whether a pass of `package` is recorded under `key`.
+    pub fn is_pass(&self, package: &str, key: &VerdictKey) -> bool {
+        self.passes(package).contains(key)
+    }
+
+    /// Records that `step` passed on `package` at the content `key` describes. Callers hold
+    /// the run lock, which makes this read-modify-write safe; the write itself is atomic.
     pub fn record_pass(
         &self,
-        key: &VerdictKey,
         package: &str,
+        key: &VerdictKey,
         step: &str,
     ) -> Result<(), StoreError> {
-        let entry = PassEntry {
-            format: ENTRY_FORMAT,
+        let mut file = self.read(package);
+        file.format = ENTRY_FORMAT;
+        file.package = package.to_string();
+        file.passes.retain(|p| p.key != key.0);
+        file.passes.push(PassEntry {
             key: key.0.clone(),
-            package: package.to_string(),
             step: step.to_string(),
             recorded_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .unwrap_or(0),
-        };
-        ratchet_store::write_json(&self.entry_path(key), &entry)
+        });
+        let same_step = file.passes.iter().filter(|p| p.step == step).count();
+        let mut excess = same_step.saturating_sub(KEPT_PER_STEP);
+        file.passes.retain(|p| {
+            let drop = excess > 0 && p.step == step;
+            excess -= usize::from(drop);
+            !drop
+        });
+        ratchet_store::write_json(&self.entry_path(package), &file)
     }
 
-    /// The file an entry with this key lives in.
-    pub fn entry_path(&self, key: &VerdictKey) -> PathBuf {
-        self.dir.join(format!("{}.json", key.0))
+    /// The file holding `package`'s passes.
+    pub fn entry_path(&self, package: &str) -> PathBuf {
+        self.dir.join(format!("{package}.json"))
+    }
+
+    fn read(&self, package: &str) -> PackageFile {
+        ratchet_store::read_json::<PackageFile>(&self.entry_path(package))
+            .filter(|f| f.format == ENTRY_FORMAT && f.package == package)
+            .unwrap_or_default()
     }
 }
 
@@ -128,19 +179,20 @@ mod tests {
     }
 
     #[test]
-    fn recorded_pass_is_found_and_only_under_its_key() {
+    fn recorded_pass_is_found_and_only_under_its_key_and_package() {
         let (_dir, cache) = store();
         let key = VerdictKey::new("fp1", "lint", "args=[]", "0.1.0");
-        assert!(!cache.is_pass(&key));
-        cache.record_pass(&key, "a", "lint").unwrap();
-        assert!(cache.is_pass(&key));
+        assert!(!cache.is_pass("a", &key));
+        cache.record_pass("a", &key, "lint").unwrap();
+        assert!(cache.is_pass("a", &key));
+        assert!(!cache.is_pass("b", &key));
         for other in [
             VerdictKey::new("fp2", "lint", "args=[]", "0.1.0"),
             VerdictKey::new("fp1", "test", "args=[]", "0.1.0"),
             VerdictKey::new("fp1", "lint", "args=[-D]", "0.1.0"),
             VerdictKey::new("fp1", "lint", "args=[]", "0.2.0"),
         ] {
-            assert!(!cache.is_pass(&other), "{other:?}");
+            assert!(!cache.is_pass("a", &other), "{other:?}");
         }
     }
 
@@ -153,21 +205,36 @@ mod tests {
     }
 
     #[test]
-    fn corrupt_truncated_and_foreign_entries_are_misses() {
+    fn corrupt_truncated_and_foreign_files_are_misses() {
         let (_dir, cache) = store();
         let key = VerdictKey::new("fp", "test", "", "v");
-        cache.record_pass(&key, "a", "test").unwrap();
-        let path = cache.entry_path(&key);
+        cache.record_pass("a", &key, "test").unwrap();
+        let path = cache.entry_path("a");
         let good = std::fs::read(&path).unwrap();
 
         std::fs::write(&path, &good[..good.len() / 2]).unwrap();
-        assert!(!cache.is_pass(&key), "truncated");
+        assert!(!cache.is_pass("a", &key), "truncated");
         std::fs::write(&path, b"\0\0garbage").unwrap();
-        assert!(!cache.is_pass(&key), "garbage");
-        let other = VerdictKey::new("other", "test", "", "v");
-        cache.record_pass(&other, "a", "test").unwrap();
-        std::fs::copy(cache.entry_path(&other), &path).unwrap();
-        assert!(!cache.is_pass(&key), "an entry copied from another key");
+        assert!(!cache.is_pass("a", &key), "garbage");
+        cache.record_pass("b", &key, "test").unwrap();
+        std::fs::copy(cache.entry_path("b"), &path).unwrap();
+        assert!(!cache.is_pass("a", &key), "another package's file");
+    }
+
+    #[test]
+    fn old_passes_of_a_step_are_pruned_but_other_steps_kept() {
+        let (_dir, cache) = store();
+        let lint = VerdictKey::new("fp", "lint", "", "v");
+        cache.record_pass("a", &lint, "lint").unwrap();
+        let tests: Vec<VerdictKey> = (0..KEPT_PER_STEP + 2)
+            .map(|i| VerdictKey::new(&format!("fp{i}"), "test", "", "v"))
+            .collect();
+        for key in &tests {
+            cache.record_pass("a", key, "test").unwrap();
+        }
+        assert!(cache.is_pass("a", &lint));
+        assert!(!cache.is_pass("a", &tests[0]) && !cache.is_pass("a", &tests[1]));
+        assert!(tests[2..].iter().all(|k| cache.is_pass("a", k)));
     }
 
     #[test]

@@ -117,34 +117,29 @@ fn dry_run_plan_matches_the_run_and_a_corrupt_entry_is_a_miss() {
         "base was cached"
     );
 
-    // Damage base's lint entry in three ways; each time only that entry misses.
-    let entries = root.join("target/ratchet/verdicts");
-    let lint_entry = std::fs::read_dir(&entries)
+    // Damage base's entry in three ways; each time only base misses, for every step.
+    let entry = root.join("target/ratchet/verdicts/base.json");
+    let good = std::fs::read(&entry).unwrap();
+    let foreign = String::from_utf8(good.clone())
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            let text = std::fs::read_to_string(p).unwrap();
-            text.contains("\"package\":\"base\"") && text.contains("\"step\":\"lint\"")
-        })
-        .expect("base's lint pass is stored");
-    let good = std::fs::read(&lint_entry).unwrap();
+        .replace("\"package\":\"base\"", "\"package\":\"mid\"");
     for damage in [
         good[..good.len() / 2].to_vec(),
         b"garbage".to_vec(),
-        b"{}".to_vec(),
+        foreign.into_bytes(),
     ] {
-        std::fs::write(&lint_entry, &damage).unwrap();
+        std::fs::write(&entry, &damage).unwrap();
         let (_, events) = json_check(root, &["--dry-run"]);
-        assert_eq!(
-            planned(&events),
-            vec![("lint".to_string(), names(&["base"]))]
-        );
+        let every_step = ["fmt", "lint", "test", "doc"].map(|s| (s.to_string(), names(&["base"])));
+        assert_eq!(planned(&events), every_step.to_vec());
     }
     let (rerun, events) = json_check(root, &[]);
     assert_eq!(rerun.code, 0);
-    assert_eq!(
-        steps_started(&events),
-        vec![("lint".to_string(), names(&["base"]))]
+    assert_eq!(steps_started(&events).len(), 4);
+    let (_, events) = json_check(root, &["--dry-run"]);
+    assert!(
+        planned(&events).is_empty(),
+        "base's passes are stored again"
     );
 }
 

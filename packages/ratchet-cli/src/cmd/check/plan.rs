@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratchet_cache::{VerdictCache, VerdictKey};
+use ratchet_cache::{PackagePasses, VerdictCache, VerdictKey};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Runner, Step};
@@ -31,6 +31,12 @@ pub fn plan(
     selection: &BTreeSet<String>,
     all: bool,
 ) -> Vec<Planned> {
+    // Each package's passes are read once, whatever the number of steps.
+    let passes: BTreeMap<&String, PackagePasses> = if all {
+        BTreeMap::new()
+    } else {
+        selection.iter().map(|p| (p, cache.passes(p))).collect()
+    };
     runner
         .config
         .enabled()
@@ -38,8 +44,10 @@ pub fn plan(
         .map(|step| {
             let config_key = runner.step_fingerprint(step);
             let (cached, run) = selection.iter().cloned().partition(|package| {
-                !all && fingerprints.get(package).is_some_and(|fp| {
-                    cache.is_pass(&VerdictKey::new(fp, step.name(), &config_key, TOOL_VERSION))
+                let fingerprint = fingerprints.get(package);
+                let known = passes.get(package);
+                fingerprint.zip(known).is_some_and(|(fp, known)| {
+                    known.contains(&VerdictKey::new(fp, step.name(), &config_key, TOOL_VERSION))
                 })
             });
             Planned {

@@ -79,7 +79,7 @@ pub fn record_passes(
             (Some(fp), Some(now)) if fp == now => {
                 let key =
                     VerdictKey::new(fp, planned.step.name(), &planned.config_key, TOOL_VERSION);
-                cache.record_pass(&key, package, planned.step.name())?;
+                cache.record_pass(package, &key, planned.step.name())?;
             }
             _ => changed.push(package.clone()),
         }
