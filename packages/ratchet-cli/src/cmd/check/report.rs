@@ -17,6 +17,8 @@ pub struct Reporter {
     /// Steps that will run, for the `[i/n]` prefix of the progress line.
     steps_total: std::sync::atomic::AtomicUsize,
     steps_started: std::sync::atomic::AtomicUsize,
+    /// `package (step)` of steps skipped because the package does not compile.
+    not_run: std::sync::Mutex<Vec<String>>,
     bar: Option<ProgressBar>,
 }
 
@@ -37,6 +39,7 @@ impl Reporter {
             json,
             steps_total: 0.into(),
             steps_started: 0.into(),
+            not_run: std::sync::Mutex::default(),
             bar,
         }
     }
@@ -127,6 +130,11 @@ impl Reporter {
     pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
         let step = report.step.name();
         for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
+            if !self.json && verdict.reproduce.is_empty() {
+                // Skipped because it does not compile: one line at the end says so.
+                lock(&self.not_run).push(format!("{package} ({step})"));
+                continue;
+            }
             for problem in &verdict.problems {
                 self.problem(step, package, &verdict.reproduce, problem)?;
             }
@@ -217,6 +225,11 @@ impl Reporter {
         if self.json {
             return self.emit(CheckEvent::Summary(summary));
         }
+        let not_run = lock(&self.not_run);
+        if !not_run.is_empty() {
+            let text = format!("not run, as they do not compile: {}\n", not_run.join(", "));
+            self.text(&text)?;
+        }
         let seconds = summary.wall_ms as f64 / 1000.0;
         let line = if summary.interrupted {
             format!("check: interrupted after {seconds:.2}s; passes so far are kept\n")
@@ -288,4 +301,10 @@ fn reproduce_line(command: &str) -> String {
     } else {
         format!("  reproduce: {command}\n")
     }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
