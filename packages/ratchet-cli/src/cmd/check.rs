@@ -187,7 +187,7 @@ fn run_plan(
         for package in skipped {
             report
                 .packages
-                .insert(package.clone(), not_compiling(&package, &broken, runner));
+                .insert(package.clone(), not_compiling(&package));
         }
         if planned.step == Step::Lint {
             broken.extend(compile_failures(runner.workspace, &report));
@@ -234,14 +234,11 @@ fn compile_failures(workspace: &ratchet_graph::Workspace, report: &StepReport) -
     broken
 }
 
-fn not_compiling(
-    package: &str,
-    broken: &BTreeSet<String>,
-    runner: &Runner<'_>,
-) -> ratchet_run::PackageVerdict {
+/// The verdict of a step skipped because the package does not compile. Its empty command
+/// tells the reporter to list it in one line rather than as a failure of its own.
+fn not_compiling(package: &str) -> ratchet_run::PackageVerdict {
     let text =
         format!("not run: `{package}` or a dependency does not compile (see the errors above)");
-    let _ = (broken, runner);
     ratchet_run::PackageVerdict::fail(String::new(), vec![ratchet_run::Problem::Other { text }])
 }
 
