@@ -1,9 +1,10 @@
 //! The NDJSON events of `check --message-format json` (and of `watch`, one run at a time).
 //!
 //! One JSON object per line, each with an `event` tag and [`crate::VERSION`] as `version`.
-//! A run prints, in order: one `plan`; for each step that runs, `step_started`, then any
-//! `diagnostic` and `test_failure` events of that step, then `step_finished`; finally one
-//! `summary`. See `docs/check.md`.
+//! A run prints one `plan`; `step_started` for each step that runs, in plan order; each
+//! step's `diagnostic` and `test_failure` events, then its `step_finished` (`fmt` runs beside
+//! the compiling steps, so its events may interleave with theirs: every event names its step);
+//! finally one `summary`. See `docs/check.md`.
 
 use serde::{Deserialize, Serialize};
 

@@ -9,12 +9,13 @@ use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
 use crate::outcome::{PackageVerdict, Problem, StepReport};
-use crate::runner::{Runner, cargo_program};
+use crate::runner::{Runner, cargo_program, split_at_dashes};
 use crate::{RunError, Step};
 
 /// Runs the fmt step. rustfmt does not compile, so no target directory or wrapper is needed.
 pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport, RunError> {
     let args = runner.config.args(Step::Fmt);
+    let (cargo_args, rustfmt_args) = split_at_dashes(&args);
     let mut command = Command::new(cargo_program());
     command.args(["fmt", "--check"]);
     for package in packages {
@@ -23,7 +24,10 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     command
         .arg("--manifest-path")
         .arg(runner.workspace.root.join("Cargo.toml"))
-        .args(&args)
+        .args(cargo_args)
+        // The diff is shown to people later, maybe in a terminal, maybe in a log: plain text.
+        .args(["--", "--color", "never"])
+        .args(rustfmt_args)
         .current_dir(&runner.workspace.root);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;

@@ -1,7 +1,5 @@
 //! Runs that overlap: two at once, an edit during a run, Ctrl-C, the user's own `cargo build`.
 
-use std::path::Path;
-
 use crate::*;
 use ratchet_events::check::CheckEvent;
 
@@ -134,10 +132,7 @@ fn sigint_kills_the_children_and_keeps_a_valid_cache() {
         matches!(summary, CheckEvent::Summary(s) if s.interrupted),
         "{rest:?}"
     );
-    assert!(
-        !Path::new(&format!("/proc/{}", test_pid.trim())).exists(),
-        "the test binary was killed"
-    );
+    assert!(!is_running(test_pid.trim()), "the test binary was killed");
 
     // The steps that finished before the interrupt keep their passes; the test step was not recorded.
     let (_, events) = json_check(root, &["--dry-run"]);
@@ -254,4 +249,15 @@ fn the_timing_wrapper_chains_to_the_users_wrapper() {
         !kinds.iter().any(|k| k.ends_with("-check")),
         "clippy's calls are not build costs: {costs}"
     );
+}
+
+/// Whether process `pid` exists and is not a zombie (dead, waiting to be reaped by init).
+fn is_running(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
 }

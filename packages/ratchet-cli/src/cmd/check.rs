@@ -6,22 +6,21 @@
 //! when the package's fingerprint after the step equals the one before it (an edit made while
 //! the step ran is never cached under the old content).
 
+mod execute;
 mod plan;
 mod record;
 mod report;
 mod select;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 use ratchet_cache::VerdictCache;
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
-use ratchet_graph::DepKind;
-use ratchet_run::{Cancel, RunError, Runner, Step, StepReport, StepsConfig};
+use ratchet_run::{Cancel, Runner, StepsConfig};
 
 use crate::common::{MessageFormat, WorkspaceArgs};
-use plan::Planned;
 use report::Reporter;
 
 /// Flags of `check`.
@@ -96,7 +95,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         reporter.summary(summary(0, 0, cached, BTreeSet::new(), false, started), &[])?;
         return Ok(ratchet_events::exit::OK);
     }
-    let outcome = run_plan(&runner, &fingerprinter, &cache, &reporter, &plan, &before)?;
+    let context = execute::Context {
+        runner: &runner,
+        fingerprinter: &fingerprinter,
+        cache: &cache,
+        reporter: &reporter,
+        before: &before,
+    };
+    let outcome = execute::run_plan(&context, &plan)?;
     let wall_ms = started.elapsed().as_millis() as u64;
     record::write_build_costs(
         &workspace,
@@ -128,118 +134,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         &ran,
     )?;
     Ok(code)
-}
-
-#[derive(Default)]
-struct Outcome {
-    reports: Vec<StepReport>,
-    passed: usize,
-    failed: usize,
-    failed_packages: BTreeSet<String>,
-    interrupted: bool,
-}
-
-impl Outcome {
-    fn exit_code(&self) -> u8 {
-        if self.failed > 0 || self.interrupted {
-            ratchet_events::exit::FAILED
-        } else {
-            ratchet_events::exit::OK
-        }
-    }
-
-    fn complete_run(&self, plan: &[Planned]) -> bool {
-        !self.interrupted && self.reports.len() == plan.iter().filter(|p| !p.run.is_empty()).count()
-    }
-}
-
-fn run_plan(
-    runner: &Runner<'_>,
-    fingerprinter: &record::Fingerprinter<'_>,
-    cache: &VerdictCache,
-    reporter: &Reporter,
-    plan: &[Planned],
-    before: &BTreeMap<String, String>,
-) -> anyhow::Result<Outcome> {
-    let mut outcome = Outcome::default();
-    // Packages that do not compile (or depend on one that does not): later steps skip them
-    // rather than repeat the same compiler errors.
-    let mut broken: BTreeSet<String> = BTreeSet::new();
-    for planned in plan.iter().filter(|p| !p.run.is_empty()) {
-        let (skipped, to_run): (Vec<String>, Vec<String>) = planned
-            .run
-            .iter()
-            .cloned()
-            .partition(|p| broken.contains(p));
-        reporter.step_started(planned.step.name(), &planned.run)?;
-        let mut report = if to_run.is_empty() {
-            StepReport::empty(planned.step)
-        } else {
-            match runner.run(planned.step, &to_run) {
-                Ok(report) => report,
-                Err(RunError::Interrupted) => {
-                    outcome.interrupted = true;
-                    break;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        };
-        for package in skipped {
-            report
-                .packages
-                .insert(package.clone(), not_compiling(&package));
-        }
-        if planned.step == Step::Lint {
-            broken.extend(compile_failures(runner.workspace, &report));
-        }
-        let changed = record::record_passes(fingerprinter, cache, planned, &report, before)?;
-        reporter.step_finished(&report, &changed)?;
-        for (package, verdict) in &report.packages {
-            if verdict.passed {
-                outcome.passed += 1;
-            } else {
-                outcome.failed += 1;
-                outcome.failed_packages.insert(package.clone());
-            }
-        }
-        outcome.reports.push(report);
-        if runner.cancel.is_cancelled() {
-            outcome.interrupted = true;
-            break;
-        }
-    }
-    Ok(outcome)
-}
-
-/// Packages of `report` with a compile error, and every package that depends on one.
-fn compile_failures(workspace: &ratchet_graph::Workspace, report: &StepReport) -> BTreeSet<String> {
-    let mut broken = BTreeSet::new();
-    for (package, verdict) in &report.packages {
-        if verdict
-            .problems
-            .iter()
-            .any(ratchet_run::Problem::is_compile_error)
-            && let Some(ix) = workspace.find(package)
-        {
-            broken.insert(package.clone());
-            let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
-            broken.extend(
-                workspace
-                    .rdep_closure(ix, &kinds)
-                    .into_iter()
-                    .map(|d| workspace.package(d).name.clone()),
-            );
-        }
-    }
-    broken
-}
-
-/// The verdict of a step skipped because the package does not compile. Its empty command
-/// tells the reporter to list it in one line rather than as a failure of its own.
-fn not_compiling(package: &str) -> ratchet_run::PackageVerdict {
-    let text =
-        format!("not run: `{package}` or a dependency does not compile (see the errors above)");
-    ratchet_run::PackageVerdict::fail(String::new(), vec![ratchet_run::Problem::Other { text }])
 }
 
 fn summary(

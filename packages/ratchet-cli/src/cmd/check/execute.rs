@@ -1,0 +1,195 @@
+//! Running the plan: fmt beside the compiling steps (rustfmt needs no target directory, so it
+//! does not queue on cargo's lock), then lint, test and doc in that order. Packages that do
+//! not compile are not tested: their test and doc verdicts say so instead of repeating the
+//! compiler's errors.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use ratchet_cache::VerdictCache;
+use ratchet_graph::{DepKind, Workspace};
+use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
+
+use super::plan::Planned;
+use super::record::{self, Fingerprinter};
+use super::report::Reporter;
+
+/// What running a step needs.
+pub struct Context<'a> {
+    /// Runs the cargo steps.
+    pub runner: &'a Runner<'a>,
+    /// Re-fingerprints after each step.
+    pub fingerprinter: &'a Fingerprinter<'a>,
+    /// Where passes go.
+    pub cache: &'a VerdictCache,
+    /// Where output goes.
+    pub reporter: &'a Reporter,
+    /// The fingerprints the plan was made at.
+    pub before: &'a BTreeMap<String, String>,
+}
+
+/// The steps that ran and their verdicts.
+#[derive(Default)]
+pub struct Outcome {
+    /// Reports of the steps that finished, in run order.
+    pub reports: Vec<StepReport>,
+    /// Package-steps that passed.
+    pub passed: usize,
+    /// Package-steps that failed.
+    pub failed: usize,
+    /// Packages with at least one failing step.
+    pub failed_packages: BTreeSet<String>,
+    /// Ctrl-C stopped the run.
+    pub interrupted: bool,
+}
+
+impl Outcome {
+    /// 0 when everything that ran passed, else 1.
+    pub fn exit_code(&self) -> u8 {
+        if self.failed > 0 || self.interrupted {
+            ratchet_events::exit::FAILED
+        } else {
+            ratchet_events::exit::OK
+        }
+    }
+
+    /// Whether every planned step ran to its end.
+    pub fn complete_run(&self, plan: &[Planned]) -> bool {
+        !self.interrupted && self.reports.len() == plan.iter().filter(|p| !p.run.is_empty()).count()
+    }
+
+    fn add(&mut self, report: Option<StepReport>) {
+        let Some(report) = report else {
+            self.interrupted = true;
+            return;
+        };
+        for (package, verdict) in &report.packages {
+            if verdict.passed {
+                self.passed += 1;
+            } else {
+                self.failed += 1;
+                self.failed_packages.insert(package.clone());
+            }
+        }
+        self.reports.push(report);
+    }
+}
+
+/// Runs every planned step.
+pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outcome> {
+    let (fmt, compiling): (Vec<&Planned>, Vec<&Planned>) = plan
+        .iter()
+        .filter(|p| !p.run.is_empty())
+        .partition(|p| p.step == Step::Fmt);
+    // Two steps may finish at once; their read-modify-writes of a package's passes must not.
+    let records = Mutex::new(());
+    let mut outcome = Outcome::default();
+    let no_broken = BTreeSet::new();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        // Announced here, before any other step, so that events keep the plan's order.
+        let fmt_thread = match fmt.first() {
+            Some(planned) => {
+                context
+                    .reporter
+                    .step_started(planned.step.name(), &planned.run)?;
+                Some(scope.spawn(|| run_step(context, planned, &no_broken, &records)))
+            }
+            None => None,
+        };
+        let mut broken = BTreeSet::new();
+        for planned in compiling {
+            context
+                .reporter
+                .step_started(planned.step.name(), &planned.run)?;
+            let report = run_step(context, planned, &broken, &records)?;
+            if let Some(report) = report.as_ref().filter(|_| planned.step == Step::Lint) {
+                broken.extend(compile_failures(context.runner.workspace, report));
+            }
+            outcome.add(report);
+            if outcome.interrupted || context.runner.cancel.is_cancelled() {
+                outcome.interrupted = true;
+                break;
+            }
+        }
+        if let Some(thread) = fmt_thread {
+            let report = thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("the fmt step stopped unexpectedly"))??;
+            outcome.add(report);
+        }
+        Ok(())
+    })?;
+    outcome.reports.sort_by_key(|r| r.step);
+    Ok(outcome)
+}
+
+/// Runs one (announced) step, records its passes and reports its end; `None` when it was
+/// interrupted.
+fn run_step(
+    context: &Context<'_>,
+    planned: &Planned,
+    broken: &BTreeSet<String>,
+    records: &Mutex<()>,
+) -> anyhow::Result<Option<StepReport>> {
+    let (skipped, to_run): (Vec<String>, Vec<String>) = planned
+        .run
+        .iter()
+        .cloned()
+        .partition(|p| broken.contains(p));
+    let mut report = if to_run.is_empty() {
+        StepReport::empty(planned.step)
+    } else {
+        match context.runner.run(planned.step, &to_run) {
+            Ok(report) => report,
+            Err(RunError::Interrupted) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    for package in skipped {
+        report
+            .packages
+            .insert(package.clone(), not_compiling(&package));
+    }
+    let changed = {
+        let _guard = records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        record::record_passes(
+            context.fingerprinter,
+            context.cache,
+            planned,
+            &report,
+            context.before,
+        )?
+    };
+    context.reporter.step_finished(&report, &changed)?;
+    Ok(Some(report))
+}
+
+/// Packages of `report` with a compile error, and every package that depends on one.
+fn compile_failures(workspace: &Workspace, report: &StepReport) -> BTreeSet<String> {
+    let mut broken = BTreeSet::new();
+    for (package, verdict) in &report.packages {
+        if verdict.problems.iter().any(Problem::is_compile_error)
+            && let Some(ix) = workspace.find(package)
+        {
+            broken.insert(package.clone());
+            let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
+            broken.extend(
+                workspace
+                    .rdep_closure(ix, &kinds)
+                    .into_iter()
+                    .map(|d| workspace.package(d).name.clone()),
+            );
+        }
+    }
+    broken
+}
+
+/// The verdict of a step skipped because the package does not compile. Its empty command
+/// tells the reporter to list it in one line rather than as a failure of its own.
+fn not_compiling(package: &str) -> PackageVerdict {
+    let text =
+        format!("not run: `{package}` or a dependency does not compile (see the errors above)");
+    PackageVerdict::fail(String::new(), vec![Problem::Other { text }])
+}
