@@ -77,8 +77,15 @@ pub(crate) fn events(run: &Run) -> Vec<CheckEvent> {
     run.stdout
         .lines()
         .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("not an event ({e}): {l}\n{}", run.stderr))
+            let raw: serde_json::Value = serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", run.stderr));
+            assert_eq!(
+                raw["version"],
+                ratchet_events::VERSION,
+                "every event carries the version: {l}"
+            );
+            serde_json::from_value(raw)
+                .unwrap_or_else(|e| panic!("not a documented event ({e}): {l}\n{}", run.stderr))
         })
         .collect()
 }
