@@ -18,13 +18,19 @@ fn manifest(name: &str, deps: &str) -> String {
 
 fn three_packages() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let a = manifest("a", "[dependencies]\nbee = { path = \"../b\", package = \"b\" }\n\n[dev-dependencies]\nc = { path = \"../c\" }\n");
+    let a = manifest(
+        "a",
+        "[dependencies]\nbee = { path = \"../b\", package = \"b\" }\n\n[dev-dependencies]\nc = { path = \"../c\" }\n",
+    );
     let b = manifest("b", "[build-dependencies]\nc = { path = \"../c\" }\n");
     let c = manifest("c", "[target.'cfg(unix)'.dependencies]\n");
     write(
         dir.path(),
         &[
-            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n",
+            ),
             ("crates/a/Cargo.toml", &a),
             ("crates/a/src/lib.rs", ""),
             ("crates/b/Cargo.toml", &b),
@@ -51,7 +57,11 @@ fn json_has_version_and_renamed_edge() {
     let doc = run.json();
     assert_eq!(doc["version"], 1);
     let edges = doc["edges"].as_array().unwrap();
-    assert!(edges.iter().any(|e| e["from"] == "a" && e["to"] == "b" && e["rename"] == "bee"));
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["from"] == "a" && e["to"] == "b" && e["rename"] == "bee")
+    );
 }
 
 #[test]
@@ -68,7 +78,11 @@ fn unknown_package_is_a_usage_error_with_a_suggestion() {
     let ws = three_packages();
     let run = ratchet(BIN, ws.path(), &["graph", "--deps", "bb"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no package named `bb`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no package named `bb`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("did you mean `b`"), "{}", run.stderr);
 }
 
@@ -78,7 +92,11 @@ fn broken_manifest_shows_cargos_message() {
     write(ws.path(), &[("crates/c/Cargo.toml", "[package\nname=")]);
     let run = ratchet(BIN, ws.path(), &["graph"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cargo metadata failed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cargo metadata failed"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("crates/c/Cargo.toml"), "{}", run.stderr);
 }
 
@@ -89,8 +107,15 @@ fn second_load_comes_from_the_snapshot_and_sees_new_packages() {
     assert!(ws.path().join("target/ratchet/graph.json").is_file());
     write(
         ws.path(),
-        &[("crates/d/Cargo.toml", &manifest("d", "")), ("crates/d/src/lib.rs", "")],
+        &[
+            ("crates/d/Cargo.toml", &manifest("d", "")),
+            ("crates/d/src/lib.rs", ""),
+        ],
     );
     let run = ratchet(BIN, ws.path(), &["graph"]);
-    assert!(run.stdout.contains("\nd\n"), "new package under a glob: {}", run.stdout);
+    assert!(
+        run.stdout.contains("\nd\n"),
+        "new package under a glob: {}",
+        run.stdout
+    );
 }

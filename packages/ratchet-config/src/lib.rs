@@ -77,7 +77,10 @@ impl ConfigFile {
 
     /// Deserializes the top-level table `name` into `T`, or `T::default()` when it is absent.
     /// Errors carry the line and column in the file, and suggest the closest known key.
-    pub fn section<T: DeserializeOwned + Default>(&self, name: &'static str) -> Result<T, ConfigError> {
+    pub fn section<T: DeserializeOwned + Default>(
+        &self,
+        name: &'static str,
+    ) -> Result<T, ConfigError> {
         let seed = SectionSeed::<T> {
             name,
             _marker: PhantomData,
@@ -134,11 +137,7 @@ fn with_did_you_mean(message: &str) -> String {
         return message.to_string();
     };
     let unknown = &rest[..end];
-    let known: Vec<&str> = rest[end + 1..]
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let known: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
     format!("{message}{}", suggestion(unknown, &known))
 }
 

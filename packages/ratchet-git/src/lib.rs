@@ -23,9 +23,7 @@ pub enum GitError {
     #[error("unknown git ref `{0}`: pass a branch, tag or commit that exists (try `git fetch`)")]
     UnknownRef(String),
     /// The ref exists but no merge-base can be found, typically in a shallow clone.
-    #[error(
-        "no merge-base between `{reference}` and HEAD{hint}"
-    )]
+    #[error("no merge-base between `{reference}` and HEAD{hint}")]
     NoMergeBase {
         /// The ref asked for.
         reference: String,
@@ -94,8 +92,14 @@ impl Repo {
     /// deleted and added), plus untracked files that are not ignored. Renames are reported as a
     /// deletion and an addition, so both paths appear. Sorted, without duplicates.
     pub fn changed_since(&self, base: &str) -> Result<Vec<Utf8PathBuf>, GitError> {
-        let diff = git(&self.root, &["diff", "--name-only", "--no-renames", "-z", base, "--"])?;
-        let untracked = git(&self.root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+        let diff = git(
+            &self.root,
+            &["diff", "--name-only", "--no-renames", "-z", base, "--"],
+        )?;
+        let untracked = git(
+            &self.root,
+            &["ls-files", "--others", "--exclude-standard", "-z"],
+        )?;
         let mut files: Vec<Utf8PathBuf> = diff
             .split('\0')
             .chain(untracked.split('\0'))
@@ -142,7 +146,14 @@ mod tests {
 
     fn run(dir: &Utf8Path, args: &[&str]) {
         let ok = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .current_dir(dir)
             .status()
@@ -181,8 +192,14 @@ mod tests {
     fn unknown_ref_and_show() {
         let (_tmp, dir) = repo();
         let repo = Repo::discover(&dir).unwrap();
-        assert!(matches!(repo.merge_base("nope"), Err(GitError::UnknownRef(_))));
-        assert_eq!(repo.show("HEAD", "a.txt".into()).unwrap().as_deref(), Some("a"));
+        assert!(matches!(
+            repo.merge_base("nope"),
+            Err(GitError::UnknownRef(_))
+        ));
+        assert_eq!(
+            repo.show("HEAD", "a.txt".into()).unwrap().as_deref(),
+            Some("a")
+        );
         assert_eq!(repo.show("HEAD", "missing".into()).unwrap(), None);
     }
 
@@ -190,6 +207,9 @@ mod tests {
     fn outside_a_repository_is_a_clear_error() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = Utf8PathBuf::from_path_buf(tmp.path().to_path_buf()).unwrap();
-        assert!(matches!(Repo::discover(&dir), Err(GitError::NotARepository(_))));
+        assert!(matches!(
+            Repo::discover(&dir),
+            Err(GitError::NotARepository(_))
+        ));
     }
 }

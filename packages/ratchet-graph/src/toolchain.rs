@@ -28,7 +28,13 @@ pub fn version(root: &Utf8Path, state_dir: &Utf8Path) -> String {
         return cached.version;
     }
     let version = run_rustc(root);
-    let _ = ratchet_store::write_json(path.as_std_path(), &Cached { signals, version: version.clone() });
+    let _ = ratchet_store::write_json(
+        path.as_std_path(),
+        &Cached {
+            signals,
+            version: version.clone(),
+        },
+    );
     version
 }
 
@@ -40,15 +46,27 @@ fn run_rustc(root: &Utf8Path) -> String {
         .output()
     {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Ok(out) => format!("`{rustc} -vV` failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Ok(out) => format!(
+            "`{rustc} -vV` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
         Err(e) => format!("`{rustc} -vV` could not run: {e}"),
     }
 }
 
 fn signals(root: &Utf8Path) -> Vec<String> {
     let mut out = Vec::new();
-    for name in ["RUSTC", "RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "PATH"] {
-        out.push(format!("{name}={}", std::env::var(name).unwrap_or_default()));
+    for name in [
+        "RUSTC",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTUP_HOME",
+        "CARGO_HOME",
+        "PATH",
+    ] {
+        out.push(format!(
+            "{name}={}",
+            std::env::var(name).unwrap_or_default()
+        ));
     }
     for dir in root.ancestors() {
         for file in ["rust-toolchain", "rust-toolchain.toml"] {
