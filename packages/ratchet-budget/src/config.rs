@@ -103,6 +103,13 @@ impl Tolerances {
     }
 }
 
+/// Default tolerance of time measures, from the noise measured in docs/budgets.md.
+pub const DEFAULT_TIME_TOLERANCE: f64 = 0.15;
+
+/// The least tolerance of a time given as a percentage: CPU time is read in 10 ms ticks and a
+/// small crate's rebuild varies by a few ticks, so tiny ceilings would flap without it.
+pub const TIME_TOLERANCE_FLOOR_MS: u64 = 100;
+
 /// The default ceiling of the inner loop: the one-minute rule.
 pub const DEFAULT_INNER_LOOP_MS: u64 = 60_000;
 
@@ -155,7 +162,7 @@ impl Budget {
         members: &[&str],
     ) -> Result<Budget, BudgetError> {
         let file = ratchet_config::ConfigFile::from_text(path, text);
-        let section: BudgetSection = file.section("budget")?;
+        let section: BudgetSection = file.section("budget").map_err(compact)?;
         for name in section.packages.keys() {
             if !members.contains(&name.as_str()) {
                 let at = spans::key_position(text, &["budget", "packages", name]);
@@ -173,7 +180,7 @@ impl Budget {
     /// Like [`Budget::parse`] without checking package names (for a file at an older commit).
     pub fn parse_unchecked(path: &std::path::Path, text: &str) -> Result<Budget, BudgetError> {
         let file = ratchet_config::ConfigFile::from_text(path, text);
-        let section: BudgetSection = file.section("budget")?;
+        let section: BudgetSection = file.section("budget").map_err(compact)?;
         Budget::resolve(&section, path, text)
     }
 
@@ -224,7 +231,7 @@ impl Budget {
             let slack = match s.tolerance.get(m) {
                 Some(t) => parse_slack(&t.0, m.kind())
                     .map_err(|e| bad(path, text, &["tolerance", m.key()], e))?,
-                None if m.is_time() => Slack::Fraction(0.1),
+                None if m.is_time() => Slack::Fraction(DEFAULT_TIME_TOLERANCE),
                 None => Slack::Fraction(0.0),
             };
             budget.tolerances.insert(m, slack);
@@ -258,8 +265,15 @@ impl Budget {
     }
 
     /// How far past its ceiling `measure` may go, in base units, for a ceiling of `ceiling`.
+    /// A time's percentage tolerance is at least [`TIME_TOLERANCE_FLOOR_MS`].
     pub fn tolerance(&self, measure: Measure, ceiling: u64) -> u64 {
-        self.tolerances.get(&measure).map_or(0, |s| s.of(ceiling))
+        match self.tolerances.get(&measure) {
+            Some(Slack::Fraction(f)) if measure.is_time() => {
+                Slack::Fraction(*f).of(ceiling).max(TIME_TOLERANCE_FLOOR_MS)
+            }
+            Some(slack) => slack.of(ceiling),
+            None => 0,
+        }
     }
 
     /// The headroom `init` and `tighten` add to `value`.
@@ -320,4 +334,23 @@ fn bad(path: &std::path::Path, text: &str, key: &[&str], message: String) -> Bud
         key: full.join("."),
         message,
     }
+}
+
+/// The TOML parser draws the offending line under its message; keep the message on one line
+/// ("at line 1, column 8: unclosed table") so the CLI prints a single `error:` line.
+pub fn compact(mut error: ratchet_config::ConfigError) -> ratchet_config::ConfigError {
+    let parts: Vec<&str> = error
+        .message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !is_snippet(l))
+        .collect();
+    error.message = parts.join(": ");
+    error
+}
+
+/// `|`, `1 | [budget` and `  |   ^`: the parser's drawing of the source.
+fn is_snippet(line: &str) -> bool {
+    let gutter = line.split_once('|').map(|(before, _)| before.trim());
+    gutter.is_some_and(|g| g.is_empty() || g.parse::<u32>().is_ok())
 }

@@ -89,9 +89,7 @@ fn default_for(ws: &Workspace, budget: &Budget, measured: &Measured, m: Measure)
         .filter_map(|ix| measured.package_value(ws, ix, m))
         .collect();
     values.sort_unstable();
-    let at = ((values.len() as f64 * DEFAULT_QUANTILE).ceil() as usize)
-        .clamp(1, values.len().max(1))
-        - 1;
+    let at = (values.len().saturating_sub(1) as f64 * DEFAULT_QUANTILE).floor() as usize;
     let value = values.get(at).copied().unwrap_or(0);
     rounded(m, budget.with_headroom(m, value))
 }

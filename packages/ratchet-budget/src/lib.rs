@@ -44,7 +44,7 @@ pub use timing::{Scratch, median};
 
 /// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
 pub fn load_budget(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> {
-    let file = ConfigFile::read(ws.root.as_std_path())?;
+    let file = ConfigFile::read(ws.root.as_std_path()).map_err(config::compact)?;
     let members: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
     let budget = Budget::parse(&file.path, &file.text, &members)?;
     Ok((file, budget))

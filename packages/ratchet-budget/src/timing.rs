@@ -18,7 +18,7 @@ use crate::error::BudgetError;
 /// for a few hundred milliseconds, and nothing that depends on the machine or the workspace.
 fn calibration_source() -> String {
     let mut src = String::from("#![allow(dead_code)]\nuse std::collections::BTreeMap;\n");
-    for i in 0..120 {
+    for i in 0..40 {
         src.push_str(&format!(
             "#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]\n\
              pub struct S{i}<T> {{ a: T, b: Vec<T>, c: BTreeMap<u32, String> }}\n\
