@@ -10,6 +10,8 @@
 //! values built here), or write any file but `ratchet.toml`, the history and its scratch area.
 
 mod config;
+#[cfg(test)]
+mod config_tests;
 mod costs;
 mod error;
 mod gate;

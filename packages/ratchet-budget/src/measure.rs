@@ -35,7 +35,7 @@ pub struct Measured {
 pub struct Calibration {
     /// The reference, or `None` to measure without normalizing (as `init` does).
     pub reference: Option<u64>,
-    /// Compiles to take the median of.
+    /// Builds to take the median of.
     pub samples: u32,
 }
 

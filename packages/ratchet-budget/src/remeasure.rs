@@ -2,8 +2,9 @@
 //! over a ceiling, so that one noisy sample never fails the gate.
 //!
 //! Each suspect is rebuilt `samples` times in the gate's scratch target directory (its
-//! dependencies stay built), each rebuild preceded by a calibration compile; the package's new
-//! figure is the median rebuild CPU, normalized by the median calibration.
+//! dependencies stay built), each rebuild preceded by a calibration build. The package's new
+//! figure is the median rebuild, normalized by the median calibration: the median shrugs off
+//! one sample slowed by other work on the machine, and one freak fast one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,22 +85,23 @@ pub(crate) fn run(
     out
 }
 
-/// Normalized samples of one package's own build.
+/// Normalized samples of one package's own build, each rebuild preceded by a calibration.
+/// All samples share one ratio, from the median calibration.
 fn sample_package(
     scratch: &Scratch,
     budget: &Budget,
     name: &str,
 ) -> Result<Vec<u64>, crate::error::BudgetError> {
     let overhead = scratch.prepare(name)?;
-    let mut samples = Vec::new();
+    let mut calibrations = Vec::new();
+    let mut builds = Vec::new();
     for _ in 0..budget.samples {
-        let calibration = scratch.calibrate_once()?;
-        let cpu = scratch.sample(name, overhead)?;
-        let ratio = match budget.calibration_ms {
-            Some(reference) if calibration > 0 => reference as f64 / calibration as f64,
-            _ => 1.0,
-        };
-        samples.push(normalize(cpu, ratio));
+        calibrations.push(scratch.calibrate_once()?);
+        builds.push(scratch.sample(name, overhead)?);
     }
-    Ok(samples)
+    let ratio = match (budget.calibration_ms, median(&calibrations)) {
+        (Some(reference), now) if now > 0 => reference as f64 / now as f64,
+        _ => 1.0,
+    };
+    Ok(builds.into_iter().map(|b| normalize(b, ratio)).collect())
 }

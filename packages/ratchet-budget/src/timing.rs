@@ -9,7 +9,9 @@
 use std::process::Command;
 use std::time::Instant;
 
-use camino::Utf8PathBuf;
+use std::cell::Cell;
+
+use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::Workspace;
 
 use crate::error::BudgetError;
@@ -18,7 +20,7 @@ use crate::error::BudgetError;
 /// for a few hundred milliseconds, and nothing that depends on the machine or the workspace.
 fn calibration_source() -> String {
     let mut src = String::from("#![allow(dead_code)]\nuse std::collections::BTreeMap;\n");
-    for i in 0..40 {
+    for i in 0..25 {
         src.push_str(&format!(
             "#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]\n\
              pub struct S{i}<T> {{ a: T, b: Vec<T>, c: BTreeMap<u32, String> }}\n\
@@ -90,7 +92,14 @@ pub fn median(values: &[u64]) -> u64 {
 pub struct Scratch {
     dir: Utf8PathBuf,
     manifest: Utf8PathBuf,
+    calibration_overhead: Cell<Option<u64>>,
 }
+
+/// The calibration crate's name and manifest. Its own `[workspace]` keeps cargo from taking it
+/// for a member of the workspace whose target directory holds it.
+const CALIBRATION: &str = "ratchet-calibration";
+const CALIBRATION_MANIFEST: &str = "[package]\nname = \"ratchet-calibration\"\nversion = \"0.0.0\"\n\
+     edition = \"2021\"\npublish = false\n\n[workspace]\n";
 
 impl Scratch {
     /// The scratch area of `ws` (created on first use).
@@ -98,31 +107,41 @@ impl Scratch {
         Scratch {
             dir: ws.state_dir().join("budget-scratch"),
             manifest: ws.root.join("Cargo.toml"),
+            calibration_overhead: Cell::new(None),
         }
     }
 
-    /// CPU ms of one compile of the calibration program.
+    /// CPU ms of one rebuild of the calibration crate, made exactly as a package is re-measured
+    /// (same cargo, profile and flags), so both respond alike to the machine and its load.
     pub fn calibrate_once(&self) -> Result<u64, BudgetError> {
-        let src = self.dir.join("calibration.rs");
-        if std::fs::read_to_string(&src).ok() != Some(calibration_source()) {
-            ratchet_store::write_atomic(src.as_std_path(), calibration_source().as_bytes())?;
-        }
-        let mut cmd = Command::new(rustc());
-        cmd.args([
-            "--edition",
-            "2021",
-            "--crate-type",
-            "lib",
-            "-C",
-            "opt-level=0",
-        ])
-        .args(["--crate-name", "ratchet_calibration", "--out-dir"])
-        .arg(self.dir.join("calibration-out").as_std_path())
-        .arg(src.as_std_path());
-        timed(cmd, "calibration")
+        let manifest = self.calibration_manifest()?;
+        let target = self.dir.join("calibration-target");
+        let overhead = match self.calibration_overhead.get() {
+            Some(overhead) => overhead,
+            None => {
+                let overhead = self.prepare_in(&manifest, &target, CALIBRATION)?;
+                self.calibration_overhead.set(Some(overhead));
+                overhead
+            }
+        };
+        self.sample_in(&manifest, &target, CALIBRATION, overhead)
     }
 
-    /// Median CPU ms of `samples` calibration compiles, and every sample.
+    fn calibration_manifest(&self) -> Result<Utf8PathBuf, BudgetError> {
+        let dir = self.dir.join("calibration");
+        let files = [
+            (dir.join("Cargo.toml"), CALIBRATION_MANIFEST.to_string()),
+            (dir.join("src/lib.rs"), calibration_source()),
+        ];
+        for (path, text) in files {
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                ratchet_store::write_atomic(path.as_std_path(), text.as_bytes())?;
+            }
+        }
+        Ok(dir.join("Cargo.toml"))
+    }
+
+    /// Median CPU ms of `samples` calibration builds, and every sample.
     pub fn calibrate(&self, samples: u32) -> Result<(u64, Vec<u64>), BudgetError> {
         let all = (0..samples.max(1))
             .map(|_| self.calibrate_once())
@@ -130,7 +149,13 @@ impl Scratch {
         Ok((median(&all), all))
     }
 
-    fn cargo(&self, args: &[&str], package: &str) -> Command {
+    fn cargo(
+        &self,
+        manifest: &Utf8Path,
+        target: &Utf8Path,
+        args: &[&str],
+        package: &str,
+    ) -> Command {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.args(args)
             .args([
@@ -138,10 +163,9 @@ impl Scratch {
                 "-p",
                 package,
                 "--manifest-path",
-                self.manifest.as_str(),
+                manifest.as_str(),
             ])
-            .arg("--target-dir")
-            .arg(self.dir.join("target").as_std_path())
+            .args(["--target-dir", target.as_str()])
             // A wrapper such as sccache would return cached work instead of compiling.
             .env_remove("RUSTC_WRAPPER")
             .env_remove("RUSTC_WORKSPACE_WRAPPER")
@@ -150,23 +174,38 @@ impl Scratch {
         cmd
     }
 
+    fn prepare_in(
+        &self,
+        manifest: &Utf8Path,
+        target: &Utf8Path,
+        package: &str,
+    ) -> Result<u64, BudgetError> {
+        timed(self.cargo(manifest, target, &["build"], package), package)?;
+        timed(self.cargo(manifest, target, &["build"], package), package)
+    }
+
+    fn sample_in(
+        &self,
+        manifest: &Utf8Path,
+        target: &Utf8Path,
+        package: &str,
+        overhead: u64,
+    ) -> Result<u64, BudgetError> {
+        timed(self.cargo(manifest, target, &["clean"], package), package)?;
+        let cpu = timed(self.cargo(manifest, target, &["build"], package), package)?;
+        Ok(cpu.saturating_sub(overhead))
+    }
+
     /// Builds `package` (and, the first time, its dependencies) so that samples measure only
     /// the package itself. Returns the CPU ms of a no-op build: cargo's own overhead.
     pub fn prepare(&self, package: &str) -> Result<u64, BudgetError> {
-        timed(self.cargo(&["build"], package), package)?;
-        timed(self.cargo(&["build"], package), package)
+        self.prepare_in(&self.manifest, &self.dir.join("target"), package)
     }
 
     /// CPU ms of one rebuild of `package`'s own crates, cargo's overhead `overhead` removed.
     pub fn sample(&self, package: &str, overhead: u64) -> Result<u64, BudgetError> {
-        timed(self.cargo(&["clean"], package), package)?;
-        let cpu = timed(self.cargo(&["build"], package), package)?;
-        Ok(cpu.saturating_sub(overhead))
+        self.sample_in(&self.manifest, &self.dir.join("target"), package, overhead)
     }
-}
-
-fn rustc() -> std::ffi::OsString {
-    std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into())
 }
 
 #[cfg(test)]
