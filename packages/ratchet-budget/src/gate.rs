@@ -10,7 +10,7 @@ use ratchet_graph::{PkgIx, Workspace};
 
 use crate::config::{Budget, Ceiling};
 use crate::error::BudgetError;
-use crate::measure::{self, Calibration, Measured};
+use crate::measure::{self, Measured};
 use crate::measures::Measure;
 use crate::{history, pawl, remeasure, remedy};
 
@@ -117,10 +117,7 @@ impl Check {
 /// Runs the gate on `ws`: this is what `ratchet gate` and `check --ci` call.
 pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, BudgetError> {
     let (file, budget) = crate::load_budget(ws)?;
-    let calibration = has_time_ceiling(ws, &budget).then_some(Calibration {
-        reference: budget.calibration_ms,
-        samples: budget.samples,
-    });
+    let calibration = crate::calibration_for(&budget).filter(|_| has_time_ceiling(ws, &budget));
     let mut measured = measure::take(ws, calibration)?;
     let mut checks = evaluate(ws, &budget, &measured);
     let mut samples = BTreeMap::new();

@@ -52,11 +52,12 @@ pub fn load_budget(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> 
     Ok((file, budget))
 }
 
-fn calibration_for(budget: &Budget) -> Calibration {
-    Calibration {
-        reference: budget.calibration_ms,
+/// Calibrate only against a recorded reference: without one there is nothing to normalize to.
+fn calibration_for(budget: &Budget) -> Option<Calibration> {
+    budget.calibration_ms.map(|reference| Calibration {
+        reference: Some(reference),
         samples: budget.samples,
-    }
+    })
 }
 
 /// `ratchet init`: writes a first `[budget]` into `ratchet.toml` (creating the file, or
@@ -94,7 +95,7 @@ pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
 /// `dry_run`). Returns what was (or would be) lowered.
 pub fn tighten(ws: &Workspace, dry_run: bool) -> Result<Vec<BudgetTightened>, BudgetError> {
     let (file, budget) = load_budget(ws)?;
-    let measured = measure::take(ws, Some(calibration_for(&budget)))?;
+    let measured = measure::take(ws, calibration_for(&budget))?;
     let lowerings = tighten::plan(ws, &budget, &measured);
     if !lowerings.is_empty() && !dry_run {
         let text = tighten::rewrite(&file.path, &file.text, &lowerings)?;

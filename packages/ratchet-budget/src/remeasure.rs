@@ -96,7 +96,9 @@ fn sample_package(
     let mut calibrations = Vec::new();
     let mut builds = Vec::new();
     for _ in 0..budget.samples {
-        calibrations.push(scratch.calibrate_once()?);
+        if budget.calibration_ms.is_some() {
+            calibrations.push(scratch.calibrate_once()?);
+        }
         builds.push(scratch.sample(name, overhead)?);
     }
     let ratio = match (budget.calibration_ms, median(&calibrations)) {

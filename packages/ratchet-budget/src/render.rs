@@ -91,12 +91,16 @@ pub fn human(outcome: &GateOutcome) -> String {
     for l in &outcome.loosened {
         let _ = writeln!(out, "{}", loosened_line(l));
     }
+    // One line per reason: the same missing file explains every time measure.
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
     for s in &outcome.skipped {
-        let _ = writeln!(
-            out,
-            "note: budget `{}` not measured: {}",
-            s.measure, s.reason
-        );
+        match reasons.iter_mut().find(|(r, _)| *r == s.reason) {
+            Some((_, measures)) => measures.push(&s.measure),
+            None => reasons.push((&s.reason, vec![&s.measure])),
+        }
+    }
+    for (reason, measures) in reasons {
+        let _ = writeln!(out, "note: not measured: {}: {reason}", measures.join(", "));
     }
     let over = outcome.over().count();
     if over > 0 {
