@@ -1,5 +1,7 @@
 //! `graph` on this repository itself and on small hand-written workspaces.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns may unwrap too
+
 use ratchet_tests::ratchet;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ratchet");

@@ -1,7 +1,9 @@
 //! `cargo xtask`: the ratchet CLI on this repository, plus `bench`, which measures ratchet
-//! itself. Other repositories use the same CLI as `cargo ratchet` (see the README).
+//! itself, and `fixture`, which writes a synthetic workspace. Other repositories use the same
+//! CLI as `cargo ratchet` (see the README).
 
 mod bench;
+mod fixture;
 
 use std::process::ExitCode;
 
@@ -10,6 +12,10 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "bench") {
         args.remove(1);
         return bench::main(args);
+    }
+    if args.get(1).is_some_and(|a| a == "fixture") {
+        args.remove(1);
+        return fixture::main(args);
     }
     ratchet_cli::main_with(args)
 }

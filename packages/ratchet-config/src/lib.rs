@@ -108,10 +108,22 @@ impl ConfigFile {
         Ok(())
     }
 
+    /// One line, `line L, column C: message`: the parser's own rendering draws the source line
+    /// under the message, which breaks the CLI's one-line `error:` convention.
     fn error(&self, e: toml::de::Error) -> ConfigError {
+        let position = e.span().map(|span| {
+            let before = &self.text[..span.start.min(self.text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: ")
+        });
         ConfigError {
             path: self.path.clone(),
-            message: with_did_you_mean(e.to_string().trim_end()),
+            message: with_did_you_mean(&format!(
+                "{}{}",
+                position.unwrap_or_default(),
+                e.message().trim_end()
+            )),
         }
     }
 }
@@ -207,9 +219,10 @@ mod tests {
     }
 
     #[test]
-    fn wrong_type_gets_position() {
+    fn wrong_type_gets_position_on_one_line() {
         let err = parse("[rules]\nlayers = 5\n").unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("ratchet.toml: line 2, column 10: "), "{err}");
+        assert!(!err.contains('\n'), "{err}");
     }
 
     #[test]

@@ -55,6 +55,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         GraphFormat::Dot => Format::Dot,
         GraphFormat::Json => Format::Json,
     };
-    print(&ratchet_graph::render(&workspace, &subset, format, &()))?;
+    // Only dot has room for layers and violations; the other formats stay independent of rules.
+    let style = match format {
+        Format::Dot => {
+            let config = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
+            ratchet_rules::LayerStyle::new(&workspace, &config)?
+        }
+        _ => ratchet_rules::LayerStyle::default(),
+    };
+    print(&ratchet_graph::render(&workspace, &subset, format, &style))?;
     Ok(ratchet_events::exit::OK)
 }

@@ -1,14 +1,74 @@
-//! `rules`: not built yet (see the issue that owns it).
+//! `rules`: the architecture rules of `[rules]` in ratchet.toml, gated against the baseline;
+//! `rules baseline` accepts today's violations.
+
+use ratchet_config::ConfigFile;
+use ratchet_events::exit;
+use ratchet_rules::render;
+
+use crate::common::{MessageFormat, WorkspaceArgs, print};
 
 /// Flags of `rules`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments, accepted until the command is built.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Output format: text for people, or one JSON event per line.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
 }
 
-/// Runs `rules`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`rules` is not built yet")
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Record today's violations in ratchet-rules-baseline.toml, so that only new ones fail.
+    Baseline {
+        #[command(flatten)]
+        workspace: WorkspaceArgs,
+    },
+}
+
+/// Runs `rules`: exit 0 when nothing is new, 1 on new violations, 2 on bad input.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    match args.command {
+        Some(Command::Baseline { workspace }) => {
+            let workspace = match workspace.manifest_path {
+                Some(_) => workspace,
+                None => args.workspace,
+            };
+            baseline(&workspace)
+        }
+        None => gate(&args.workspace, args.message_format),
+    }
+}
+
+fn gate(workspace: &WorkspaceArgs, format: MessageFormat) -> anyhow::Result<u8> {
+    let ws = workspace.load()?;
+    let config = ConfigFile::read(ws.root.as_std_path())?;
+    let outcome = ratchet_rules::gate(&ws, &config)?;
+    let mut out = match format {
+        MessageFormat::Json => render::json_lines(&outcome, &ws.root),
+        MessageFormat::Human => render::human_report(&outcome, &ws.root),
+    };
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        out.push_str(&render::annotations(&outcome, &ws.root));
+    }
+    print(&out)?;
+    Ok(if outcome.passed() {
+        exit::OK
+    } else {
+        exit::FAILED
+    })
+}
+
+fn baseline(workspace: &WorkspaceArgs) -> anyhow::Result<u8> {
+    let ws = workspace.load()?;
+    let config = ConfigFile::read(ws.root.as_std_path())?;
+    let (baseline, path) = ratchet_rules::record_baseline(&ws, &config)?;
+    print(&format!(
+        "rules: {} violation(s) accepted in {}\n",
+        baseline.accepted.len(),
+        render::relative(&path, &ws.root)
+    ))?;
+    Ok(exit::OK)
 }

@@ -1,0 +1,100 @@
+//! Running a row: one untimed warm-up, then N timed samples, each after the row's `prepare`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::rows::Row;
+
+/// The outcome of one row.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Samples, sorted ascending.
+    Measured(Vec<Duration>),
+    /// Not measured, with the reason (command not built yet, or failed).
+    Skipped(String),
+}
+
+impl Outcome {
+    /// The median sample (the lower middle one for an even count).
+    pub fn median(samples: &[Duration]) -> Duration {
+        samples[(samples.len() - 1) / 2]
+    }
+}
+
+/// Where and how commands run.
+pub struct Context<'a> {
+    /// The fixture's root: every command's working directory.
+    pub dir: &'a Path,
+    /// The release ratchet binary, exported as `$RATCHET`.
+    pub ratchet: &'a Path,
+    /// Prepended to `PATH` so `cargo ratchet` finds the release `cargo-ratchet`.
+    pub bin_dir: &'a Path,
+}
+
+impl Context<'_> {
+    fn shell(&self, script: &str) -> Command {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![self.bin_dir.to_path_buf()];
+        dirs.extend(std::env::split_paths(&path));
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", script])
+            .current_dir(self.dir)
+            .env("RATCHET", self.ratchet)
+            .env("PATH", std::env::join_paths(dirs).unwrap_or(path))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        // We run under `cargo run`: its variables would leak into the cargo we measure.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARGO") && key != "CARGO_HOME" {
+                command.env_remove(&*key);
+            }
+        }
+        command.env_remove("RUSTC_WRAPPER");
+        command
+    }
+
+    /// Runs `script` once; its duration, or the first line of stderr when it fails.
+    fn time(&self, script: &str) -> Result<Duration, String> {
+        let start = Instant::now();
+        let out = self
+            .shell(script)
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("cannot run sh: {e}"))?;
+        let elapsed = start.elapsed();
+        if out.status.success() {
+            return Ok(elapsed);
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        Err(first.trim().to_string())
+    }
+
+    /// Measures `row`: warm-up, then `runs` samples.
+    pub fn measure(&self, row: &Row, runs: usize) -> Outcome {
+        let mut samples = Vec::with_capacity(runs);
+        for i in 0..=runs {
+            if let Some(prepare) = row.prepare
+                && let Err(e) = self.time(prepare)
+            {
+                return Outcome::Skipped(format!("prepare failed: {e}"));
+            }
+            match self.time(row.command) {
+                Ok(_) if i == 0 => {}
+                Ok(elapsed) => samples.push(elapsed),
+                Err(e) if e.contains("not built yet") => {
+                    return Outcome::Skipped(format!("skipped: {e}"));
+                }
+                Err(e) => return Outcome::Skipped(format!("failed: {e}")),
+            }
+        }
+        samples.sort();
+        Outcome::Measured(samples)
+    }
+}

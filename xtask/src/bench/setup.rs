@@ -1,0 +1,122 @@
+//! What the benchmarks need before measuring: the release binaries, the cached fixtures, and a
+//! description of both the fixture and the machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+use ratchet_fixture::Spec;
+
+/// This repository's root (the parent of `xtask/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// Builds `xtask` and `cargo-ratchet` in release mode; returns their directory.
+pub fn release_binaries(root: &Path) -> anyhow::Result<PathBuf> {
+    eprintln!("bench: cargo build --release -p xtask");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "-q", "-p", "xtask"])
+        .current_dir(root)
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo build --release -p xtask` failed: fix the build, then rerun the benchmarks");
+    }
+    Ok(target_dir(root).join("release"))
+}
+
+/// The fixture of `spec` under `target/bench-fixtures/<key>`, generated only when missing or
+/// when a previous run left its tracked files changed. Its `target/` is kept between runs.
+pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
+    let dir = target_dir(root).join("bench-fixtures").join(spec.key());
+    let done = dir.join(".bench-complete");
+    if done.is_file() && is_clean(&dir) {
+        return Ok(dir);
+    }
+    eprintln!(
+        "bench: generating {} packages into {}",
+        spec.packages,
+        dir.display()
+    );
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("cannot remove {}", dir.display()))?;
+    }
+    ratchet_fixture::generate(&dir, spec)?;
+    std::fs::write(&done, "").with_context(|| format!("cannot write {}", done.display()))?;
+    Ok(dir)
+}
+
+fn is_clean(dir: &Path) -> bool {
+    Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .current_dir(dir)
+        .output()
+        .is_ok_and(|out| out.status.success() && out.stdout.is_empty())
+}
+
+/// Size of a fixture: tracked files, bytes, lines of Rust.
+pub struct Size {
+    /// Tracked files.
+    pub files: usize,
+    /// Their total size.
+    pub bytes: u64,
+    /// Lines in tracked `.rs` files.
+    pub rust_lines: usize,
+}
+
+/// Measures the size of the git-tracked content of `dir`.
+pub fn size(dir: &Path) -> anyhow::Result<Size> {
+    let out = Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(dir)
+        .output()?;
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let mut size = Size {
+        files: 0,
+        bytes: 0,
+        rust_lines: 0,
+    };
+    for file in listing.split('\0').filter(|f| !f.is_empty()) {
+        let text = std::fs::read(dir.join(file))?;
+        size.files += 1;
+        size.bytes += text.len() as u64;
+        if file.ends_with(".rs") {
+            size.rust_lines += text.iter().filter(|b| **b == b'\n').count();
+        }
+    }
+    Ok(size)
+}
+
+/// One line about the machine: CPUs, CPU model, rustc, date.
+pub fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let rustc = output_of("rustc", &["-V"]);
+    let date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    format!("{cpus} CPUs (`nproc`; {model}), {rustc}, {date}")
+}
+
+fn output_of(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| format!("{program} unavailable"))
+}
