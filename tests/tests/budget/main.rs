@@ -4,6 +4,7 @@
 // Helpers outside `#[test]` functions: a failed setup should panic with its cause.
 #![allow(clippy::unwrap_used)]
 
+mod fixture;
 mod gate;
 mod input;
 mod pawl;
