@@ -14,9 +14,10 @@ pub fn read(ws: &Workspace) -> Option<BuildCosts> {
     (costs.version == ratchet_events::VERSION).then_some(costs)
 }
 
-/// Rustc calls that are part of building a package for its users, as opposed to testing it.
+/// Rustc calls that are part of building a package for its users: not test builds, and not
+/// metadata-only calls (`check` marks those `lib-check`, `bin-check`, ...; clippy makes them).
 fn is_build_kind(kind: &str) -> bool {
-    !matches!(kind, "test" | "bench" | "example")
+    !matches!(kind, "test" | "bench" | "example") && !kind.ends_with("-check")
 }
 
 /// A package's build CPU in ms: its lib, bin and build-script calls when `check` broke them
@@ -56,4 +57,43 @@ pub fn critical_path(ws: &Workspace, cpu_ms: &[u64]) -> (u64, Vec<PkgIx>) {
     }
     chain.reverse();
     (best[top], chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use ratchet_events::measure::{CrateCost, PackageCost};
+
+    use super::build_cpu_ms;
+
+    fn call(kind: &str, cpu_ms: u64) -> CrateCost {
+        CrateCost {
+            crate_name: "a".into(),
+            kind: kind.into(),
+            cpu_ms,
+            wall_ms: cpu_ms,
+        }
+    }
+
+    #[test]
+    fn build_cpu_counts_code_generating_build_calls_only() {
+        let crates = vec![
+            call("lib", 100),
+            call("build-script", 20),
+            call("bin", 30),
+            call("test", 1000),
+            call("lib-check", 500),
+            call("test-check", 500),
+        ];
+        let cost = PackageCost {
+            cpu_ms: 9999,
+            crates,
+            ..Default::default()
+        };
+        assert_eq!(build_cpu_ms(&cost), 150);
+        let bare = PackageCost {
+            cpu_ms: 42,
+            ..Default::default()
+        };
+        assert_eq!(build_cpu_ms(&bare), 42, "no breakdown: the package total");
+    }
 }
