@@ -74,16 +74,19 @@ fn add_file(
         path: path.to_path_buf(),
         message: e.to_string(),
     };
+    if !path.extension().is_some_and(|e| e == "rs") {
+        // Only Rust files need reading; the size of the others is in their metadata.
+        stats.bytes += std::fs::metadata(path).map_err(walk_error)?.len();
+        return Ok(());
+    }
     let bytes = std::fs::read(path).map_err(walk_error)?;
     stats.bytes += bytes.len() as u64;
-    if path.extension().is_some_and(|e| e == "rs") {
-        let lines = count_lines(&bytes);
-        stats.lines += lines;
-        let shown = Utf8Path::from_path(path)
-            .map(|p| p.strip_prefix(&ws.root).unwrap_or(p).to_string())
-            .unwrap_or_else(|| path.display().to_string());
-        stats.files.push((shown, lines));
-    }
+    let lines = count_lines(&bytes);
+    stats.lines += lines;
+    let shown = Utf8Path::from_path(path)
+        .map(|p| p.strip_prefix(&ws.root).unwrap_or(p).to_string())
+        .unwrap_or_else(|| path.display().to_string());
+    stats.files.push((shown, lines));
     Ok(())
 }
 
