@@ -74,7 +74,7 @@ fn add_file(
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    if !path.extension().is_some_and(|e| e == "rs") {
+    if path.extension().is_none_or(|e| e != "rs") {
         // Only Rust files need reading; the size of the others is in their metadata.
         stats.bytes += std::fs::metadata(path).map_err(walk_error)?.len();
         return Ok(());
