@@ -117,6 +117,11 @@ impl Check {
 /// Runs the gate on `ws`: this is what `ratchet gate` and `check --ci` call.
 pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, BudgetError> {
     let (file, budget) = crate::load_budget(ws)?;
+    // First, so that a bad ref fails before any measuring.
+    let loosened = match &options.since {
+        Some(since) => pawl::loosened(ws, &file, &budget, since, options.forbid_loosen)?,
+        None => Vec::new(),
+    };
     let calibration = crate::calibration_for(&budget).filter(|_| has_time_ceiling(ws, &budget));
     let mut measured = measure::take(ws, calibration)?;
     let mut checks = evaluate(ws, &budget, &measured);
@@ -134,20 +139,17 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
         .iter()
         .filter(|c| c.is_over() || c.is_near(budget.near))
         .map(|c| {
-            let samples = c
-                .package
+            // Only build CPU is re-measured; other measures of the same package have no samples.
+            let remeasured = c.package.filter(|_| c.measure == Measure::BuildCpu);
+            let samples = remeasured
                 .and_then(|ix| samples.get(&ix))
                 .cloned()
                 .unwrap_or_default();
-            let note = c.package.and_then(|ix| notes.get(&ix));
+            let note = remeasured.and_then(|ix| notes.get(&ix));
             remedy::finding(ws, &measured, previous.as_ref(), c, samples, note)
         })
         .collect();
     findings.sort_by_key(|f| f.status != "over");
-    let loosened = match &options.since {
-        Some(since) => pawl::loosened(ws, &file, &budget, since, options.forbid_loosen)?,
-        None => Vec::new(),
-    };
     measured.snapshot.commit = ratchet_git::Repo::discover(&ws.root)
         .and_then(|repo| repo.merge_base("HEAD"))
         .ok();
