@@ -16,7 +16,7 @@ pub fn read(ws: &Workspace) -> Option<BuildCosts> {
 
 /// Rustc calls that are part of building a package for its users: not test builds, and not
 /// metadata-only calls (`check` marks those `lib-check`, `bin-check`, ...; clippy makes them).
-fn is_build_kind(kind: &str) -> bool {
+pub(crate) fn is_build_kind(kind: &str) -> bool {
     !matches!(kind, "test" | "bench" | "example") && !kind.ends_with("-check")
 }
 

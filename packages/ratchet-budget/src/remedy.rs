@@ -145,20 +145,22 @@ fn path_line(ws: &Workspace, measured: &Measured) -> String {
     format!("critical path: {}", steps.join(" -> "))
 }
 
+/// One line naming the five packages with the most build CPU.
 fn heaviest_packages(ws: &Workspace, measured: &Measured) -> Vec<String> {
     let mut by_cost: Vec<usize> = (0..ws.packages.len()).collect();
     by_cost.sort_by_key(|ix| std::cmp::Reverse(measured.cpu_ms[*ix]));
-    by_cost
+    let heaviest: Vec<String> = by_cost
         .into_iter()
         .take(5)
         .map(|ix| {
             format!(
-                "heavy: {} ({})",
+                "{} ({})",
                 ws.package(ix).name,
                 show(Measure::BuildCpu, measured.cpu_ms[ix])
             )
         })
-        .collect()
+        .collect();
+    vec![format!("heaviest packages: {}", heaviest.join(", "))]
 }
 
 fn heavy_crates(ws: &Workspace, measured: &Measured, check: &Check) -> Vec<String> {
@@ -172,7 +174,11 @@ fn heavy_crates(ws: &Workspace, measured: &Measured, check: &Check) -> Vec<Strin
     else {
         return Vec::new();
     };
-    let mut crates = cost.crates.clone();
+    let mut crates: Vec<_> = cost
+        .crates
+        .iter()
+        .filter(|c| crate::costs::is_build_kind(&c.kind))
+        .collect();
     crates.sort_by_key(|c| std::cmp::Reverse(c.cpu_ms));
     crates
         .iter()

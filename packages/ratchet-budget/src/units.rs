@@ -87,9 +87,11 @@ pub fn parse_amount(text: &str, kind: Kind) -> Result<Amount, String> {
         }
         total += number * factor;
     }
+    // Down, so that "11.6 MiB" reads back as at most 11.6 MiB and is shown as written; the
+    // epsilon absorbs float error ("2.3s" is 2299.9999... ms).
     Ok(Amount {
         kind,
-        value: total.round() as u64,
+        value: (total + 1e-6).floor() as u64,
     })
 }
 
