@@ -41,7 +41,7 @@ pub use history::{path as history_path, read as read_history};
 pub use measure::{Calibration, Measured, take as measure};
 pub use measures::Measure;
 pub use pawl::compare as compare_budgets;
-pub use source::{SourceStats, count_lines, measure_package};
+pub use source::{SourceStats, count_lines, measure_all};
 pub use timing::{Scratch, median};
 
 /// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
@@ -87,7 +87,7 @@ pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
         text.push('\n');
     }
     text.push_str(&section);
-    ratchet_store::write_atomic(&file.path, text.as_bytes())?;
+    write_config(&file.path, &text)?;
     Ok(section)
 }
 
@@ -99,7 +99,7 @@ pub fn tighten(ws: &Workspace, dry_run: bool) -> Result<Vec<BudgetTightened>, Bu
     let lowerings = tighten::plan(ws, &budget, &measured);
     if !lowerings.is_empty() && !dry_run {
         let text = tighten::rewrite(&file.path, &file.text, &lowerings)?;
-        ratchet_store::write_atomic(&file.path, text.as_bytes())?;
+        write_config(&file.path, &text)?;
     }
     Ok(lowerings.into_iter().map(|l| l.event).collect())
 }
@@ -116,4 +116,30 @@ pub fn tightened_text(
     let lowerings = tighten::plan(ws, &budget, measured);
     let new_text = tighten::rewrite(path, text, &lowerings)?;
     Ok((new_text, lowerings.into_iter().map(|l| l.event).collect()))
+}
+
+/// Replaces `ratchet.toml` atomically, keeping its permissions: the atomic write goes through a
+/// private temporary file (mode 0600), and a committed config must stay readable by others.
+fn write_config(path: &std::path::Path, text: &str) -> Result<(), BudgetError> {
+    let original = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    ratchet_store::write_atomic(path, text.as_bytes())?;
+    let Some(permissions) = original.or_else(default_permissions) else {
+        return Ok(());
+    };
+    std::fs::set_permissions(path, permissions).map_err(|e| BudgetError::Walk {
+        path: path.to_path_buf(),
+        message: format!("written, but cannot set its permissions: {e}"),
+    })
+}
+
+/// What a new `ratchet.toml` gets: what `touch` would give it under the usual umask.
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -10,7 +10,7 @@ use ratchet_graph::{PkgIx, Workspace};
 use crate::costs;
 use crate::error::BudgetError;
 use crate::measures::Measure;
-use crate::source::{SourceStats, measure_package};
+use crate::source::{SourceStats, measure_all};
 use crate::timing::Scratch;
 
 /// Everything measured in one run, with what the remedies need to explain it.
@@ -42,9 +42,7 @@ pub struct Calibration {
 /// Measures every package of `ws`. Calibrates only when build costs exist and `calibration`
 /// is given, since without costs there is no time to normalize.
 pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured, BudgetError> {
-    let sources = (0..ws.packages.len())
-        .map(|ix| measure_package(ws, ix))
-        .collect::<Result<Vec<_>, _>>()?;
+    let sources = measure_all(ws)?;
     let costs = costs::read(ws);
     let (calibration_ms, ratio) = match (&costs, calibration) {
         (Some(_), Some(c)) => {

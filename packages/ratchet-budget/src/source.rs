@@ -1,12 +1,12 @@
 //! Counting a package's own files: Rust lines, the longest file, bytes.
 //!
-//! The walk honours `.gitignore` (with or without a git repository), skips the target
-//! directory, and stops at nested packages, which count for themselves.
+//! One walk from the workspace root honours `.gitignore` (with or without a git repository),
+//! skips build output, and gives each file to its owner, so nested packages count for themselves.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use ratchet_graph::{PkgIx, Workspace};
+use ratchet_graph::Workspace;
 use serde::{Deserialize, Serialize};
 
 use crate::error::BudgetError;
@@ -29,40 +29,57 @@ impl SourceStats {
     }
 }
 
-/// Measures the files of package `ix`.
-pub fn measure_package(ws: &Workspace, ix: PkgIx) -> Result<SourceStats, BudgetError> {
-    let dir = &ws.package(ix).dir;
-    let nested: BTreeSet<Utf8PathBuf> = ws
-        .packages
-        .iter()
-        .map(|p| p.dir.clone())
-        .filter(|d| d != dir && d.starts_with(dir))
+/// Measures every package in one walk from the workspace root: each file counts for its owner
+/// (the package whose directory is the longest prefix of its path), so nested packages count
+/// for themselves and files outside every package for none. Members outside the root directory
+/// are walked on their own. Indexed by [`ratchet_graph::PkgIx`].
+pub fn measure_all(ws: &Workspace) -> Result<Vec<SourceStats>, BudgetError> {
+    let mut stats = vec![SourceStats::default(); ws.packages.len()];
+    let outside = ws.packages.iter().filter(|p| !p.dir.starts_with(&ws.root));
+    let roots: Vec<Utf8PathBuf> = std::iter::once(ws.root.clone())
+        .chain(outside.map(|p| p.dir.clone()))
         .collect();
+    for root in &roots {
+        walk(ws, root, &mut stats)?;
+    }
+    for s in &mut stats {
+        s.files
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    Ok(stats)
+}
+
+fn walk(ws: &Workspace, root: &Utf8Path, stats: &mut [SourceStats]) -> Result<(), BudgetError> {
     let target = ws.target_dir.clone();
-    let walker = ignore::WalkBuilder::new(dir)
+    let package_dirs: HashSet<Utf8PathBuf> = ws.packages.iter().map(|p| p.dir.clone()).collect();
+    // The workspace's target directory, and a `target` right inside a package (left by building
+    // that package on its own), are build output, not sources.
+    let is_output = move |path: &std::path::Path| {
+        path == target.as_std_path()
+            || (path.file_name().is_some_and(|n| n == "target")
+                && path
+                    .parent()
+                    .and_then(Utf8Path::from_path)
+                    .is_some_and(|p| package_dirs.contains(p)))
+    };
+    let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
-        .filter_entry(move |entry| {
-            let path = entry.path();
-            !(path == target.as_std_path()
-                || nested.iter().any(|n| path == n.as_std_path())
-                || (entry.depth() == 1 && entry.file_name() == "target"))
-        })
+        .filter_entry(move |entry| !is_output(entry.path()))
         .build();
-    let mut stats = SourceStats::default();
     for entry in walker {
         let entry = entry.map_err(|e| BudgetError::Walk {
-            path: dir.clone().into_std_path_buf(),
+            path: root.to_path_buf().into_std_path_buf(),
             message: e.to_string(),
         })?;
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        add_file(ws, entry.path(), &mut stats)?;
+        let owner = Utf8Path::from_path(entry.path()).and_then(|p| ws.owner_of(p));
+        if let Some(ix) = owner {
+            add_file(ws, entry.path(), &mut stats[ix])?;
+        }
     }
-    stats
-        .files
-        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(stats)
+    Ok(())
 }
 
 fn add_file(

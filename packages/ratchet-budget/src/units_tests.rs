@@ -79,7 +79,15 @@ fn formats_round_up_and_parse_back_to_at_least_the_value() {
 
 #[test]
 fn a_written_value_is_shown_as_written() {
-    for text in ["11.6 MiB", "4.3 MiB", "2.3s", "12.4s", "350 lines", "30 KiB", "1.5m"] {
+    for text in [
+        "11.6 MiB",
+        "4.3 MiB",
+        "2.3s",
+        "12.4s",
+        "350 lines",
+        "30 KiB",
+        "1.5m",
+    ] {
         let kind = match text {
             t if t.ends_with("iB") => Kind::Bytes,
             t if t.ends_with("lines") => Kind::Lines,

@@ -108,10 +108,16 @@ fn tighten_lowers_ceilings_and_keeps_every_other_byte() {
         \n# big is special\n[budget.packages]\nbig = { lines = \"500 lines\", source-bytes = \"9 MiB\" } # trailing\n\
         small.longest-file = \"350 lines\"\n";
     budget(ws.path(), original);
+    set_mode(&ws.path().join("ratchet.toml"), 0o640);
     let run = ratchet(BIN, ws.path(), &["ratchet", "tighten"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = std::fs::read_to_string(ws.path().join("ratchet.toml")).unwrap();
     insta::assert_snapshot!(text);
+    assert_eq!(
+        mode(&ws.path().join("ratchet.toml")),
+        0o640,
+        "permissions survive the rewrite"
+    );
     assert!(
         run.stdout
             .contains("lowered budget.packages.big.lines from 500 lines to 33 lines"),
@@ -127,4 +133,24 @@ fn tighten_lowers_ceilings_and_keeps_every_other_byte() {
         std::fs::read_to_string(ws.path().join("ratchet.toml")).unwrap(),
         text
     );
+}
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &std::path::Path, _: u32) {}
+
+#[cfg(not(unix))]
+fn mode(_: &std::path::Path) -> u32 {
+    0o640
 }
