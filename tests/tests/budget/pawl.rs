@@ -79,6 +79,53 @@ fn raised_ceiling_is_reported_and_fails_with_forbid_loosen_until_explained() {
 }
 
 #[test]
+fn a_removed_ceiling_a_raised_default_and_a_wider_tolerance_are_raises_too() {
+    let ws = workspace();
+    let before = "[budget.defaults]\nlines = \"100 lines\"\nsource-bytes = \"1 MiB\"\n\n[budget.packages.big]\nlongest-file = \"30 lines\"\n";
+    budget(ws.path(), before);
+    git(ws.path(), &["init", "-q", "-b", "main"]);
+    git(ws.path(), &["add", "."]);
+    git(ws.path(), &["commit", "-qm", "base"]);
+    let after = "[budget.defaults]\nlines = \"200 lines\"\nsource-bytes = \"1 MiB\"\n\n[budget.tolerance]\nsource-bytes = \"5%\"\n";
+    budget(ws.path(), after);
+    let run = ratchet(
+        BIN,
+        ws.path(),
+        &[
+            "ratchet",
+            "gate",
+            "--since",
+            "main",
+            "--forbid-loosen",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    let keys: Vec<String> = events(&run)
+        .into_iter()
+        .filter(|e| e["type"] == "budget-loosened")
+        .map(|e| {
+            format!(
+                "{} {} -> {}",
+                e["key"].as_str().unwrap(),
+                e["old"],
+                e["new"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "budget.defaults.lines 100 -> 200",
+            "budget.packages.big.longest-file 30 -> null",
+            "budget.tolerance.source-bytes 1048576 -> 1048576",
+        ],
+        "one event per key that raised a limit, for every package it covers"
+    );
+}
+
+#[test]
 fn build_time_is_re_measured_before_it_fails() {
     let ws = workspace();
     // The recorded figure says `small` took 100 s; a real rebuild takes well under 30 s.
