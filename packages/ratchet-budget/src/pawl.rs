@@ -79,6 +79,7 @@ pub fn compare(
             if !seen.insert(key.clone()) {
                 return;
             }
+            let is_tolerance = key.starts_with("budget.tolerance.");
             let parts: Vec<&str> = key.split('.').collect();
             let line = spans::key_position(now_text, &parts).map(|p| p.0);
             let reason = line.and_then(|l| new_comment(now_text, before_text, l));
@@ -91,8 +92,17 @@ pub fn compare(
                 measure: measure.key().to_string(),
                 package,
                 unit: measure.kind().unit().to_string(),
-                old: old.map(|c| c.value),
-                new: new.map(|c| c.value),
+                // A wider tolerance is reported as the tolerance itself, not the unchanged ceiling.
+                old: if is_tolerance {
+                    old_limit.zip(old).map(|(l, c)| l - c.value)
+                } else {
+                    old.map(|c| c.value)
+                },
+                new: if is_tolerance {
+                    new_limit.zip(new).map(|(l, c)| l - c.value)
+                } else {
+                    new.map(|c| c.value)
+                },
                 line,
                 forbidden: forbid && reason.is_none(),
                 reason,

@@ -71,9 +71,11 @@ pub struct BudgetLoosened {
     pub package: Option<String>,
     /// `lines`, `bytes` or `ms`.
     pub unit: String,
-    /// The effective ceiling at the base ref (`None`: there was none).
+    /// The effective ceiling at the base ref (`None`: there was none); for a
+    /// `budget.tolerance.*` key, the tolerance in the measure's unit.
     pub old: Option<u64>,
-    /// The effective ceiling now (`None`: removed, so unlimited).
+    /// The effective ceiling now (`None`: removed, so unlimited); for a `budget.tolerance.*`
+    /// key, the tolerance.
     pub new: Option<u64>,
     /// Line of the key in `ratchet.toml`, when it exists.
     pub line: Option<usize>,

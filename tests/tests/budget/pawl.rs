@@ -119,7 +119,7 @@ fn a_removed_ceiling_a_raised_default_and_a_wider_tolerance_are_raises_too() {
         [
             "budget.defaults.lines 100 -> 200",
             "budget.packages.big.longest-file 30 -> null",
-            "budget.tolerance.source-bytes 1048576 -> 1048576",
+            "budget.tolerance.source-bytes 0 -> 52429",
         ],
         "one event per key that raised a limit, for every package it covers"
     );
