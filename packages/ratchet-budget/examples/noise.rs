@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "ratchet-graph".to_string());
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(10);
     let ws = ratchet_graph::load(&ratchet_graph::LoadOptions::default())?;
-    let scratch = Scratch::new(&ws);
+    let scratch = Scratch::open(&ws)?;
     let overhead = scratch.prepare(&package)?;
     let (mut calibrations, mut builds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {

@@ -46,7 +46,7 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
     let costs = costs::read(ws);
     let (calibration_ms, ratio) = match (&costs, calibration) {
         (Some(_), Some(c)) => {
-            let (now, _) = Scratch::new(ws).calibrate(c.samples)?;
+            let (now, _) = Scratch::open(ws)?.calibrate(c.samples)?;
             let ratio = match c.reference {
                 Some(reference) if now > 0 => reference as f64 / now as f64,
                 _ => 1.0,

@@ -66,8 +66,17 @@ pub(crate) fn run(
     measured: &mut Measured,
     suspects: &BTreeSet<PkgIx>,
 ) -> Remeasured {
-    let scratch = Scratch::new(ws);
     let mut out = Remeasured::default();
+    let scratch = match Scratch::open(ws) {
+        Ok(scratch) => scratch,
+        Err(e) => {
+            for &ix in suspects {
+                out.notes
+                    .insert(ix, format!("re-measurement failed, first figure kept: {e}"));
+            }
+            return out;
+        }
+    };
     for &ix in suspects {
         let name = ws.package(ix).name.clone();
         match sample_package(&scratch, budget, &name) {

@@ -89,10 +89,13 @@ pub fn median(values: &[u64]) -> u64 {
 
 /// A scratch area under the state directory, used only by the gate, so that the rustc flags
 /// and wrappers it uses never disturb the user's own target directory.
+/// Holding one locks the area: a second gate's `cargo clean` between this one's clean and build
+/// would turn a rebuild into a no-op and a measurement into nonsense.
 pub struct Scratch {
     dir: Utf8PathBuf,
     manifest: Utf8PathBuf,
     calibration_overhead: Cell<Option<u64>>,
+    _lock: ratchet_store::Lock,
 }
 
 /// The calibration crate's name and manifest. Its own `[workspace]` keeps cargo from taking it
@@ -102,13 +105,16 @@ const CALIBRATION_MANIFEST: &str = "[package]\nname = \"ratchet-calibration\"\nv
      edition = \"2021\"\npublish = false\n\n[workspace]\n";
 
 impl Scratch {
-    /// The scratch area of `ws` (created on first use).
-    pub fn new(ws: &Workspace) -> Scratch {
-        Scratch {
-            dir: ws.state_dir().join("budget-scratch"),
+    /// The scratch area of `ws` (created on first use), once no other gate holds it.
+    pub fn open(ws: &Workspace) -> Result<Scratch, BudgetError> {
+        let dir = ws.state_dir().join("budget-scratch");
+        let lock = ratchet_store::Lock::acquire(dir.join("lock").as_std_path())?;
+        Ok(Scratch {
+            dir,
             manifest: ws.root.join("Cargo.toml"),
             calibration_overhead: Cell::new(None),
-        }
+            _lock: lock,
+        })
     }
 
     /// CPU ms of one rebuild of the calibration crate, made exactly as a package is re-measured
