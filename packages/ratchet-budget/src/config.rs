@@ -285,11 +285,6 @@ impl Budget {
         };
         value + (value as f64 * h).ceil() as u64
     }
-
-    /// Package names that have their own ceilings.
-    pub fn packages_with_own(&self) -> impl Iterator<Item = &str> {
-        self.packages.keys().map(String::as_str)
-    }
 }
 
 fn key(parts: &[&str]) -> KeyPath {

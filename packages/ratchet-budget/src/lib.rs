@@ -104,20 +104,6 @@ pub fn tighten(ws: &Workspace, dry_run: bool) -> Result<Vec<BudgetTightened>, Bu
     Ok(lowerings.into_iter().map(|l| l.event).collect())
 }
 
-/// Lowers ceilings in `text` given `measured` (no I/O): what `tighten` writes.
-pub fn tightened_text(
-    ws: &Workspace,
-    path: &std::path::Path,
-    text: &str,
-    measured: &Measured,
-) -> Result<(String, Vec<BudgetTightened>), BudgetError> {
-    let members: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
-    let budget = Budget::parse(path, text, &members)?;
-    let lowerings = tighten::plan(ws, &budget, measured);
-    let new_text = tighten::rewrite(path, text, &lowerings)?;
-    Ok((new_text, lowerings.into_iter().map(|l| l.event).collect()))
-}
-
 /// Replaces `ratchet.toml` atomically, keeping its permissions: the atomic write goes through a
 /// private temporary file (mode 0600), and a committed config must stay readable by others.
 fn write_config(path: &std::path::Path, text: &str) -> Result<(), BudgetError> {

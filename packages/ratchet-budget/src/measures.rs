@@ -53,14 +53,6 @@ impl Measure {
         }
     }
 
-    /// The measure with this key.
-    pub fn from_key(key: &str) -> Option<Measure> {
-        Measure::PACKAGE
-            .into_iter()
-            .chain(Measure::WORKSPACE)
-            .find(|m| m.key() == key)
-    }
-
     /// What it counts.
     pub fn kind(self) -> Kind {
         match self {
@@ -73,13 +65,5 @@ impl Measure {
     /// Whether it is a time, hence noisy, re-measured and normalized.
     pub fn is_time(self) -> bool {
         self.kind() == Kind::Millis
-    }
-
-    /// Whether it comes from `build-costs.json` rather than from the files themselves.
-    pub fn needs_costs(self) -> bool {
-        !matches!(
-            self,
-            Measure::Lines | Measure::LongestFile | Measure::SourceBytes
-        )
     }
 }
