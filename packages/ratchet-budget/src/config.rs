@@ -162,7 +162,7 @@ impl Budget {
         members: &[&str],
     ) -> Result<Budget, BudgetError> {
         let file = ratchet_config::ConfigFile::from_text(path, text);
-        let section: BudgetSection = file.section("budget").map_err(compact)?;
+        let section: BudgetSection = file.section("budget")?;
         for name in section.packages.keys() {
             if !members.contains(&name.as_str()) {
                 let at = spans::key_position(text, &["budget", "packages", name]);
@@ -180,7 +180,7 @@ impl Budget {
     /// Like [`Budget::parse`] without checking package names (for a file at an older commit).
     pub fn parse_unchecked(path: &std::path::Path, text: &str) -> Result<Budget, BudgetError> {
         let file = ratchet_config::ConfigFile::from_text(path, text);
-        let section: BudgetSection = file.section("budget").map_err(compact)?;
+        let section: BudgetSection = file.section("budget")?;
         Budget::resolve(&section, path, text)
     }
 
@@ -329,23 +329,4 @@ fn bad(path: &std::path::Path, text: &str, key: &[&str], message: String) -> Bud
         key: full.join("."),
         message,
     }
-}
-
-/// The TOML parser draws the offending line under its message; keep the message on one line
-/// ("at line 1, column 8: unclosed table") so the CLI prints a single `error:` line.
-pub fn compact(mut error: ratchet_config::ConfigError) -> ratchet_config::ConfigError {
-    let parts: Vec<&str> = error
-        .message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !is_snippet(l))
-        .collect();
-    error.message = parts.join(": ");
-    error
-}
-
-/// `|`, `1 | [budget` and `  |   ^`: the parser's drawing of the source.
-fn is_snippet(line: &str) -> bool {
-    let gutter = line.split_once('|').map(|(before, _)| before.trim());
-    gutter.is_some_and(|g| g.is_empty() || g.parse::<u32>().is_ok())
 }

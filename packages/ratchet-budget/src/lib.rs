@@ -46,7 +46,7 @@ pub use timing::{Scratch, median};
 
 /// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
 pub fn load_budget(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> {
-    let file = ConfigFile::read(ws.root.as_std_path()).map_err(config::compact)?;
+    let file = ConfigFile::read(ws.root.as_std_path())?;
     let members: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
     let budget = Budget::parse(&file.path, &file.text, &members)?;
     Ok((file, budget))
@@ -104,28 +104,7 @@ pub fn tighten(ws: &Workspace, dry_run: bool) -> Result<Vec<BudgetTightened>, Bu
     Ok(lowerings.into_iter().map(|l| l.event).collect())
 }
 
-/// Replaces `ratchet.toml` atomically, keeping its permissions: the atomic write goes through a
-/// private temporary file (mode 0600), and a committed config must stay readable by others.
+/// Replaces `ratchet.toml` atomically (keeping its permissions, which `write_atomic` does).
 fn write_config(path: &std::path::Path, text: &str) -> Result<(), BudgetError> {
-    let original = std::fs::metadata(path).map(|m| m.permissions()).ok();
-    ratchet_store::write_atomic(path, text.as_bytes())?;
-    let Some(permissions) = original.or_else(default_permissions) else {
-        return Ok(());
-    };
-    std::fs::set_permissions(path, permissions).map_err(|e| BudgetError::Walk {
-        path: path.to_path_buf(),
-        message: format!("written, but cannot set its permissions: {e}"),
-    })
-}
-
-/// What a new `ratchet.toml` gets: what `touch` would give it under the usual umask.
-#[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    None
+    Ok(ratchet_store::write_atomic(path, text.as_bytes())?)
 }
