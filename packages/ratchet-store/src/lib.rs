@@ -43,11 +43,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| StoreError::new("cannot create a temporary file in", dir, e))?;
     tmp.write_all(bytes)
+        .and_then(|()| match permissions_for(path) {
+            Some(permissions) => tmp.as_file().set_permissions(permissions),
+            None => Ok(()),
+        })
         .and_then(|()| tmp.as_file().sync_data())
         .map_err(|e| StoreError::new("cannot write", tmp.path(), e))?;
     tmp.persist(path)
         .map_err(|e| StoreError::new("cannot replace", path, e.error))?;
     Ok(())
+}
+
+/// The permissions the replaced file had, or what `touch` gives a new file under the usual
+/// umask. The temporary file is created private (0600), and a committed `ratchet.toml` must stay
+/// readable by others after the rename, with no window in which it is not.
+fn permissions_for(path: &Path) -> Option<fs::Permissions> {
+    if let Ok(meta) = fs::metadata(path) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Serializes `value` as JSON and writes it atomically.
@@ -135,6 +155,20 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"short");
         let leftovers = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary files left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_keeps_permissions_and_new_files_are_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ratchet.toml");
+        write_atomic(&path, b"new").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+        write_atomic(&path, b"again").unwrap();
+        assert_eq!(mode(&path), 0o664);
     }
 
     #[test]

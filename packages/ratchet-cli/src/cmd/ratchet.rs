@@ -1,14 +1,164 @@
-//! `ratchet`: not built yet (see the issue that owns it).
+//! `ratchet`: the budgets of `ratchet.toml`: `init`, `gate`, `tighten`.
+
+use std::io::Write;
+
+use ratchet_budget::{GateOptions, GateOutcome};
+use ratchet_events::budget::{BudgetEvent, BudgetTightened};
+use ratchet_graph::Workspace;
+
+use crate::common::{MessageFormat, WorkspaceArgs, print};
 
 /// Flags of `ratchet`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments, accepted until the command is built.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Write a first [budget] into ratchet.toml from today's measures plus headroom.
+    Init(InitArgs),
+    /// Fail (exit 3) when a measure exceeds its ceiling, or a ceiling was raised silently.
+    Gate(GateArgs),
+    /// Lower every ceiling the measures have fallen well below; never raise one.
+    Tighten(TightenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+}
+
+/// Flags of `ratchet gate`.
+#[derive(Debug, clap::Args)]
+pub struct GateArgs {
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Report every ceiling raised since the merge-base of REF and HEAD (the pawl).
+    #[arg(long, value_name = "REF")]
+    since: Option<String>,
+    /// Fail for a raised ceiling without a new reason comment (needs --since).
+    #[arg(long, requires = "since")]
+    forbid_loosen: bool,
+    /// Output format; json prints one budget event per line.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
+}
+
+#[derive(Debug, clap::Args)]
+struct TightenArgs {
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Show what would be lowered without writing ratchet.toml.
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format; json prints one `budget-tightened` event per line.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
 }
 
 /// Runs `ratchet`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`ratchet` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    match args.command {
+        Command::Init(a) => init(a),
+        Command::Gate(a) => {
+            let ws = a.workspace.load()?;
+            let options = GateOptions {
+                since: a.since,
+                forbid_loosen: a.forbid_loosen,
+                ..GateOptions::default()
+            };
+            gate_and_report(&ws, &options, a.message_format)
+        }
+        Command::Tighten(a) => tighten(a),
+    }
+}
+
+/// Runs the budget gate on `ws` and prints its outcome: human text or NDJSON events on
+/// stdout, plus GitHub annotations and a step summary under `GITHUB_ACTIONS=true`.
+/// Returns 0, or 3 when a budget failed. This is what `check --ci` calls after its steps.
+pub fn gate_and_report(
+    ws: &Workspace,
+    options: &GateOptions,
+    format: MessageFormat,
+) -> anyhow::Result<u8> {
+    let outcome = ratchet_budget::gate(ws, options)?;
+    match format {
+        MessageFormat::Human => print(&ratchet_budget::render::human(&outcome))?,
+        MessageFormat::Json => print_events(&outcome.events())?,
+    }
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        github(&outcome, format)?;
+    }
+    Ok(outcome.exit_code())
+}
+
+fn print_events(events: &[BudgetEvent]) -> anyhow::Result<()> {
+    let mut text = String::new();
+    for event in events {
+        text.push_str(&serde_json::to_string(event)?);
+        text.push('\n');
+    }
+    print(&text)
+}
+
+fn github(outcome: &GateOutcome, format: MessageFormat) -> anyhow::Result<()> {
+    let annotations = ratchet_budget::render::github_annotations(outcome);
+    // Workflow commands on stdout would break an NDJSON stream; the runner reads stderr too.
+    match format {
+        MessageFormat::Human => print(&annotations)?,
+        MessageFormat::Json => eprint!("{annotations}"),
+    }
+    let summary = ratchet_budget::render::step_summary(outcome);
+    if let (Some(path), false) = (std::env::var_os("GITHUB_STEP_SUMMARY"), summary.is_empty()) {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        file.write_all(summary.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn init(args: InitArgs) -> anyhow::Result<u8> {
+    let ws = args.workspace.load()?;
+    let section = ratchet_budget::init(&ws)?;
+    print(&format!(
+        "wrote this [budget] to {}:\n\n{section}",
+        ws.root.join("ratchet.toml")
+    ))?;
+    Ok(ratchet_events::exit::OK)
+}
+
+fn tighten(args: TightenArgs) -> anyhow::Result<u8> {
+    let ws = args.workspace.load()?;
+    let lowered = ratchet_budget::tighten(&ws, args.dry_run)?;
+    match args.message_format {
+        MessageFormat::Json => {
+            let events: Vec<BudgetEvent> =
+                lowered.into_iter().map(BudgetEvent::Tightened).collect();
+            print_events(&events)?;
+        }
+        MessageFormat::Human => print(&tighten_text(&lowered, args.dry_run))?,
+    }
+    Ok(ratchet_events::exit::OK)
+}
+
+fn tighten_text(lowered: &[BudgetTightened], dry_run: bool) -> String {
+    let verb = if dry_run { "would lower" } else { "lowered" };
+    lowered
+        .iter()
+        .map(|t| {
+            let show = |v| ratchet_budget::render::amount(&t.unit, v);
+            format!(
+                "{verb} {} from {} to {} (measured {})\n",
+                t.key,
+                show(t.old),
+                show(t.new),
+                show(t.measured)
+            )
+        })
+        .collect()
 }

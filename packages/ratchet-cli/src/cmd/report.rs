@@ -1,14 +1,28 @@
-//! `report`: not built yet (see the issue that owns it).
+//! `report`: the budget history as one self-contained HTML page.
+
+use camino::Utf8PathBuf;
+
+use crate::common::{WorkspaceArgs, print};
 
 /// Flags of `report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments, accepted until the command is built.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Where to write the page (default: target/ratchet/budget-report.html).
+    #[arg(long, value_name = "FILE")]
+    out: Option<Utf8PathBuf>,
 }
 
 /// Runs `report`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`report` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let ws = args.workspace.load()?;
+    let history = ratchet_budget::read_history(&ws);
+    let out = args
+        .out
+        .unwrap_or_else(|| ws.state_dir().join("budget-report.html"));
+    let page = ratchet_budget::report::html(&history);
+    ratchet_store::write_atomic(out.as_std_path(), page.as_bytes())?;
+    print(&format!("wrote {out} ({} runs)\n", history.len()))?;
+    Ok(ratchet_events::exit::OK)
 }

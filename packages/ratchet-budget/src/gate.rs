@@ -1,0 +1,250 @@
+//! The gate: every measure against its ceiling, time measures re-measured before they fail,
+//! the pawl against the base ref, and the run appended to the history.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ratchet_events::budget::{
+    BudgetEvent, BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary,
+};
+use ratchet_graph::{PkgIx, Workspace};
+
+use crate::config::{Budget, Ceiling};
+use crate::error::BudgetError;
+use crate::measure::{self, Measured};
+use crate::measures::Measure;
+use crate::{history, pawl, remeasure, remedy};
+
+/// What `ratchet gate` (and `check --ci`) asks of the gate.
+#[derive(Debug, Clone)]
+pub struct GateOptions {
+    /// Compare `ratchet.toml` with its version at the merge-base of this ref (the pawl).
+    pub since: Option<String>,
+    /// Fail for a raised ceiling that carries no new reason comment.
+    pub forbid_loosen: bool,
+    /// Re-measure a time over its ceiling before failing it (off only to test the first screen).
+    pub remeasure: bool,
+    /// Append this run to the history file.
+    pub record_history: bool,
+}
+
+impl Default for GateOptions {
+    fn default() -> Self {
+        GateOptions {
+            since: None,
+            forbid_loosen: false,
+            remeasure: true,
+            record_history: true,
+        }
+    }
+}
+
+/// The outcome of one gate run.
+#[derive(Debug, Clone)]
+pub struct GateOutcome {
+    /// Measures over (first) or near their ceilings, with remedies.
+    pub findings: Vec<BudgetFinding>,
+    /// Ceilings raised since the base ref.
+    pub loosened: Vec<BudgetLoosened>,
+    /// Measures with a ceiling that could not be taken.
+    pub skipped: Vec<BudgetSkipped>,
+    /// Everything measured.
+    pub snapshot: BudgetSnapshot,
+}
+
+impl GateOutcome {
+    /// Findings over their ceiling.
+    pub fn over(&self) -> impl Iterator<Item = &BudgetFinding> {
+        self.findings.iter().filter(|f| f.status == "over")
+    }
+
+    /// 3 ([`ratchet_events::exit::BUDGET`]) when a measure is over or a forbidden loosening
+    /// was found, else 0.
+    pub fn exit_code(&self) -> u8 {
+        let failed = self.over().next().is_some() || self.loosened.iter().any(|l| l.forbidden);
+        if failed {
+            ratchet_events::exit::BUDGET
+        } else {
+            ratchet_events::exit::OK
+        }
+    }
+
+    /// The run's totals.
+    pub fn summary(&self) -> BudgetSummary {
+        BudgetSummary {
+            version: ratchet_events::VERSION,
+            packages: self.snapshot.packages.len(),
+            over: self.over().count(),
+            near: self.findings.len() - self.over().count(),
+            loosened: self.loosened.len(),
+            calibration_ms: self.snapshot.calibration_ms,
+            exit_code: self.exit_code(),
+        }
+    }
+
+    /// Every event of the run, in the order they are printed, the summary last.
+    pub fn events(&self) -> Vec<BudgetEvent> {
+        let findings = self.findings.iter().cloned().map(BudgetEvent::Finding);
+        let loosened = self.loosened.iter().cloned().map(BudgetEvent::Loosened);
+        let skipped = self.skipped.iter().cloned().map(BudgetEvent::Skipped);
+        findings
+            .chain(loosened)
+            .chain(skipped)
+            .chain([BudgetEvent::Summary(self.summary())])
+            .collect()
+    }
+}
+
+/// One measure against one ceiling.
+#[derive(Debug, Clone)]
+pub(crate) struct Check {
+    pub package: Option<PkgIx>,
+    pub measure: Measure,
+    pub ceiling: Ceiling,
+    pub tolerance: u64,
+    pub value: u64,
+}
+
+impl Check {
+    pub fn is_over(&self) -> bool {
+        self.value > self.ceiling.value + self.tolerance
+    }
+
+    fn is_near(&self, near: f64) -> bool {
+        self.value as f64 >= self.ceiling.value as f64 * near
+    }
+}
+
+/// Runs the gate on `ws`: this is what `ratchet gate` and `check --ci` call.
+pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, BudgetError> {
+    let (file, budget) = crate::load_budget(ws)?;
+    // First, so that a bad ref fails before any measuring.
+    let loosened = match &options.since {
+        Some(since) => pawl::loosened(ws, &file, &budget, since, options.forbid_loosen)?,
+        None => Vec::new(),
+    };
+    let calibration = crate::calibration_for(&budget).filter(|_| has_time_ceiling(ws, &budget));
+    let mut measured = measure::take(ws, calibration)?;
+    let mut checks = evaluate(ws, &budget, &measured);
+    let mut samples = BTreeMap::new();
+    let mut notes = BTreeMap::new();
+    let suspects = remeasure::suspects(ws, &measured, &checks);
+    if options.remeasure && !suspects.is_empty() {
+        let outcome = remeasure::run(ws, &budget, &mut measured, &suspects);
+        samples = outcome.samples;
+        notes = outcome.notes;
+        checks = evaluate(ws, &budget, &measured);
+    }
+    let previous = history::last(ws);
+    let mut findings: Vec<BudgetFinding> = checks
+        .iter()
+        .filter(|c| c.is_over() || c.is_near(budget.near))
+        .map(|c| {
+            // Only build CPU is re-measured; other measures of the same package have no samples.
+            let remeasured = c.package.filter(|_| c.measure == Measure::BuildCpu);
+            let samples = remeasured
+                .and_then(|ix| samples.get(&ix))
+                .cloned()
+                .unwrap_or_default();
+            let note = remeasured.and_then(|ix| notes.get(&ix));
+            remedy::finding(ws, &measured, previous.as_ref(), c, samples, note)
+        })
+        .collect();
+    findings.sort_by_key(|f| f.status != "over");
+    measured.snapshot.commit = ratchet_git::Repo::discover(&ws.root)
+        .and_then(|repo| repo.merge_base("HEAD"))
+        .ok();
+    let outcome = GateOutcome {
+        findings,
+        loosened,
+        skipped: skipped(ws, &budget, &measured),
+        snapshot: measured.snapshot,
+    };
+    if options.record_history {
+        history::append(ws, &outcome.snapshot)?;
+    }
+    Ok(outcome)
+}
+
+fn has_time_ceiling(ws: &Workspace, budget: &Budget) -> bool {
+    let package = ws
+        .packages
+        .iter()
+        .any(|p| budget.package_ceiling(&p.name, Measure::BuildCpu).is_some());
+    package
+        || budget.workspace_ceiling(Measure::TotalBuildCpu).is_some()
+        || budget.workspace_ceiling(Measure::CriticalPath).is_some()
+}
+
+/// Every measure that has both a ceiling and a value.
+pub(crate) fn evaluate(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (ix, pkg) in ws.packages.iter().enumerate() {
+        for measure in Measure::PACKAGE {
+            let (Some(ceiling), Some(value)) = (
+                budget.package_ceiling(&pkg.name, measure),
+                measured.package_value(ws, ix, measure),
+            ) else {
+                continue;
+            };
+            let tolerance = budget.tolerance(measure, ceiling.value);
+            let ceiling = ceiling.clone();
+            checks.push(Check {
+                package: Some(ix),
+                measure,
+                ceiling,
+                tolerance,
+                value,
+            });
+        }
+    }
+    for measure in Measure::WORKSPACE {
+        let (Some(ceiling), Some(value)) = (
+            budget.workspace_ceiling(measure),
+            measured.workspace_value(measure),
+        ) else {
+            continue;
+        };
+        let tolerance = budget.tolerance(measure, ceiling.value);
+        let ceiling = ceiling.clone();
+        checks.push(Check {
+            package: None,
+            measure,
+            ceiling,
+            tolerance,
+            value,
+        });
+    }
+    checks
+}
+
+/// Measures that have a ceiling somewhere but no value, once each.
+fn skipped(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<BudgetSkipped> {
+    let mut missing = BTreeSet::new();
+    for (ix, pkg) in ws.packages.iter().enumerate() {
+        for measure in Measure::PACKAGE {
+            if budget.package_ceiling(&pkg.name, measure).is_some()
+                && measured.package_value(ws, ix, measure).is_none()
+            {
+                missing.insert(measure);
+            }
+        }
+    }
+    for measure in Measure::WORKSPACE {
+        let explicit = budget
+            .workspace_ceiling(measure)
+            .is_some_and(|c| c.key.is_some());
+        if explicit && measured.workspace_value(measure).is_none() {
+            missing.insert(measure);
+        }
+    }
+    missing
+        .into_iter()
+        .map(|m| BudgetSkipped {
+            version: ratchet_events::VERSION,
+            measure: m.key().to_string(),
+            reason: "no build costs recorded: run `cargo xtask check` first (it writes \
+                     target/ratchet/build-costs.json), or `check --ci`, which runs the gate"
+                .to_string(),
+        })
+        .collect()
+}

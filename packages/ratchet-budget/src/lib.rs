@@ -1,0 +1,110 @@
+//! Build-time and size budgets that only tighten: the `[budget]` section of `ratchet.toml`.
+//!
+//! Owns: the section's schema and units, the measures (source lines, longest file, source
+//! bytes counted here; artifact bytes and build CPU from `build-costs.json` written by
+//! `check`), the gate (ceilings, tolerances, re-measurement of times with a calibration
+//! compile), the pawl (no silent raise since a base ref), `init` and `tighten` (which rewrite
+//! `ratchet.toml` keeping every other byte), the history file and its HTML report.
+//!
+//! Must not: run `check` or decide what is affected, print anything (the CLI renders the
+//! values built here), or write any file but `ratchet.toml`, the history and its scratch area.
+
+mod config;
+#[cfg(test)]
+mod config_tests;
+mod costs;
+mod error;
+mod gate;
+mod history;
+mod init;
+mod measure;
+mod measures;
+mod pawl;
+mod remeasure;
+mod remedy;
+pub mod render;
+pub mod report;
+mod source;
+mod spans;
+mod tighten;
+mod timing;
+pub mod units;
+
+use ratchet_config::ConfigFile;
+use ratchet_events::budget::BudgetTightened;
+use ratchet_graph::Workspace;
+
+pub use config::{Budget, BudgetSection, Ceiling, KeyPath, PackageCeilings};
+pub use error::BudgetError;
+pub use gate::{GateOptions, GateOutcome, gate};
+pub use history::{path as history_path, read as read_history};
+pub use measure::{Calibration, Measured, take as measure};
+pub use measures::Measure;
+pub use pawl::compare as compare_budgets;
+pub use source::{SourceStats, count_lines, measure_all};
+pub use timing::{Scratch, median};
+
+/// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
+pub fn load_budget(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> {
+    let file = ConfigFile::read(ws.root.as_std_path())?;
+    let members: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
+    let budget = Budget::parse(&file.path, &file.text, &members)?;
+    Ok((file, budget))
+}
+
+/// Calibrate only against a recorded reference: without one there is nothing to normalize to.
+fn calibration_for(budget: &Budget) -> Option<Calibration> {
+    budget.calibration_ms.map(|reference| Calibration {
+        reference: Some(reference),
+        samples: budget.samples,
+    })
+}
+
+/// `ratchet init`: writes a first `[budget]` into `ratchet.toml` (creating the file, or
+/// appending to one without a budget) and returns the section written.
+pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
+    let (file, budget) = load_budget(ws)?;
+    let has_budget = file
+        .text
+        .parse::<toml_edit::DocumentMut>()
+        .is_ok_and(|d| d.contains_key("budget"));
+    if has_budget {
+        return Err(BudgetError::AlreadyInitialized(file.path));
+    }
+    let measured = measure::take(
+        ws,
+        Some(Calibration {
+            reference: None,
+            samples: budget.samples,
+        }),
+    )?;
+    let section = init::section(ws, &budget, &measured);
+    let mut text = file.text.clone();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&section);
+    write_config(&file.path, &text)?;
+    Ok(section)
+}
+
+/// `ratchet tighten`: lowers what can come down and rewrites `ratchet.toml` atomically (unless
+/// `dry_run`). Returns what was (or would be) lowered.
+pub fn tighten(ws: &Workspace, dry_run: bool) -> Result<Vec<BudgetTightened>, BudgetError> {
+    let (file, budget) = load_budget(ws)?;
+    let measured = measure::take(ws, calibration_for(&budget))?;
+    let lowerings = tighten::plan(ws, &budget, &measured);
+    if !lowerings.is_empty() && !dry_run {
+        let text = tighten::rewrite(&file.path, &file.text, &lowerings)?;
+        write_config(&file.path, &text)?;
+    }
+    Ok(lowerings.into_iter().map(|l| l.event).collect())
+}
+
+/// Replaces `ratchet.toml` atomically (keeping its permissions, which `write_atomic` does).
+fn write_config(path: &std::path::Path, text: &str) -> Result<(), BudgetError> {
+    Ok(ratchet_store::write_atomic(path, text.as_bytes())?)
+}

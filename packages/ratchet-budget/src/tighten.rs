@@ -1,0 +1,119 @@
+//! `ratchet tighten`: lower every ceiling the measures have fallen well below, never raise one,
+//! and rewrite `ratchet.toml` changing nothing but those values.
+
+use ratchet_events::budget::BudgetTightened;
+use ratchet_graph::Workspace;
+use toml_edit::{DocumentMut, Item, Value};
+
+use crate::config::{Budget, Ceiling, KeyPath};
+use crate::error::BudgetError;
+use crate::measure::Measured;
+use crate::measures::Measure;
+use crate::units::{Amount, format_amount, parse_amount};
+
+/// One ceiling to lower: its key, and the text to write.
+#[derive(Debug, Clone)]
+pub struct Lowering {
+    /// What is reported.
+    pub event: BudgetTightened,
+    /// The key path, as toml_edit walks it.
+    pub path: KeyPath,
+    /// The new value as written (`"3.2 MiB"`).
+    pub text: String,
+}
+
+/// Every ceiling that can come down, given today's measures.
+pub fn plan(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<Lowering> {
+    let mut out = Vec::new();
+    for m in Measure::PACKAGE {
+        if let Some(ceiling) = budget.default_ceiling(m) {
+            // A default governs every package without its own; one unmeasured package keeps it.
+            let governed: Option<Vec<u64>> = (0..ws.packages.len())
+                .filter(|ix| !budget.has_own(&ws.package(*ix).name, m))
+                .map(|ix| measured.package_value(ws, ix, m))
+                .collect();
+            if let Some(max) = governed.and_then(|v| v.into_iter().max()) {
+                out.extend(lower(budget, m, ceiling, max));
+            }
+        }
+        for (ix, pkg) in ws.packages.iter().enumerate() {
+            if !budget.has_own(&pkg.name, m) {
+                continue;
+            }
+            let ceiling = budget.package_ceiling(&pkg.name, m);
+            if let (Some(c), Some(v)) = (ceiling, measured.package_value(ws, ix, m)) {
+                out.extend(lower(budget, m, c, v));
+            }
+        }
+    }
+    for m in Measure::WORKSPACE {
+        if let (Some(c), Some(v)) = (budget.workspace_ceiling(m), measured.workspace_value(m)) {
+            out.extend(lower(budget, m, c, v));
+        }
+    }
+    out
+}
+
+fn lower(budget: &Budget, measure: Measure, ceiling: &Ceiling, measured: u64) -> Option<Lowering> {
+    let key = ceiling.key.clone()?;
+    let threshold = ceiling.value as f64 * (1.0 - budget.tighten_margin);
+    if measured as f64 >= threshold {
+        return None;
+    }
+    let text = format_amount(Amount {
+        kind: measure.kind(),
+        value: budget.with_headroom(measure, measured),
+    });
+    let new = parse_amount(&text, measure.kind()).ok()?.value;
+    (new < ceiling.value).then(|| Lowering {
+        event: BudgetTightened {
+            version: ratchet_events::VERSION,
+            key: key.to_string(),
+            unit: measure.kind().unit().to_string(),
+            old: ceiling.value,
+            new,
+            measured,
+        },
+        path: key,
+        text,
+    })
+}
+
+/// `text` with each lowering applied: only the values change; comments, order, spacing and
+/// the values' own decoration (a trailing comment) stay byte for byte.
+pub fn rewrite(
+    path: &std::path::Path,
+    text: &str,
+    lowerings: &[Lowering],
+) -> Result<String, BudgetError> {
+    let mut doc: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| BudgetError::BadValue {
+                path: path.to_path_buf(),
+                at: String::new(),
+                key: "budget".to_string(),
+                message: e.to_string(),
+            })?;
+    for lowering in lowerings {
+        let value = value_mut(doc.as_item_mut(), &lowering.path.0).ok_or_else(|| {
+            BudgetError::BadValue {
+                path: path.to_path_buf(),
+                at: String::new(),
+                key: lowering.path.to_string(),
+                message: "cannot find this key to rewrite it".to_string(),
+            }
+        })?;
+        let decor = value.decor().clone();
+        *value = Value::from(lowering.text.as_str());
+        *value.decor_mut() = decor;
+    }
+    Ok(doc.to_string())
+}
+
+fn value_mut<'a>(item: &'a mut Item, path: &[String]) -> Option<&'a mut Value> {
+    let mut item = item;
+    for part in path {
+        item = item.get_mut(part.as_str())?;
+    }
+    item.as_value_mut()
+}
