@@ -121,3 +121,33 @@ fn second_load_comes_from_the_snapshot_and_sees_new_packages() {
         run.stdout
     );
 }
+
+#[test]
+fn running_under_cargo_or_directly_shares_the_snapshot() {
+    let ws = three_packages();
+    let snapshot = ws.path().join("target/ratchet/graph.json");
+    assert_eq!(ratchet(BIN, ws.path(), &["graph"]).code, 0);
+    let written = std::fs::metadata(&snapshot).unwrap().modified().unwrap();
+    // What rustup's proxy and cargo add to the environment of a program run by `cargo run`.
+    let home = std::env::var("HOME").unwrap();
+    let out = std::process::Command::new(BIN)
+        .arg("graph")
+        .current_dir(ws.path())
+        .env("CARGO_HOME", format!("{home}/.cargo"))
+        .env("RUSTUP_HOME", format!("{home}/.rustup"))
+        .env("RUSTUP_TOOLCHAIN", "some-resolved-toolchain")
+        .env("RUSTUP_TOOLCHAIN_SOURCE", "default")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::metadata(&snapshot).unwrap().modified().unwrap();
+    assert_eq!(
+        written, after,
+        "the snapshot was rebuilt: the cache key depends on how we were launched"
+    );
+}

@@ -19,7 +19,8 @@ use crate::{Dep, GraphError, Package, PkgIx, Workspace, toolchain};
 const SNAPSHOT_FORMAT: u32 = 2;
 
 /// Environment variables that change what `cargo metadata` reports.
-const CARGO_ENV: &[&str] = &["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_HOME"];
+/// (`CARGO_HOME` enters through its normalized value, see `toolchain::cargo_home`.)
+const CARGO_ENV: &[&str] = &["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"];
 
 /// How to load a workspace.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +72,12 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
     let key_before = current_key(&root, &[], &toolchain);
     let workspace = run_cargo_metadata(&root.manifest)?;
     let mut key = key_before;
+    // On a fresh workspace cargo writes `Cargo.lock` itself; keying on "absent" would make the
+    // very next run miss for nothing.
+    let lockfile = root.dir.join("Cargo.lock");
+    if key.files.get(&lockfile) == Some(&None) {
+        key.files.insert(lockfile.clone(), hash_file(&lockfile));
+    }
     add_member_manifests(&mut key, &workspace.packages);
     let snapshot = Snapshot {
         format: SNAPSHOT_FORMAT,
@@ -112,6 +119,7 @@ fn current_key(root: &WorkspaceRoot, members: &[Package], toolchain: &str) -> Ca
         env: CARGO_ENV
             .iter()
             .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
+            .chain(toolchain::cargo_home().map(|home| ("CARGO_HOME".to_string(), home.to_string())))
             .collect(),
     };
     add_member_manifests(&mut key, members);
@@ -145,8 +153,9 @@ fn fixed_inputs(root: &WorkspaceRoot) -> Vec<Utf8PathBuf> {
         inputs.push(dir.join(".cargo/config.toml"));
         inputs.push(dir.join(".cargo/config"));
     }
-    if let Ok(home) = std::env::var("CARGO_HOME") {
-        inputs.push(Utf8PathBuf::from(home).join("config.toml"));
+    if let Some(home) = toolchain::cargo_home() {
+        inputs.push(home.join("config.toml"));
+        inputs.push(home.join("config"));
     }
     inputs
 }

@@ -2,7 +2,7 @@
 //! spawn for it.
 //!
 //! The cached answer is reused only while every signal that selects or replaces a toolchain is
-//! unchanged: the `RUSTC` and `RUSTUP_TOOLCHAIN` variables, toolchain files around the workspace,
+//! unchanged: the `RUSTC` variable, a `RUSTUP_TOOLCHAIN` a person set, toolchain files around the workspace,
 //! rustup's settings file, and the modification times of the installed toolchains and of the
 //! `rustc` found on `PATH`. Anything unreadable makes the cache miss.
 
@@ -56,18 +56,15 @@ fn run_rustc(root: &Utf8Path) -> String {
 
 fn signals(root: &Utf8Path) -> Vec<String> {
     let mut out = Vec::new();
-    for name in [
-        "RUSTC",
-        "RUSTUP_TOOLCHAIN",
-        "RUSTUP_HOME",
-        "CARGO_HOME",
-        "PATH",
-    ] {
+    for name in ["RUSTC", "PATH"] {
         out.push(format!(
             "{name}={}",
             std::env::var(name).unwrap_or_default()
         ));
     }
+    out.push(format!("RUSTUP_TOOLCHAIN={}", explicit_rustup_toolchain()));
+    out.push(format!("RUSTUP_HOME={}", rustup_home().unwrap_or_default()));
+    out.push(format!("CARGO_HOME={}", cargo_home().unwrap_or_default()));
     for dir in root.ancestors() {
         for file in ["rust-toolchain", "rust-toolchain.toml"] {
             let path = dir.join(file);
@@ -93,6 +90,30 @@ fn signals(root: &Utf8Path) -> Vec<String> {
         out.push(stamp(&rustc));
     }
     out
+}
+
+/// `RUSTUP_TOOLCHAIN` only when a person set it. Under `cargo`, rustup's proxy sets it to the
+/// toolchain it resolved from the defaults or toolchain files (saying so in
+/// `RUSTUP_TOOLCHAIN_SOURCE`), which the other signals already cover; keying on it would make
+/// `cargo xtask ...` and the same binary run directly miss each other's cache every time.
+fn explicit_rustup_toolchain() -> String {
+    let resolved_by_rustup = std::env::var("RUSTUP_TOOLCHAIN_SOURCE")
+        .is_ok_and(|source| source != "env" && source != "cli");
+    if resolved_by_rustup {
+        return String::new();
+    }
+    std::env::var("RUSTUP_TOOLCHAIN").unwrap_or_default()
+}
+
+/// `CARGO_HOME`, or its default when unset (cargo sets it for the programs it runs, so the
+/// same home must give the same key either way).
+pub fn cargo_home() -> Option<Utf8PathBuf> {
+    if let Ok(home) = std::env::var("CARGO_HOME") {
+        return Some(home.into());
+    }
+    std::env::var("HOME")
+        .ok()
+        .map(|h| Utf8PathBuf::from(h).join(".cargo"))
 }
 
 fn rustup_home() -> Option<Utf8PathBuf> {
