@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use ratchet_events::budget::{BudgetSnapshot, PackageMeasures};
 use ratchet_events::measure::BuildCosts;
 use ratchet_graph::{PkgIx, Workspace};
+use ratchet_timing::normalize;
 
 use crate::costs;
 use crate::error::BudgetError;
 use crate::measures::Measure;
 use crate::source::{SourceStats, measure_all};
-use crate::timing::Scratch;
 
 /// Everything measured in one run, with what the remedies need to explain it.
 #[derive(Debug, Clone)]
@@ -46,12 +46,8 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
     let costs = costs::read(ws);
     let (calibration_ms, ratio) = match (&costs, calibration) {
         (Some(_), Some(c)) => {
-            let (now, _) = Scratch::open(ws)?.calibrate(c.samples)?;
-            let ratio = match c.reference {
-                Some(reference) if now > 0 => reference as f64 / now as f64,
-                _ => 1.0,
-            };
-            (Some(now), ratio)
+            let (now, _) = crate::remeasure::scratch(ws)?.calibrate(c.samples)?;
+            (Some(now), ratchet_timing::ratio(c.reference, now))
         }
         _ => (None, 1.0),
     };
@@ -79,11 +75,6 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
     };
     measured.refresh(ws);
     Ok(measured)
-}
-
-/// `value` scaled to the reference machine.
-pub fn normalize(value: u64, ratio: f64) -> u64 {
-    (value as f64 * ratio).round() as u64
 }
 
 impl Measured {
