@@ -1,10 +1,11 @@
 //! Build-time and size budgets that only tighten: the `[budget]` section of `ratchet.toml`.
 //!
 //! Owns: the section's schema and units, the measures (source lines, longest file, source
-//! bytes counted here; artifact bytes and build CPU from `build-costs.json` written by
-//! `check`), the gate (ceilings, tolerances, which time measures to re-measure before they
-//! fail), the pawl (no silent raise since a base ref), `init` and `tighten` (which rewrite
-//! `ratchet.toml` keeping every other byte), and the history file the gate appends to.
+//! bytes counted here; artifact bytes and build CPU from `build-costs.json` written by `check`,
+//! read through `ratchet-timing`), the gate (ceilings, tolerances, which time measures to
+//! re-measure before they fail), the pawl (no silent raise since a base ref), `init` and
+//! `tighten` (which rewrite `ratchet.toml` keeping every other byte), and the history file the
+//! gate appends to.
 //!
 //! Must not: time builds itself (`ratchet-timing` does, in the scratch area named here), draw
 //! the history (`ratchet-report` does), run `check` or decide what is affected, print anything
@@ -14,7 +15,6 @@
 mod config;
 #[cfg(test)]
 mod config_tests;
-mod costs;
 mod error;
 mod gate;
 mod history;

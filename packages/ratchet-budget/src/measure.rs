@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use ratchet_events::budget::{BudgetSnapshot, PackageMeasures};
 use ratchet_events::measure::BuildCosts;
 use ratchet_graph::{PkgIx, Workspace};
-use ratchet_timing::normalize;
+use ratchet_timing::{build_cpu_ms, critical_path, normalize};
 
-use crate::costs;
 use crate::error::BudgetError;
 use crate::measures::Measure;
 use crate::source::{SourceStats, measure_all};
@@ -43,7 +42,7 @@ pub struct Calibration {
 /// is given, since without costs there is no time to normalize.
 pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured, BudgetError> {
     let sources = measure_all(ws)?;
-    let costs = costs::read(ws);
+    let costs = ratchet_timing::read_costs(ws);
     let (calibration_ms, ratio) = match (&costs, calibration) {
         (Some(_), Some(c)) => {
             let (now, _) = crate::remeasure::scratch(ws)?.calibrate(c.samples)?;
@@ -56,7 +55,7 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
             let cost = costs
                 .as_ref()
                 .and_then(|c| c.packages.get(&ws.package(ix).name));
-            cost.map_or(0, |c| normalize(costs::build_cpu_ms(c), ratio))
+            cost.map_or(0, |c| normalize(build_cpu_ms(c), ratio))
         })
         .collect();
     let mut measured = Measured {
@@ -98,7 +97,7 @@ impl Measured {
         }
         self.snapshot.packages = packages;
         if self.costs.is_some() {
-            let (path_ms, path) = costs::critical_path(ws, &self.cpu_ms);
+            let (path_ms, path) = critical_path(ws, &self.cpu_ms);
             self.snapshot.total_build_cpu_ms = Some(self.cpu_ms.iter().sum());
             self.snapshot.critical_path_ms = Some(path_ms);
             self.snapshot.critical_path =
