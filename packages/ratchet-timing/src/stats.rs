@@ -35,4 +35,13 @@ mod tests {
         assert_eq!(median(&[9, 1, 5]), 5);
         assert_eq!(median(&[4, 1, 9, 5]), 4);
     }
+
+    #[test]
+    fn ratio_scales_to_the_reference_only_when_there_is_one() {
+        assert_eq!(ratio(None, 500), 1.0, "no reference: times as measured");
+        assert_eq!(ratio(Some(1000), 0), 1.0, "no calibration time: no ratio");
+        assert_eq!(ratio(Some(1000), 500), 2.0, "this machine is twice as fast");
+        assert_eq!(normalize(3, 1.5), 5, "rounded to the nearest ms");
+        assert_eq!(normalize(700, ratio(Some(1000), 500)), 1400);
+    }
 }
