@@ -57,12 +57,7 @@ pub enum BudgetError {
     /// A git question failed.
     #[error(transparent)]
     Git(#[from] ratchet_git::GitError),
-    /// Re-measuring a build failed.
-    #[error("cannot measure the build of `{package}`: {message}")]
-    Measure {
-        /// The package (or `calibration`).
-        package: String,
-        /// What failed, with cargo's message when it has one.
-        message: String,
-    },
+    /// Measuring a build (or the calibration) failed.
+    #[error(transparent)]
+    Timing(#[from] ratchet_timing::TimingError),
 }

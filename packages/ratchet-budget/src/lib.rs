@@ -1,18 +1,20 @@
 //! Build-time and size budgets that only tighten: the `[budget]` section of `ratchet.toml`.
 //!
 //! Owns: the section's schema and units, the measures (source lines, longest file, source
-//! bytes counted here; artifact bytes and build CPU from `build-costs.json` written by
-//! `check`), the gate (ceilings, tolerances, re-measurement of times with a calibration
-//! compile), the pawl (no silent raise since a base ref), `init` and `tighten` (which rewrite
-//! `ratchet.toml` keeping every other byte), the history file and its HTML report.
+//! bytes counted here; artifact bytes and build CPU from `build-costs.json` written by `check`,
+//! read through `ratchet-timing`), the gate (ceilings, tolerances, which time measures to
+//! re-measure before they fail), the pawl (no silent raise since a base ref), `init` and
+//! `tighten` (which rewrite `ratchet.toml` keeping every other byte), and the history file the
+//! gate appends to.
 //!
-//! Must not: run `check` or decide what is affected, print anything (the CLI renders the
-//! values built here), or write any file but `ratchet.toml`, the history and its scratch area.
+//! Must not: time builds itself (`ratchet-timing` does, in the scratch area named here), draw
+//! the history (`ratchet-report` does), run `check` or decide what is affected, print anything
+//! (the CLI renders the values built here), or write any file but `ratchet.toml` and the
+//! history.
 
 mod config;
 #[cfg(test)]
 mod config_tests;
-mod costs;
 mod error;
 mod gate;
 mod history;
@@ -23,11 +25,9 @@ mod pawl;
 mod remeasure;
 mod remedy;
 pub mod render;
-pub mod report;
 mod source;
 mod spans;
 mod tighten;
-mod timing;
 pub mod units;
 
 use ratchet_config::ConfigFile;
@@ -42,7 +42,6 @@ pub use measure::{Calibration, Measured, take as measure};
 pub use measures::Measure;
 pub use pawl::compare as compare_budgets;
 pub use source::{SourceStats, count_lines, measure_all};
-pub use timing::{Scratch, median};
 
 /// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
 pub fn load_budget(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> {

@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 use ratchet_events::budget::{BudgetSnapshot, PackageMeasures};
 use ratchet_events::measure::BuildCosts;
 use ratchet_graph::{PkgIx, Workspace};
+use ratchet_timing::{build_cpu_ms, critical_path, normalize};
 
-use crate::costs;
 use crate::error::BudgetError;
 use crate::measures::Measure;
 use crate::source::{SourceStats, measure_all};
-use crate::timing::Scratch;
 
 /// Everything measured in one run, with what the remedies need to explain it.
 #[derive(Debug, Clone)]
@@ -43,15 +42,11 @@ pub struct Calibration {
 /// is given, since without costs there is no time to normalize.
 pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured, BudgetError> {
     let sources = measure_all(ws)?;
-    let costs = costs::read(ws);
+    let costs = ratchet_timing::read_costs(ws);
     let (calibration_ms, ratio) = match (&costs, calibration) {
         (Some(_), Some(c)) => {
-            let (now, _) = Scratch::open(ws)?.calibrate(c.samples)?;
-            let ratio = match c.reference {
-                Some(reference) if now > 0 => reference as f64 / now as f64,
-                _ => 1.0,
-            };
-            (Some(now), ratio)
+            let (now, _) = crate::remeasure::scratch(ws)?.calibrate(c.samples)?;
+            (Some(now), ratchet_timing::ratio(c.reference, now))
         }
         _ => (None, 1.0),
     };
@@ -60,7 +55,7 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
             let cost = costs
                 .as_ref()
                 .and_then(|c| c.packages.get(&ws.package(ix).name));
-            cost.map_or(0, |c| normalize(costs::build_cpu_ms(c), ratio))
+            cost.map_or(0, |c| normalize(build_cpu_ms(c), ratio))
         })
         .collect();
     let mut measured = Measured {
@@ -79,11 +74,6 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
     };
     measured.refresh(ws);
     Ok(measured)
-}
-
-/// `value` scaled to the reference machine.
-pub fn normalize(value: u64, ratio: f64) -> u64 {
-    (value as f64 * ratio).round() as u64
 }
 
 impl Measured {
@@ -107,7 +97,7 @@ impl Measured {
         }
         self.snapshot.packages = packages;
         if self.costs.is_some() {
-            let (path_ms, path) = costs::critical_path(ws, &self.cpu_ms);
+            let (path_ms, path) = critical_path(ws, &self.cpu_ms);
             self.snapshot.total_build_cpu_ms = Some(self.cpu_ms.iter().sum());
             self.snapshot.critical_path_ms = Some(path_ms);
             self.snapshot.critical_path =

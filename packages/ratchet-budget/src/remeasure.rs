@@ -9,12 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ratchet_graph::{PkgIx, Workspace};
+use ratchet_timing::{Scratch, TimingError, median};
 
 use crate::config::Budget;
 use crate::gate::Check;
-use crate::measure::{Measured, normalize};
+use crate::measure::Measured;
 use crate::measures::Measure;
-use crate::timing::{Scratch, median};
 
 /// What a re-measurement found.
 #[derive(Debug, Default)]
@@ -67,7 +67,7 @@ pub(crate) fn run(
     suspects: &BTreeSet<PkgIx>,
 ) -> Remeasured {
     let mut out = Remeasured::default();
-    let scratch = match Scratch::open(ws) {
+    let scratch = match scratch(ws) {
         Ok(scratch) => scratch,
         Err(e) => {
             for &ix in suspects {
@@ -79,7 +79,7 @@ pub(crate) fn run(
     };
     for &ix in suspects {
         let name = ws.package(ix).name.clone();
-        match sample_package(&scratch, budget, &name) {
+        match scratch.samples(&name, budget.samples, budget.calibration_ms) {
             Ok(samples) => {
                 measured.cpu_ms[ix] = median(&samples);
                 out.samples.insert(ix, samples);
@@ -94,25 +94,10 @@ pub(crate) fn run(
     out
 }
 
-/// Normalized samples of one package's own build, each rebuild preceded by a calibration.
-/// All samples share one ratio, from the median calibration.
-fn sample_package(
-    scratch: &Scratch,
-    budget: &Budget,
-    name: &str,
-) -> Result<Vec<u64>, crate::error::BudgetError> {
-    let overhead = scratch.prepare(name)?;
-    let mut calibrations = Vec::new();
-    let mut builds = Vec::new();
-    for _ in 0..budget.samples {
-        if budget.calibration_ms.is_some() {
-            calibrations.push(scratch.calibrate_once()?);
-        }
-        builds.push(scratch.sample(name, overhead)?);
-    }
-    let ratio = match (budget.calibration_ms, median(&calibrations)) {
-        (Some(reference), now) if now > 0 => reference as f64 / now as f64,
-        _ => 1.0,
-    };
-    Ok(builds.into_iter().map(|b| normalize(b, ratio)).collect())
+/// The gate's scratch area in the state directory of `ws`, locked for this run.
+pub(crate) fn scratch(ws: &Workspace) -> Result<Scratch, TimingError> {
+    Scratch::open(
+        &ws.state_dir().join("budget-scratch"),
+        &ws.root.join("Cargo.toml"),
+    )
 }

@@ -177,7 +177,7 @@ fn heavy_crates(ws: &Workspace, measured: &Measured, check: &Check) -> Vec<Strin
     let mut crates: Vec<_> = cost
         .crates
         .iter()
-        .filter(|c| crate::costs::is_build_kind(&c.kind))
+        .filter(|c| ratchet_timing::is_build_kind(&c.kind))
         .collect();
     crates.sort_by_key(|c| std::cmp::Reverse(c.cpu_ms));
     crates

@@ -21,7 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let out = args
         .out
         .unwrap_or_else(|| ws.state_dir().join("budget-report.html"));
-    let page = ratchet_budget::report::html(&history);
+    let page = ratchet_report::html(&history);
     ratchet_store::write_atomic(out.as_std_path(), page.as_bytes())?;
     print(&format!("wrote {out} ({} runs)\n", history.len()))?;
     Ok(ratchet_events::exit::OK)

@@ -1,12 +1,18 @@
-//! The history as one self-contained HTML page: a trend chart per measure (inline SVG) and the
-//! critical path of every run. No script, no stylesheet or font from the network.
+//! The budget history as one self-contained HTML page: a trend chart per measure (inline SVG)
+//! and the critical path of every run. No script, no stylesheet or font from the network.
+//!
+//! Owns: the page, from the snapshots `ratchet-budget` recorded (oldest first), with the names
+//! and units of its measures.
+//!
+//! Must not: read or write the history file (`ratchet-budget` owns its format), measure
+//! anything, or write the page (the caller does, atomically).
 
 use std::fmt::Write;
 
 use ratchet_events::budget::{BudgetSnapshot, PackageMeasures};
 
-use crate::measures::Measure;
-use crate::render::amount;
+use ratchet_budget::Measure;
+use ratchet_budget::render::amount;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 220.0;

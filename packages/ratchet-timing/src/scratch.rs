@@ -1,20 +1,18 @@
-//! Robust build-time measurement: CPU time of child processes, a calibration compile run on
-//! this machine in this run, and re-measurement of a package's own build in a scratch target
-//! directory.
+//! The scratch area: CPU time of child processes, a calibration compile run on this machine in
+//! this run, and rebuilds of a package's own crates in a scratch target directory.
 //!
 //! CPU time comes from `/proc/self/stat` (the user and system time of reaped children, which
 //! includes cargo's rustc grandchildren). Where `/proc` is missing the wall time is used, and
-//! the gate says so in docs/budgets.md.
+//! docs/budgets.md says so.
 
+use std::cell::Cell;
 use std::process::Command;
 use std::time::Instant;
 
-use std::cell::Cell;
-
 use camino::{Utf8Path, Utf8PathBuf};
-use ratchet_graph::Workspace;
 
-use crate::error::BudgetError;
+use crate::error::TimingError;
+use crate::stats::{median, normalize, ratio};
 
 /// The fixed program compiled to calibrate: enough generic code and derives to keep rustc busy
 /// for a few hundred milliseconds, and nothing that depends on the machine or the workspace.
@@ -51,17 +49,17 @@ fn children_cpu_ms() -> Option<u64> {
 }
 
 /// Runs `cmd` to completion and returns its CPU time in ms (wall time without `/proc`).
-fn timed(mut cmd: Command, what: &str) -> Result<u64, BudgetError> {
+fn timed(mut cmd: Command, what: &str) -> Result<u64, TimingError> {
     let cpu_before = children_cpu_ms();
     let started = Instant::now();
-    let out = cmd.output().map_err(|e| BudgetError::Measure {
+    let out = cmd.output().map_err(|e| TimingError::Measure {
         package: what.to_string(),
         message: format!("cannot run {:?}: {e}", cmd.get_program()),
     })?;
     let wall = started.elapsed().as_millis() as u64;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(BudgetError::Measure {
+        return Err(TimingError::Measure {
             package: what.to_string(),
             message: stderr
                 .trim_end()
@@ -77,18 +75,8 @@ fn timed(mut cmd: Command, what: &str) -> Result<u64, BudgetError> {
     }
 }
 
-/// The median of `values` (the lower middle for an even count); 0 for none.
-pub fn median(values: &[u64]) -> u64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    sorted
-        .get(sorted.len().saturating_sub(1) / 2)
-        .copied()
-        .unwrap_or(0)
-}
-
-/// A scratch area under the state directory, used only by the gate, so that the rustc flags
-/// and wrappers it uses never disturb the user's own target directory.
+/// A scratch area of its own (the budget gate keeps one under the state directory), so that the
+/// rustc flags and wrappers it uses never disturb the user's own target directory.
 /// Holding one locks the area: a second gate's `cargo clean` between this one's clean and build
 /// would turn a rebuild into a no-op and a measurement into nonsense.
 pub struct Scratch {
@@ -105,13 +93,13 @@ const CALIBRATION_MANIFEST: &str = "[package]\nname = \"ratchet-calibration\"\nv
      edition = \"2021\"\npublish = false\n\n[workspace]\n";
 
 impl Scratch {
-    /// The scratch area of `ws` (created on first use), once no other gate holds it.
-    pub fn open(ws: &Workspace) -> Result<Scratch, BudgetError> {
-        let dir = ws.state_dir().join("budget-scratch");
+    /// The scratch area `dir` (created on first use) for the packages of the workspace whose
+    /// root manifest is `manifest`, once no other measurement holds it.
+    pub fn open(dir: &Utf8Path, manifest: &Utf8Path) -> Result<Scratch, TimingError> {
         let lock = ratchet_store::Lock::acquire(dir.join("lock").as_std_path())?;
         Ok(Scratch {
-            dir,
-            manifest: ws.root.join("Cargo.toml"),
+            dir: dir.to_path_buf(),
+            manifest: manifest.to_path_buf(),
             calibration_overhead: Cell::new(None),
             _lock: lock,
         })
@@ -119,7 +107,7 @@ impl Scratch {
 
     /// CPU ms of one rebuild of the calibration crate, made exactly as a package is re-measured
     /// (same cargo, profile and flags), so both respond alike to the machine and its load.
-    pub fn calibrate_once(&self) -> Result<u64, BudgetError> {
+    pub fn calibrate_once(&self) -> Result<u64, TimingError> {
         let manifest = self.calibration_manifest()?;
         let target = self.dir.join("calibration-target");
         let overhead = match self.calibration_overhead.get() {
@@ -133,7 +121,7 @@ impl Scratch {
         self.sample_in(&manifest, &target, CALIBRATION, overhead)
     }
 
-    fn calibration_manifest(&self) -> Result<Utf8PathBuf, BudgetError> {
+    fn calibration_manifest(&self) -> Result<Utf8PathBuf, TimingError> {
         let dir = self.dir.join("calibration");
         let files = [
             (dir.join("Cargo.toml"), CALIBRATION_MANIFEST.to_string()),
@@ -148,7 +136,7 @@ impl Scratch {
     }
 
     /// Median CPU ms of `samples` calibration builds, and every sample.
-    pub fn calibrate(&self, samples: u32) -> Result<(u64, Vec<u64>), BudgetError> {
+    pub fn calibrate(&self, samples: u32) -> Result<(u64, Vec<u64>), TimingError> {
         let all = (0..samples.max(1))
             .map(|_| self.calibrate_once())
             .collect::<Result<Vec<_>, _>>()?;
@@ -185,7 +173,7 @@ impl Scratch {
         manifest: &Utf8Path,
         target: &Utf8Path,
         package: &str,
-    ) -> Result<u64, BudgetError> {
+    ) -> Result<u64, TimingError> {
         timed(self.cargo(manifest, target, &["build"], package), package)?;
         timed(self.cargo(manifest, target, &["build"], package), package)
     }
@@ -196,7 +184,7 @@ impl Scratch {
         target: &Utf8Path,
         package: &str,
         overhead: u64,
-    ) -> Result<u64, BudgetError> {
+    ) -> Result<u64, TimingError> {
         timed(self.cargo(manifest, target, &["clean"], package), package)?;
         let cpu = timed(self.cargo(manifest, target, &["build"], package), package)?;
         Ok(cpu.saturating_sub(overhead))
@@ -204,25 +192,34 @@ impl Scratch {
 
     /// Builds `package` (and, the first time, its dependencies) so that samples measure only
     /// the package itself. Returns the CPU ms of a no-op build: cargo's own overhead.
-    pub fn prepare(&self, package: &str) -> Result<u64, BudgetError> {
+    pub fn prepare(&self, package: &str) -> Result<u64, TimingError> {
         self.prepare_in(&self.manifest, &self.dir.join("target"), package)
     }
 
     /// CPU ms of one rebuild of `package`'s own crates, cargo's overhead `overhead` removed.
-    pub fn sample(&self, package: &str, overhead: u64) -> Result<u64, BudgetError> {
+    pub fn sample(&self, package: &str, overhead: u64) -> Result<u64, TimingError> {
         self.sample_in(&self.manifest, &self.dir.join("target"), package, overhead)
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_takes_the_middle() {
-        assert_eq!(median(&[]), 0);
-        assert_eq!(median(&[5]), 5);
-        assert_eq!(median(&[9, 1, 5]), 5);
-        assert_eq!(median(&[4, 1, 9, 5]), 4);
+    /// `samples` rebuilds of `package`'s own crates, normalized to the machine whose
+    /// calibration took `reference` ms. Each rebuild is preceded by a calibration build (none
+    /// without a reference) and all samples share one ratio, from the median calibration.
+    pub fn samples(
+        &self,
+        package: &str,
+        samples: u32,
+        reference: Option<u64>,
+    ) -> Result<Vec<u64>, TimingError> {
+        let overhead = self.prepare(package)?;
+        let mut calibrations = Vec::new();
+        let mut builds = Vec::new();
+        for _ in 0..samples {
+            if reference.is_some() {
+                calibrations.push(self.calibrate_once()?);
+            }
+            builds.push(self.sample(package, overhead)?);
+        }
+        let ratio = ratio(reference, median(&calibrations));
+        Ok(builds.into_iter().map(|b| normalize(b, ratio)).collect())
     }
 }

@@ -1,8 +1,8 @@
 //! Measures the noise of the gate's timing method on this machine (numbers in docs/budgets.md):
-//! `cargo run -p ratchet-budget --example noise -- [PACKAGE] [RUNS]` prints the calibration
+//! `cargo run -p ratchet-timing --example noise -- [PACKAGE] [RUNS]` prints the calibration
 //! compile's CPU time, the package's rebuild CPU time and their ratio, RUNS times each.
 
-use ratchet_budget::{Scratch, median};
+use ratchet_timing::{Scratch, median};
 
 fn spread(values: &[u64]) -> String {
     let min = values.iter().min().copied().unwrap_or(0);
@@ -22,7 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "ratchet-graph".to_string());
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(10);
     let ws = ratchet_graph::load(&ratchet_graph::LoadOptions::default())?;
-    let scratch = Scratch::open(&ws)?;
+    // The budget gate's own scratch area, so a run warms the gate's builds and vice versa.
+    let scratch = Scratch::open(
+        &ws.state_dir().join("budget-scratch"),
+        &ws.root.join("Cargo.toml"),
+    )?;
     let overhead = scratch.prepare(&package)?;
     let (mut calibrations, mut builds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {

@@ -1,11 +1,11 @@
-//! Build costs from `check` (`<state_dir>/build-costs.json`) and what the workspace-wide time
-//! measures derive from them: total build CPU and the critical path.
+//! Build costs as `check` recorded them (`<state_dir>/build-costs.json`): a package's build CPU
+//! and the critical path they make.
 
 use ratchet_events::measure::{BuildCosts, PackageCost};
 use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 /// The file `check` writes and the gate reads.
-pub const FILE_NAME: &str = "build-costs.json";
+const FILE_NAME: &str = "build-costs.json";
 
 /// Reads the last recorded build costs; `None` when `check` has not recorded any (or the file
 /// is corrupt or of another version: a miss, never a pass).
@@ -16,7 +16,7 @@ pub fn read(ws: &Workspace) -> Option<BuildCosts> {
 
 /// Rustc calls that are part of building a package for its users: not test builds, and not
 /// metadata-only calls (`check` marks those `lib-check`, `bin-check`, ...; clippy makes them).
-pub(crate) fn is_build_kind(kind: &str) -> bool {
+pub fn is_build_kind(kind: &str) -> bool {
     !matches!(kind, "test" | "bench" | "example") && !kind.ends_with("-check")
 }
 
