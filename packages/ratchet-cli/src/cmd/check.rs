@@ -7,6 +7,7 @@
 //! the step ran is never cached under the old content).
 
 mod execute;
+mod gates;
 mod plan;
 mod record;
 mod report;
@@ -49,6 +50,25 @@ pub struct Args {
     /// `human` or `json` (NDJSON events, see docs/check.md).
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
+    /// Also gate the budgets of ratchet.toml after the steps pass (exit 3 when one is exceeded).
+    #[arg(long)]
+    ci: bool,
+    /// With --ci: fail for a ceiling raised since --since REF without a reason comment.
+    #[arg(long, requires = "ci")]
+    forbid_loosen: bool,
+    /// With --ci: after a green gate, lower the ceilings that measures fell well below.
+    #[arg(long, requires = "ci")]
+    tighten: bool,
+}
+
+impl Args {
+    fn ci_gate(&self) -> Option<gates::CiGate> {
+        self.ci.then(|| gates::CiGate {
+            since: self.since.clone(),
+            forbid_loosen: self.forbid_loosen,
+            tighten: self.tighten,
+        })
+    }
 }
 
 /// Runs `check`.
@@ -57,6 +77,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let workspace = args.workspace.load()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
+    // Rules need only the graph: a layering mistake fails here, before anything compiles.
+    let rules = gates::rules(&workspace, &config_file, args.message_format)?;
+    if rules != ratchet_events::exit::OK {
+        return Ok(rules);
+    }
+    let ci_gate = args.ci_gate();
     let fingerprinter = record::Fingerprinter::new(&workspace)?;
     let reporter = Reporter::new(args.message_format);
     let selection = select::select(
@@ -93,7 +119,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if plan.iter().all(|p| p.run.is_empty()) {
         // The fast path: nothing to run, so no cargo, no wrapper log, no fingerprint record.
         reporter.summary(summary(0, 0, cached, BTreeSet::new(), false, started), &[])?;
-        return Ok(ratchet_events::exit::OK);
+        return gates::budgets(
+            &workspace,
+            ci_gate.as_ref(),
+            ratchet_events::exit::OK,
+            args.message_format,
+        );
     }
     let context = execute::Context {
         runner: &runner,
@@ -133,7 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         },
         &ran,
     )?;
-    Ok(code)
+    gates::budgets(&workspace, ci_gate.as_ref(), code, args.message_format)
 }
 
 fn summary(

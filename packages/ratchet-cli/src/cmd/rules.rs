@@ -45,7 +45,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 fn gate(workspace: &WorkspaceArgs, format: MessageFormat) -> anyhow::Result<u8> {
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
-    let outcome = ratchet_rules::gate(&ws, &config)?;
+    gate_and_report(&ws, &config, format)
+}
+
+/// Gates the rules of `config` on `ws` and prints the outcome (nothing when all is well).
+/// Returns 0, or 1 on new violations. `check` calls this before anything compiles.
+pub fn gate_and_report(
+    ws: &ratchet_graph::Workspace,
+    config: &ConfigFile,
+    format: MessageFormat,
+) -> anyhow::Result<u8> {
+    let outcome = ratchet_rules::gate(ws, config)?;
     let mut out = match format {
         MessageFormat::Json => render::json_lines(&outcome, &ws.root),
         MessageFormat::Human => render::human_report(&outcome, &ws.root),
