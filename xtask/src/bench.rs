@@ -1,10 +1,12 @@
 //! `cargo xtask bench`: ratchet's commands timed against the commands a user would otherwise
 //! run, on generated workspaces of 100 and 1000 packages. See `docs/benchmarks.md`.
 
+mod cpu;
 mod measure;
 mod report;
 mod rows;
 mod setup;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -61,50 +63,86 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
     let bin_dir = setup::release_binaries(&root)?;
     let ratchet = bin_dir.join("xtask");
     let sizes: &[usize] = if args.quick { &[100] } else { &[100, 1000] };
-    let mut sections = Vec::new();
+    let runs = usize::from(args.runs);
+    let mut sections: Vec<report::Section> = Vec::new();
+    // Written after every row, so a run stopped early still leaves what it measured.
+    let save = |sections: &[report::Section]| -> anyhow::Result<String> {
+        let document = report::document(&machine, runs, invocation, sections);
+        if args.write {
+            report::save(&root.join("docs/benchmarks.md"), &document)?;
+        }
+        Ok(document)
+    };
     for &packages in sizes {
         let spec = Spec {
             xtask: true,
             ..Spec::large(packages, args.seed)
         };
         let dir = setup::fixture(&root, &spec)?;
+        let subjects = Subjects::pick(&dir, &spec)?;
         let context = measure::Context {
             dir: &dir,
             ratchet: &ratchet,
             bin_dir: &bin_dir,
-            vars: leaf_vars(&dir, &spec)?,
+            vars: subjects.vars.clone(),
         };
-        let mut results = Vec::new();
-        for row in rows::ROWS {
-            eprintln!("bench: {packages} packages: {}", row.label);
-            results.push((*row, context.measure(row, usize::from(args.runs))));
-        }
         sections.push(report::Section {
             packages,
             seed: args.seed,
             size: setup::size(&dir)?,
-            results,
+            subjects: subjects.description,
+            results: Vec::new(),
         });
+        for row in rows::ROWS {
+            eprintln!("bench: {packages} packages: {}", row.label);
+            let outcome = context.measure(row, runs);
+            if let Some(section) = sections.last_mut() {
+                section.results.push((*row, outcome));
+            }
+            save(&sections)?;
+        }
     }
-    let document = report::document(&machine, usize::from(args.runs), invocation, &sections);
-    print!("{document}");
-    if args.write {
-        let path = root.join("docs/benchmarks.md");
-        std::fs::create_dir_all(root.join("docs"))?;
-        ratchet_store::write_atomic(&path, document.as_bytes())?;
-        eprintln!("bench: wrote {}", path.display());
-    }
+    print!("{}", save(&sections)?);
     Ok(())
 }
 
-/// `LEAF_NAME` and `LEAF_LIB`: the last package that nothing depends on, and its `lib.rs`.
-fn leaf_vars(dir: &std::path::Path, spec: &Spec) -> anyhow::Result<Vec<(&'static str, String)>> {
-    let fixture = ratchet_fixture::open(dir, spec)?;
-    let Some(leaf) = fixture.without_dependents().into_iter().last() else {
-        anyhow::bail!("the fixture has no package without dependents: regenerate it");
-    };
-    Ok(vec![
-        ("LEAF_NAME", leaf.name.clone()),
-        ("LEAF_LIB", leaf.lib_rs().to_string_lossy().into_owned()),
-    ])
+/// The packages the edit rows touch, as script variables and as a sentence for the report.
+struct Subjects {
+    vars: Vec<(&'static str, String)>,
+    description: String,
+}
+
+impl Subjects {
+    /// `LEAF_*`: the last package that nothing depends on. `ROOT_*`: among the first ten
+    /// packages (which the fixture lists dependencies first), the one with most dependents.
+    fn pick(dir: &std::path::Path, spec: &Spec) -> anyhow::Result<Subjects> {
+        let fixture = ratchet_fixture::open(dir, spec)?;
+        let Some(leaf) = fixture.without_dependents().into_iter().last() else {
+            anyhow::bail!("the fixture has no package without dependents: regenerate it");
+        };
+        let Some((affected, root)) = fixture
+            .packages
+            .iter()
+            .take(10)
+            .map(|p| (fixture.affected(&[p.name.as_str()]).len(), p))
+            .max_by_key(|(affected, _)| *affected)
+        else {
+            anyhow::bail!("the fixture has no packages: regenerate it");
+        };
+        let description = format!(
+            "Leaf: `{}` (nothing depends on it). Root: `{}`, whose edit affects {affected} \
+             packages (itself, its reverse dependencies and their dev-dependents).",
+            leaf.name, root.name
+        );
+        let lib = |p: &ratchet_fixture::FixturePackage| p.lib_rs().to_string_lossy().into_owned();
+        Ok(Subjects {
+            vars: vec![
+                ("LEAF_NAME", leaf.name.clone()),
+                ("LEAF_LIB", lib(leaf)),
+                ("ROOT_NAME", root.name.clone()),
+                ("ROOT_LIB", lib(root)),
+            ],
+            description,
+        })
+    }
 }

@@ -1,24 +1,36 @@
-//! Running a row: one untimed warm-up, then N timed samples, each after the row's `prepare`.
+//! Running a row: one untimed warm-up (unless the row opts out), then N samples, each after
+//! the row's `prepare`.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::rows::Row;
+use super::cpu;
+use super::rows::{Metric, Row};
 
 /// The outcome of one row.
 #[derive(Debug)]
 pub enum Outcome {
     /// Samples, sorted ascending.
     Measured(Vec<Duration>),
+    /// Shares of the cores (1.0 = all of them busy), sorted ascending.
+    CpuUse(Vec<f64>),
     /// Not measured, with the reason (command not built yet, or failed).
     Skipped(String),
 }
 
 impl Outcome {
     /// The median sample (the lower middle one for an even count).
-    pub fn median(samples: &[Duration]) -> Duration {
+    pub fn median<T: Copy>(samples: &[T]) -> T {
         samples[(samples.len() - 1) / 2]
+    }
+
+    /// The median wall time, when the row measured time.
+    pub fn median_time(&self) -> Option<Duration> {
+        match self {
+            Outcome::Measured(samples) => Some(Outcome::median(samples)),
+            _ => None,
+        }
     }
 }
 
@@ -30,7 +42,7 @@ pub struct Context<'a> {
     pub ratchet: &'a Path,
     /// Prepended to `PATH` so `cargo ratchet` finds the release `cargo-ratchet`.
     pub bin_dir: &'a Path,
-    /// More variables for the scripts (`LEAF_NAME`, `LEAF_LIB`).
+    /// More variables for the scripts (`LEAF_NAME`, `LEAF_LIB`, `ROOT_NAME`, `ROOT_LIB`).
     pub vars: Vec<(&'static str, String)>,
 }
 
@@ -81,7 +93,11 @@ impl Context<'_> {
 
     /// Measures `row`: warm-up, then `runs` samples, then its `finish`.
     pub fn measure(&self, row: &Row, runs: usize) -> Outcome {
-        let outcome = self.samples(row, runs);
+        let runs = row.max_runs.map_or(runs, |max| max.min(runs));
+        let outcome = match row.metric {
+            Metric::Wall => self.samples(row, runs),
+            Metric::TestStepCpu => self.cpu_samples(row, runs),
+        };
         if let Some(finish) = row.finish
             && let Err(e) = self.time(finish)
         {
@@ -92,7 +108,8 @@ impl Context<'_> {
 
     fn samples(&self, row: &Row, runs: usize) -> Outcome {
         let mut samples = Vec::with_capacity(runs);
-        for i in 0..=runs {
+        let first = usize::from(!row.warm_up);
+        for i in first..=runs {
             if let Some(prepare) = row.prepare
                 && let Err(e) = self.time(prepare)
             {
@@ -101,7 +118,7 @@ impl Context<'_> {
             match self.time(row.command) {
                 Ok(_) if i == 0 => {}
                 Ok(elapsed) => samples.push(elapsed),
-                Err(e) if e.contains("not built yet") => {
+                Err(e) if e.contains("not built yet") || e.contains("no such command") => {
                     return Outcome::Skipped(format!("skipped: {e}"));
                 }
                 Err(e) => return Outcome::Skipped(format!("failed: {e}")),
@@ -109,5 +126,22 @@ impl Context<'_> {
         }
         samples.sort();
         Outcome::Measured(samples)
+    }
+
+    fn cpu_samples(&self, row: &Row, runs: usize) -> Outcome {
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            if let Some(prepare) = row.prepare
+                && let Err(e) = self.time(prepare)
+            {
+                return Outcome::Skipped(format!("prepare failed: {e}"));
+            }
+            match cpu::step_cpu_use(self.shell(row.command), "test") {
+                Ok(share) => samples.push(share),
+                Err(e) => return Outcome::Skipped(format!("failed: {e}")),
+            }
+        }
+        samples.sort_by(f64::total_cmp);
+        Outcome::CpuUse(samples)
     }
 }

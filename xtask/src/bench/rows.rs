@@ -2,14 +2,15 @@
 //!
 //! Commands are `sh -c` scripts run in the fixture's root. `$RATCHET` is the release binary of
 //! the CLI; `cargo ratchet` finds the release `cargo-ratchet` on `PATH`. `$LEAF_NAME` and
-//! `$LEAF_LIB` name a package that nothing depends on and its `lib.rs`. Output goes to
+//! `$LEAF_LIB` name a package that nothing depends on and its `lib.rs`; `$ROOT_NAME` and
+//! `$ROOT_LIB` a package near the root of the graph, with many dependents. Output goes to
 //! `/dev/null`; a command that prints "not built yet" on stderr is skipped with a note, so rows
 //! for commands still being written can sit here before they work.
 
 /// One measured command.
 #[derive(Debug, Clone, Copy)]
 pub struct Row {
-    /// What the row measures, for the table.
+    /// What the row measures, for the table (and the key of [`super::targets`]).
     pub label: &'static str,
     /// The timed script.
     pub command: &'static str,
@@ -17,6 +18,23 @@ pub struct Row {
     pub prepare: Option<&'static str>,
     /// An untimed script run once after the row, e.g. to undo an edit.
     pub finish: Option<&'static str>,
+    /// At most this many timed samples, for rows that take minutes (`--runs` still caps it).
+    pub max_runs: Option<usize>,
+    /// Whether one untimed run comes first. Heavy edit rows skip it: the rows before them
+    /// leave everything built, and their `prepare` makes every sample the same edit.
+    pub warm_up: bool,
+    /// What a sample is.
+    pub metric: Metric,
+}
+
+/// What a row's samples measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Wall time of the whole command.
+    Wall,
+    /// CPU time (user + sys, the process and its waited children) of the `test` step of a
+    /// `ratchet check --message-format json` run with `exec`, over its wall time × cores.
+    TestStepCpu,
 }
 
 const fn row(label: &'static str, command: &'static str) -> Row {
@@ -25,52 +43,134 @@ const fn row(label: &'static str, command: &'static str) -> Row {
         command,
         prepare: None,
         finish: None,
+        max_runs: None,
+        warm_up: true,
+        metric: Metric::Wall,
     }
 }
 
 const fn cold(label: &'static str, command: &'static str, prepare: &'static str) -> Row {
     Row {
-        label,
-        command,
         prepare: Some(prepare),
-        finish: None,
+        ..row(label, command)
+    }
+}
+
+const fn heavy(label: &'static str, command: &'static str, runs: usize) -> Row {
+    Row {
+        max_runs: Some(runs),
+        ..row(label, command)
     }
 }
 
 /// Appends a comment to the leaf's `lib.rs` before each sample; restores it afterwards.
 const fn after_leaf_edit(label: &'static str, command: &'static str) -> Row {
     Row {
-        label,
-        command,
         prepare: Some("echo \"// bench edit $$\" >> \"$LEAF_LIB\""),
         finish: Some("git checkout -q -- \"$LEAF_LIB\""),
+        ..row(label, command)
     }
 }
+
+/// One sample, no warm-up, after a comment appended to the root package's `lib.rs`: all its
+/// dependents rebuild, which takes minutes on the large workspace.
+const fn after_root_edit(label: &'static str, command: &'static str) -> Row {
+    Row {
+        prepare: Some("echo \"// bench edit $$\" >> \"$ROOT_LIB\""),
+        finish: Some("git checkout -q -- \"$ROOT_LIB\""),
+        max_runs: Some(1),
+        warm_up: false,
+        ..row(label, command)
+    }
+}
+
+/// Only the test step enabled (a temporary `ratchet.toml`), `--all` so every test binary runs.
+const TEST_STEP_CPU: Row = Row {
+    prepare: Some(
+        "printf '[steps.fmt]\\nenabled = false\\n[steps.lint]\\nenabled = false\\n\
+         [steps.doc]\\nenabled = false\\n' > ratchet.toml",
+    ),
+    finish: Some("rm -f ratchet.toml"),
+    metric: Metric::TestStepCpu,
+    ..heavy(
+        labels::TEST_CPU,
+        "exec $RATCHET check --all --message-format json --manifest-path Cargo.toml",
+        3,
+    )
+};
+
+/// Labels that [`super::targets`] refers to.
+pub mod labels {
+    /// Cold fingerprinting.
+    pub const HASH_COLD: &str = "ratchet hash, cold (stat and listing caches deleted)";
+    /// Warm `affected`.
+    pub const AFFECTED_WARM: &str = "ratchet affected (warm, against the last record)";
+    /// Plain read of the tracked files.
+    pub const READ_ALL: &str = "read every tracked file";
+    /// cargo check no-op.
+    pub const CHECK_NOOP: &str = "cargo check --workspace, no-op";
+    /// ratchet check no-op, binary.
+    pub const RATCHET_NOOP: &str = "ratchet check, no-op (binary run directly)";
+    /// ratchet check no-op, cargo subcommand.
+    pub const CARGO_RATCHET_NOOP: &str = "cargo ratchet check, no-op (installed subcommand)";
+    /// cargo test no-op.
+    pub const TEST_NOOP: &str = "cargo test --workspace, no-op";
+    /// nextest no-op.
+    pub const NEXTEST_NOOP: &str = "cargo nextest run --workspace, no-op";
+    /// ratchet check after a leaf edit.
+    pub const RATCHET_LEAF: &str = "ratchet check after one leaf edit";
+    /// The least cargo work after a leaf edit.
+    pub const CARGO_LEAF: &str =
+        "cargo check -p <leaf> && cargo test -p <leaf> after one leaf edit";
+    /// ratchet check after a root edit.
+    pub const RATCHET_ROOT: &str = "ratchet check after one root edit";
+    /// cargo test after a root edit.
+    pub const CARGO_ROOT: &str = "cargo test --workspace after one root edit";
+    /// CPU use of the test step.
+    pub const TEST_CPU: &str = "CPU use of ratchet's test step (`check --all`, test step only)";
+}
+
+use labels as l;
 
 const GRAPH: &str = "$RATCHET graph --manifest-path Cargo.toml";
 const HASH: &str = "$RATCHET hash --manifest-path Cargo.toml";
 const CHECK: &str = "cargo check --workspace --offline -q";
+const RATCHET_CHECK: &str = "$RATCHET check --manifest-path Cargo.toml";
+const CARGO_TEST: &str = "cargo test --workspace --offline -q";
+const LEAST_CARGO: &str =
+    "cargo check -p \"$LEAF_NAME\" --offline -q && cargo test -p \"$LEAF_NAME\" --offline -q";
 
-/// Every row, in table order. Each runs once untimed (warm-up), then `--runs` times.
+/// Every row, in table order. Each runs once untimed (warm-up), then `--runs` times. The
+/// first `ratchet check` warm-up is the cold full check of the fixture (many minutes at 1000
+/// packages), the first `cargo test` one the cold test build; the rows after them rely on it.
 #[rustfmt::skip]
 pub const ROWS: &[Row] = &[
     cold("ratchet graph, cold (snapshot deleted)", GRAPH, "rm -f target/ratchet/graph.json"),
     row("ratchet graph, cached", GRAPH),
     row("cargo metadata, full", "cargo metadata --format-version 1 --offline"),
     row("cargo metadata --no-deps", "cargo metadata --format-version 1 --no-deps --offline"),
-    cold("ratchet hash, cold (stat and listing caches deleted)", HASH, "rm -f target/ratchet/stat-cache.json target/ratchet/listing.json"),
+    cold(l::HASH_COLD, HASH, "rm -f target/ratchet/stat-cache.json target/ratchet/listing.json"),
     row("ratchet hash, warm", HASH),
-    row("ratchet affected (warm, against the last record)", "$RATCHET affected --manifest-path Cargo.toml"),
+    row(l::AFFECTED_WARM, "$RATCHET affected --manifest-path Cargo.toml"),
     row("ratchet affected --since HEAD", "$RATCHET affected --since HEAD --manifest-path Cargo.toml"),
     after_leaf_edit("ratchet affected --since HEAD, one leaf edited", "$RATCHET affected --since HEAD --manifest-path Cargo.toml"),
-    row("read every tracked file", "git ls-files -z | xargs -0 cat"),
+    row(l::READ_ALL, "git ls-files -z | xargs -0 cat"),
     row("git diff --name-only HEAD", "git diff --name-only HEAD"),
     row("git status", "git status --porcelain"),
-    row("cargo check --workspace, no-op", CHECK),
+    row(l::CHECK_NOOP, CHECK),
     row("cargo check -p <leaf>, no-op", "cargo check -p \"$LEAF_NAME\" --offline -q"),
     after_leaf_edit("cargo check --workspace after one leaf edit", CHECK),
     row("launch: cargo run -p xtask (empty main, workspace member)", "cargo run -q -p xtask --offline"),
     row("launch: ratchet --version, binary run directly", "$RATCHET --version"),
     row("launch: cargo ratchet --version (installed subcommand)", "cargo ratchet --version"),
     row("cargo ratchet graph, cached", "cargo ratchet graph"),
+    row(l::RATCHET_NOOP, RATCHET_CHECK),
+    row(l::CARGO_RATCHET_NOOP, "cargo ratchet check"),
+    heavy(l::TEST_NOOP, CARGO_TEST, 3),
+    heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),
+    after_leaf_edit(l::RATCHET_LEAF, RATCHET_CHECK),
+    after_leaf_edit(l::CARGO_LEAF, LEAST_CARGO),
+    TEST_STEP_CPU,
+    after_root_edit(l::RATCHET_ROOT, RATCHET_CHECK),
+    after_root_edit(l::CARGO_ROOT, CARGO_TEST),
 ];

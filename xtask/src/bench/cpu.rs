@@ -1,0 +1,72 @@
+//! CPU use of one step of `ratchet check`: the CPU time (user + sys) that ratchet and every
+//! child it waited for spent between the step's `step_started` and `step_finished` events,
+//! over the wall time between them times the cores. Read from `/proc/<pid>/stat`, which counts
+//! a child's time (and that of the children it waited for, such as cargo's rustc) once the
+//! child is reaped, which happens before the step reports it finished.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ratchet_events::check::CheckEvent;
+
+/// CPU time of process `pid` and its reaped children, from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32, ticks_per_second: f64) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces: fields are counted after its closing parenthesis,
+    // where field 3 (state) comes first; utime, stime, cutime, cstime are fields 14 to 17.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields
+        .get(11..15)?
+        .iter()
+        .map(|f| f.parse::<f64>().ok())
+        .sum::<Option<f64>>()?;
+    Some(Duration::from_secs_f64(ticks / ticks_per_second))
+}
+
+fn ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// Runs `command` (which must `exec` ratchet, so the child's pid is ratchet's) and returns the
+/// CPU use of `step` as a fraction of the cores, or why it could not be measured.
+pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
+    let ticks = ticks_per_second();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run sh: {e}"))?;
+    let pid = child.id();
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut start = None;
+    let mut share = None;
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        match serde_json::from_str::<CheckEvent>(&line) {
+            Ok(CheckEvent::StepStarted(e)) if e.step == step => {
+                start = cpu_time(pid, ticks).map(|cpu| (Instant::now(), cpu));
+            }
+            Ok(CheckEvent::StepFinished(e)) if e.step == step => {
+                let end = cpu_time(pid, ticks);
+                if let (Some((at, before)), Some(after)) = (start, end) {
+                    let wall = at.elapsed().as_secs_f64();
+                    share = Some((after - before).as_secs_f64() / (wall * cores));
+                }
+            }
+            _ => {}
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cannot wait: {e}"))?;
+    if !status.success() {
+        return Err(format!("ratchet check exited with {status}"));
+    }
+    share.ok_or_else(|| format!("no `{step}` step in the events"))
+}

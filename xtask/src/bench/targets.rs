@@ -1,0 +1,137 @@
+//! The targets of issues #2 and #3, checked against the medians of one fixture's rows.
+
+use std::time::Duration;
+
+use super::measure::Outcome;
+use super::rows::{Row, labels as l};
+
+/// How a row compares with its target.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// `ours` at least this many times faster than `theirs`.
+    FasterBy(&'static str, f64),
+    /// `ours` at most this many times the time of `theirs`.
+    WithinOf(&'static str, f64),
+    /// `ours` at most this long.
+    AtMost(Duration),
+    /// `ours` (a CPU share) at least this share of the cores.
+    CpuAtLeast(f64),
+}
+
+/// One target: a row of ours, a bound, and the packages it applies from.
+struct Target {
+    ours: &'static str,
+    bound: Bound,
+    min_packages: usize,
+}
+
+const fn target(ours: &'static str, bound: Bound, min_packages: usize) -> Target {
+    Target {
+        ours,
+        bound,
+        min_packages,
+    }
+}
+
+/// Issue #2's targets are stated for 1000 packages, #3's no-op one also for 400 (faster than
+/// `cargo check` there), which the 100-package table is checked against as the nearest size.
+const TARGETS: &[Target] = &[
+    target(
+        l::AFFECTED_WARM,
+        Bound::AtMost(Duration::from_millis(100)),
+        1000,
+    ),
+    target(l::AFFECTED_WARM, Bound::FasterBy(l::CHECK_NOOP, 25.0), 1000),
+    target(l::HASH_COLD, Bound::WithinOf(l::READ_ALL, 2.0), 1000),
+    target(l::RATCHET_NOOP, Bound::FasterBy(l::CHECK_NOOP, 1.0), 0),
+    target(
+        l::CARGO_RATCHET_NOOP,
+        Bound::FasterBy(l::CHECK_NOOP, 1.0),
+        0,
+    ),
+    target(l::RATCHET_NOOP, Bound::FasterBy(l::CHECK_NOOP, 20.0), 1000),
+    target(
+        l::CARGO_RATCHET_NOOP,
+        Bound::FasterBy(l::CHECK_NOOP, 20.0),
+        1000,
+    ),
+    target(l::RATCHET_NOOP, Bound::FasterBy(l::NEXTEST_NOOP, 50.0), 0),
+    target(
+        l::CARGO_RATCHET_NOOP,
+        Bound::FasterBy(l::NEXTEST_NOOP, 50.0),
+        0,
+    ),
+    target(l::RATCHET_LEAF, Bound::WithinOf(l::CARGO_LEAF, 1.2), 0),
+    target(l::RATCHET_ROOT, Bound::WithinOf(l::CARGO_ROOT, 1.0), 0),
+    target(l::TEST_CPU, Bound::CpuAtLeast(0.9), 0),
+];
+
+/// One line per target that applies to `packages`: the figures, and met or not met.
+pub fn lines(packages: usize, results: &[(Row, Outcome)]) -> Vec<String> {
+    let find = |label: &str| {
+        results
+            .iter()
+            .find(|(row, _)| row.label == label)
+            .map(|(_, outcome)| outcome)
+    };
+    TARGETS
+        .iter()
+        .filter(|t| packages >= t.min_packages)
+        .map(|t| line(t, find(t.ours), &find))
+        .collect()
+}
+
+fn line<'a>(
+    t: &Target,
+    ours: Option<&'a Outcome>,
+    find: &dyn Fn(&str) -> Option<&'a Outcome>,
+) -> String {
+    let time = |o: Option<&Outcome>| o.and_then(Outcome::median_time);
+    let (goal, verdict) = match t.bound {
+        Bound::FasterBy(theirs, x) => {
+            let goal = format!("at least {x}x faster than {theirs}");
+            (
+                goal,
+                ratio(time(find(theirs)), time(ours)).map(|r| (r >= x, format!("{r:.1}x faster"))),
+            )
+        }
+        Bound::WithinOf(theirs, x) => {
+            let goal = format!("within {x}x of {theirs}");
+            (
+                goal,
+                ratio(time(ours), time(find(theirs)))
+                    .map(|r| (r <= x, format!("{r:.2}x its time"))),
+            )
+        }
+        Bound::AtMost(limit) => {
+            let goal = format!("at most {} ms", limit.as_millis());
+            (
+                goal,
+                time(ours).map(|d| (d <= limit, format!("{} ms", d.as_millis()))),
+            )
+        }
+        Bound::CpuAtLeast(share) => {
+            let goal = format!("at least {:.0}% of the cores", share * 100.0);
+            let measured = match ours {
+                Some(Outcome::CpuUse(samples)) => Some(Outcome::median(samples)),
+                _ => None,
+            };
+            (
+                goal,
+                measured.map(|m| (m >= share, format!("{:.0}%", m * 100.0))),
+            )
+        }
+    };
+    let verdict = match verdict {
+        Some((true, figure)) => format!("{figure}: **met**"),
+        Some((false, figure)) => format!("{figure}: **not met**"),
+        None => "not measured".to_string(),
+    };
+    format!("- {}: {goal}. {verdict}", t.ours)
+}
+
+/// `a / b`, when both were measured.
+fn ratio(a: Option<Duration>, b: Option<Duration>) -> Option<f64> {
+    let (a, b) = (a?.as_secs_f64(), b?.as_secs_f64());
+    (b > 0.0).then(|| a / b)
+}
