@@ -7,6 +7,7 @@ mod report;
 mod rows;
 mod setup;
 mod targets;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,13 @@ struct Args {
     /// Also write the results to docs/benchmarks.md.
     #[arg(long)]
     write: bool,
+    /// Only these workspace sizes (repeatable; overrides `--quick`).
+    #[arg(long = "packages", value_name = "N")]
+    packages: Vec<usize>,
+    /// Only the rows whose label contains this text (repeatable), e.g. to build a fixture's
+    /// cold state ahead of a full run with `--only no-op --runs 1`.
+    #[arg(long, value_name = "TEXT")]
+    only: Vec<String>,
     /// Seed of the generated workspaces.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -62,7 +70,11 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
     let root = setup::repo_root();
     let bin_dir = setup::release_binaries(&root)?;
     let ratchet = bin_dir.join("xtask");
-    let sizes: &[usize] = if args.quick { &[100] } else { &[100, 1000] };
+    let sizes = match (&args.packages[..], args.quick) {
+        ([], true) => vec![100],
+        ([], false) => vec![100, 1000],
+        (sizes, _) => sizes.to_vec(),
+    };
     let runs = usize::from(args.runs);
     let mut sections: Vec<report::Section> = Vec::new();
     // Written after every row, so a run stopped early still leaves what it measured.
@@ -73,7 +85,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
         }
         Ok(document)
     };
-    for &packages in sizes {
+    for &packages in &sizes {
         let spec = Spec {
             xtask: true,
             ..Spec::large(packages, args.seed)
@@ -93,7 +105,10 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
             subjects: subjects.description,
             results: Vec::new(),
         });
-        for row in rows::ROWS {
+        let selected = rows::ROWS.iter().filter(|row| {
+            args.only.is_empty() || args.only.iter().any(|o| row.label.contains(o.as_str()))
+        });
+        for row in selected {
             eprintln!("bench: {packages} packages: {}", row.label);
             let outcome = context.measure(row, runs);
             if let Some(section) = sections.last_mut() {

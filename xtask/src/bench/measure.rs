@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::cpu;
 use super::rows::{Metric, Row};
+use super::{cpu, watch};
 
 /// The outcome of one row.
 #[derive(Debug)]
@@ -97,6 +97,7 @@ impl Context<'_> {
         let outcome = match row.metric {
             Metric::Wall => self.samples(row, runs),
             Metric::TestStepCpu => self.cpu_samples(row, runs),
+            Metric::WatchLeaf => self.watch_samples(row, runs),
         };
         if let Some(finish) = row.finish
             && let Err(e) = self.time(finish)
@@ -143,5 +144,16 @@ impl Context<'_> {
         }
         samples.sort_by(f64::total_cmp);
         Outcome::CpuUse(samples)
+    }
+
+    fn watch_samples(&self, row: &Row, runs: usize) -> Outcome {
+        let Some((_, leaf)) = self.vars.iter().find(|(k, _)| *k == "LEAF_LIB") else {
+            return Outcome::Skipped("no LEAF_LIB".to_string());
+        };
+        match watch::save_to_verdict(self.shell(row.command), Path::new(leaf), runs) {
+            Ok(samples) => Outcome::Measured(samples),
+            Err(e) if e.contains("not built yet") => Outcome::Skipped(format!("skipped: {e}")),
+            Err(e) => Outcome::Skipped(format!("failed: {e}")),
+        }
     }
 }

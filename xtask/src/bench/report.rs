@@ -18,7 +18,7 @@ pub struct Section {
     pub size: Size,
     /// Which packages the leaf and root variables name, and how many dependents the root has.
     pub subjects: String,
-    /// Each row with its outcome, in [`ROWS`] order; rows not reached yet are missing.
+    /// Each row with its outcome, in [`ROWS`] order; rows not reached (yet) are missing.
     pub results: Vec<(Row, Outcome)>,
 }
 
@@ -119,7 +119,8 @@ fn table(section: &Section) -> String {
     if !missing.is_empty() {
         let _ = writeln!(
             out,
-            "\nNot measured (the run had not reached them when this file was written): {}.",
+            "\nNot measured in this run (not reached when this file was written, or left out with \
+             `--only`): {}.",
             missing.join("; ")
         );
     }

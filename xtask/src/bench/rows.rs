@@ -35,6 +35,9 @@ pub enum Metric {
     /// CPU time (user + sys, the process and its waited children) of the `test` step of a
     /// `ratchet check --message-format json` run with `exec`, over its wall time × cores.
     TestStepCpu,
+    /// Time from appending to `$LEAF_LIB` to the verdict of the run it starts, read from the
+    /// `watch_run` events of a `watch --message-format json` that the command `exec`s.
+    WatchLeaf,
 }
 
 const fn row(label: &'static str, command: &'static str) -> Row {
@@ -99,6 +102,16 @@ const TEST_STEP_CPU: Row = Row {
     )
 };
 
+/// One `watch` for the whole row: its run at start is untimed, then each sample is a save.
+const WATCH_LEAF: Row = Row {
+    finish: Some("git checkout -q -- \"$LEAF_LIB\""),
+    metric: Metric::WatchLeaf,
+    ..row(
+        labels::WATCH_LEAF,
+        "exec $RATCHET watch --message-format json --manifest-path Cargo.toml",
+    )
+};
+
 /// Labels that [`super::targets`] refers to.
 pub mod labels {
     /// Cold fingerprinting.
@@ -126,6 +139,8 @@ pub mod labels {
     pub const RATCHET_ROOT: &str = "ratchet check after one root edit";
     /// cargo test after a root edit.
     pub const CARGO_ROOT: &str = "cargo test --workspace after one root edit";
+    /// Watch mode after saving a leaf file.
+    pub const WATCH_LEAF: &str = "ratchet watch: save of a leaf file to its verdict";
     /// CPU use of the test step.
     pub const TEST_CPU: &str = "CPU use of ratchet's test step (`check --all`, test step only)";
 }
@@ -170,6 +185,7 @@ pub const ROWS: &[Row] = &[
     heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),
     after_leaf_edit(l::RATCHET_LEAF, RATCHET_CHECK),
     after_leaf_edit(l::CARGO_LEAF, LEAST_CARGO),
+    WATCH_LEAF,
     TEST_STEP_CPU,
     after_root_edit(l::RATCHET_ROOT, RATCHET_CHECK),
     after_root_edit(l::CARGO_ROOT, CARGO_TEST),

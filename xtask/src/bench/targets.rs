@@ -16,6 +16,8 @@ enum Bound {
     AtMost(Duration),
     /// `ours` (a CPU share) at least this share of the cores.
     CpuAtLeast(f64),
+    /// No target stated: the ratio to `theirs`, for comparison.
+    Versus(&'static str),
 }
 
 /// One target: a row of ours, a bound, and the packages it applies from.
@@ -64,6 +66,7 @@ const TARGETS: &[Target] = &[
     target(l::RATCHET_LEAF, Bound::WithinOf(l::CARGO_LEAF, 1.2), 0),
     target(l::RATCHET_ROOT, Bound::WithinOf(l::CARGO_ROOT, 1.0), 0),
     target(l::TEST_CPU, Bound::CpuAtLeast(0.9), 0),
+    target(l::WATCH_LEAF, Bound::Versus(l::CARGO_LEAF), 0),
 ];
 
 /// One line per target that applies to `packages`: the figures, and met or not met.
@@ -110,6 +113,13 @@ fn line<'a>(
                 time(ours).map(|d| (d <= limit, format!("{} ms", d.as_millis()))),
             )
         }
+        Bound::Versus(theirs) => {
+            let goal = format!("no target stated; compared with {theirs}");
+            (
+                goal,
+                ratio(time(ours), time(find(theirs))).map(|r| (true, format!("{r:.2}x its time"))),
+            )
+        }
         Bound::CpuAtLeast(share) => {
             let goal = format!("at least {:.0}% of the cores", share * 100.0);
             let measured = match ours {
@@ -122,10 +132,11 @@ fn line<'a>(
             )
         }
     };
-    let verdict = match verdict {
-        Some((true, figure)) => format!("{figure}: **met**"),
-        Some((false, figure)) => format!("{figure}: **not met**"),
-        None => "not measured".to_string(),
+    let verdict = match (t.bound, verdict) {
+        (Bound::Versus(_), Some((_, figure))) => figure,
+        (_, Some((true, figure))) => format!("{figure}: **met**"),
+        (_, Some((false, figure))) => format!("{figure}: **not met**"),
+        (_, None) => "not measured".to_string(),
     };
     format!("- {}: {goal}. {verdict}", t.ours)
 }
