@@ -40,6 +40,7 @@ pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
     // Beside the fixture, not in it: an untracked file inside would be a change to ratchet.
     let done = dir.with_extension("complete");
     if done.is_file() && is_clean(&dir) {
+        rustfmt_clean(&dir)?;
         return Ok(dir);
     }
     eprintln!(
@@ -53,8 +54,41 @@ pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
             .with_context(|| format!("cannot remove {}", dir.display()))?;
     }
     ratchet_fixture::generate(&dir, spec)?;
+    rustfmt_clean(&dir)?;
     std::fs::write(&done, "").with_context(|| format!("cannot write {}", done.display()))?;
     Ok(dir)
+}
+
+/// `ratchet check` runs `cargo fmt --check`, and the generated `build.rs` files are not
+/// rustfmt-clean: a real workspace would be, so the fixture is formatted and committed once.
+fn rustfmt_clean(dir: &Path) -> anyhow::Result<()> {
+    let fmt = |args: &[&str]| {
+        Command::new("cargo")
+            .args(["fmt", "--all"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if fmt(&["--check"]) {
+        return Ok(());
+    }
+    eprintln!("bench: formatting {} with rustfmt", dir.display());
+    let identity = ["-c", "user.name=bench", "-c", "user.email=bench@localhost"];
+    let committed = fmt(&[])
+        && Command::new("git")
+            .args(identity)
+            .args(["commit", "-qam", "rustfmt"])
+            .current_dir(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+    if !committed {
+        bail!(
+            "cannot format and commit {}: delete it to regenerate",
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn is_clean(dir: &Path) -> bool {
