@@ -62,20 +62,24 @@ pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
 /// `ratchet check` runs `cargo fmt --check`, and the generated `build.rs` files are not
 /// rustfmt-clean: a real workspace would be, so the fixture is formatted and committed once.
 fn rustfmt_clean(dir: &Path) -> anyhow::Result<()> {
-    let fmt = |args: &[&str]| {
-        Command::new("cargo")
-            .args(["fmt", "--all"])
-            .args(args)
+    // `cargo fmt --all` would also visit the vendor crates, which cargo then takes for
+    // members of this repository's workspace: rustfmt the tracked files directly instead.
+    let fmt = |args: &str| {
+        Command::new("sh")
+            .args([
+                "-c",
+                &format!("git ls-files -z '*.rs' | xargs -0 rustfmt --edition 2021 {args}"),
+            ])
             .current_dir(dir)
             .output()
             .is_ok_and(|out| out.status.success())
     };
-    if fmt(&["--check"]) {
+    if fmt("--check") {
         return Ok(());
     }
     eprintln!("bench: formatting {} with rustfmt", dir.display());
     let identity = ["-c", "user.name=bench", "-c", "user.email=bench@localhost"];
-    let committed = fmt(&[])
+    let committed = fmt("")
         && Command::new("git")
             .args(identity)
             .args(["commit", "-qam", "rustfmt"])
