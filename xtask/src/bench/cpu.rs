@@ -70,3 +70,15 @@ pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
     }
     share.ok_or_else(|| format!("no `{step}` step in the events"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_cpu_time_of_a_live_process() {
+        let spent = cpu_time(std::process::id(), ticks_per_second());
+        assert!(spent.is_some());
+        assert_eq!(cpu_time(u32::MAX, 100.0), None);
+    }
+}

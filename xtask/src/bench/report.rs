@@ -55,8 +55,12 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
          directly with `--manifest-path`; `cargo ratchet` is the release `cargo-ratchet` put on\n\
          `PATH`. Commands run in the fixture's root through `sh -c`, output to `/dev/null`.\n\n\
          Run `cargo xtask bench` (100 and 1000 packages; `--quick` for 100 only, `--runs N`\n\
-         timed runs per row, default 5; `--seed S`; `--write` to update this file). To add a\n\
-         row, add a line to `ROWS` in `xtask/src/bench/rows.rs`.\n\n",
+         timed runs per row, default 5; `--seed S`; `--packages N` for one size; `--only TEXT`\n\
+         for the rows whose label contains TEXT; `--write` to update this file after every row,\n\
+         keeping the hand-written part above the marker). To add a row, add a line to `ROWS` in\n\
+         `xtask/src/bench/rows.rs`; its target, if any, to `TARGETS` in `targets.rs`. Fixtures are\n\
+         rustfmt-formatted and committed once after generation (the generated `build.rs` files\n\
+         are not rustfmt-clean, and `ratchet check` runs `cargo fmt --check`).\n\n",
     );
     let _ = writeln!(out, "Machine: {machine}.  ");
     let _ = writeln!(

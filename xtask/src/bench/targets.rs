@@ -146,3 +146,31 @@ fn ratio(a: Option<Duration>, b: Option<Duration>) -> Option<f64> {
     let (a, b) = (a?.as_secs_f64(), b?.as_secs_f64());
     (b > 0.0).then(|| a / b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::rows::ROWS;
+
+    fn result(label: &str, millis: &[u64]) -> (Row, Outcome) {
+        let row = ROWS.iter().find(|r| r.label == label).copied().unwrap();
+        let samples = millis.iter().map(|m| Duration::from_millis(*m)).collect();
+        (row, Outcome::Measured(samples))
+    }
+
+    #[test]
+    fn ratios_decide_met_and_not_met() {
+        let results = vec![
+            result(l::RATCHET_NOOP, &[10, 20, 30]),
+            result(l::CHECK_NOOP, &[500, 600, 700]),
+            result(l::RATCHET_LEAF, &[1300]),
+            result(l::CARGO_LEAF, &[1000]),
+        ];
+        let lines = lines(1000, &results);
+        let find = |start: &str| lines.iter().find(|l| l.contains(start)).unwrap().clone();
+        assert!(find("at least 20x faster than cargo check").ends_with("30.0x faster: **met**"));
+        assert!(find("within 1.2x of").ends_with("1.30x its time: **not met**"));
+        assert!(find("at least 90% of the cores").ends_with("not measured"));
+        assert_eq!(super::lines(100, &results).len(), TARGETS.len() - 5);
+    }
+}
