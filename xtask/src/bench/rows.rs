@@ -158,6 +158,8 @@ const LEAST_CARGO: &str =
 /// Every row, in table order. Each runs once untimed (warm-up), then `--runs` times. The
 /// first `ratchet check` warm-up is the cold full check of the fixture (many minutes at 1000
 /// packages), the first `cargo test` one the cold test build; the rows after them rely on it.
+/// Rows that need only ratchet's build come before the cold `cargo test` build, so a run
+/// stopped early at 1000 packages still has them.
 #[rustfmt::skip]
 pub const ROWS: &[Row] = &[
     cold("ratchet graph, cold (snapshot deleted)", GRAPH, "rm -f target/ratchet/graph.json"),
@@ -181,12 +183,12 @@ pub const ROWS: &[Row] = &[
     row("cargo ratchet graph, cached", "cargo ratchet graph"),
     row(l::RATCHET_NOOP, RATCHET_CHECK),
     row(l::CARGO_RATCHET_NOOP, "cargo ratchet check"),
-    heavy(l::TEST_NOOP, CARGO_TEST, 3),
-    heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),
     after_leaf_edit(l::RATCHET_LEAF, RATCHET_CHECK),
     after_leaf_edit(l::CARGO_LEAF, LEAST_CARGO),
     WATCH_LEAF,
     TEST_STEP_CPU,
+    heavy(l::TEST_NOOP, CARGO_TEST, 3),
+    heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),
     after_root_edit(l::RATCHET_ROOT, RATCHET_CHECK),
     after_root_edit(l::CARGO_ROOT, CARGO_TEST),
 ];
