@@ -111,6 +111,12 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
         for row in selected {
             eprintln!("bench: {packages} packages: {}", row.label);
             let outcome = context.measure(row, runs);
+            // The log keeps the figures even when the run is stopped before it prints them.
+            eprintln!(
+                "bench: {packages} packages: {}: {}",
+                row.label,
+                report::summary(&outcome)
+            );
             if let Some(section) = sections.last_mut() {
                 section.results.push((*row, outcome));
             }

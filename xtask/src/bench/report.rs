@@ -136,6 +136,15 @@ fn table(section: &Section) -> String {
     out
 }
 
+/// The median and the sample count of an outcome, or why it was skipped, for the log.
+pub fn summary(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Measured(s) => format!("median {} of {}", seconds(Outcome::median(s)), s.len()),
+        Outcome::CpuUse(s) => format!("median {} of {}", percent(Outcome::median(s)), s.len()),
+        Outcome::Skipped(why) => why.clone(),
+    }
+}
+
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
