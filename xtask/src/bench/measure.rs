@@ -150,7 +150,9 @@ impl Context<'_> {
         let Some((_, leaf)) = self.vars.iter().find(|(k, _)| *k == "LEAF_LIB") else {
             return Outcome::Skipped("no LEAF_LIB".to_string());
         };
-        match watch::save_to_verdict(self.shell(row.command), Path::new(leaf), runs) {
+        // The variable is relative to the fixture, which is not this process's directory.
+        let file = self.dir.join(leaf);
+        match watch::save_to_verdict(self.shell(row.command), &file, runs) {
             Ok(samples) => Outcome::Measured(samples),
             Err(e) if e.contains("not built yet") => Outcome::Skipped(format!("skipped: {e}")),
             Err(e) => Outcome::Skipped(format!("failed: {e}")),

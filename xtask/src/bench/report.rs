@@ -116,9 +116,10 @@ fn table(section: &Section) -> String {
         let label = row.label.replace('|', "\\|");
         let _ = writeln!(out, "| {label} | {command} | {runs} | {median} | {min} |");
     }
-    let missing: Vec<&str> = ROWS[section.results.len()..]
+    let missing: Vec<&str> = ROWS
         .iter()
         .map(|r| r.label)
+        .filter(|label| !section.results.iter().any(|(r, _)| r.label == *label))
         .collect();
     if !missing.is_empty() {
         let _ = writeln!(

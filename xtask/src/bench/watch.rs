@@ -52,6 +52,7 @@ fn measure(child: &mut Child, file: &Path, runs: usize) -> Result<Vec<Duration>,
             .find(|l| !l.trim().is_empty())
             .map_or(e, |l| l.trim().to_string()));
     }
+    // `trigger` paths are relative to the workspace root, `file` is absolute.
     let name = file.to_string_lossy().into_owned();
     let mut samples = Vec::with_capacity(runs);
     for i in 0..=runs {
