@@ -1,0 +1,103 @@
+//! What a changed path means: a global input, a manifest (the graph may have changed), a file
+//! of some package, or nothing.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ratchet_graph::Workspace;
+
+use crate::{CancelToken, ChangeBatch, WatchError};
+
+/// Inputs of every package: a change to one may change any build.
+/// The root `.gitignore` is one too: it decides which files are inputs of every package.
+const GLOBAL_INPUTS: &[&str] = &[
+    "Cargo.toml",
+    ".gitignore",
+    "Cargo.lock",
+    ".cargo/config.toml",
+    ".cargo/config",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    "ratchet.toml",
+];
+
+/// Sorts changed paths into global, owned and irrelevant ones.
+pub(crate) struct Classifier {
+    root: Utf8PathBuf,
+    extra_globals: GlobSet,
+}
+
+impl Classifier {
+    pub(crate) fn new(root: &Utf8Path, extra_globals: &[String]) -> Result<Classifier, WatchError> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in extra_globals {
+            let glob = Glob::new(pattern).map_err(|source| WatchError::BadGlob {
+                pattern: pattern.clone(),
+                source,
+            })?;
+            builder.add(glob);
+        }
+        let extra_globals = builder.build().map_err(|source| WatchError::BadGlob {
+            pattern: extra_globals.join(", "),
+            source,
+        })?;
+        Ok(Classifier {
+            root: root.to_path_buf(),
+            extra_globals,
+        })
+    }
+
+    /// `path` relative to the workspace root (lossily, for names that are not UTF-8).
+    pub(crate) fn relative(&self, path: &Path) -> Option<Utf8PathBuf> {
+        let relative = path.strip_prefix(&self.root).ok()?;
+        Some(Utf8PathBuf::from(relative.to_string_lossy().into_owned()))
+    }
+
+    pub(crate) fn is_global(&self, relative: &Utf8Path) -> bool {
+        GLOBAL_INPUTS.contains(&relative.as_str()) || self.extra_globals.is_match(relative)
+    }
+
+    /// Whether a change to `relative` can matter to some run. Any `Cargo.toml` does, even one
+    /// no package owns yet: it may be the first file of a new member.
+    pub(crate) fn is_relevant(&self, ws: &Workspace, relative: &Utf8Path) -> bool {
+        self.is_global(relative) || is_manifest(relative) || ws.owner_of(relative).is_some()
+    }
+
+    /// Whether the graph must be reloaded before `paths` are mapped to packages.
+    pub(crate) fn needs_reload(&self, paths: &BTreeSet<Utf8PathBuf>) -> bool {
+        paths.iter().any(|p| self.is_global(p) || is_manifest(p))
+    }
+
+    /// Maps `paths` to packages with `ws` (already reloaded if needed).
+    pub(crate) fn batch(
+        &self,
+        ws: &Workspace,
+        paths: BTreeSet<Utf8PathBuf>,
+        global: bool,
+        cancel: CancelToken,
+    ) -> ChangeBatch {
+        let mut batch = ChangeBatch {
+            paths: Vec::new(),
+            packages: BTreeSet::new(),
+            global,
+            cancel,
+        };
+        for path in paths {
+            if self.is_global(&path) {
+                batch.global = true;
+            } else if let Some(owner) = ws.owner_of(&path) {
+                batch.packages.insert(ws.package(owner).name.clone());
+            } else {
+                continue;
+            }
+            batch.paths.push(path);
+        }
+        batch
+    }
+}
+
+fn is_manifest(relative: &Utf8Path) -> bool {
+    relative.file_name() == Some("Cargo.toml")
+}
