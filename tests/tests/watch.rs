@@ -1,0 +1,194 @@
+//! `watch` as users run it: the real binary on a small workspace, real file events, real
+//! `check` child runs, NDJSON on a pipe, stopped with SIGTERM.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns may unwrap too
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use ratchet_tests::ratchet;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
+/// A failure guard for a `check` run on a loaded machine (it may build from cold), never a
+/// measurement.
+const GUARD: Duration = Duration::from_secs(240);
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Packages `a` and `b`, where `b` depends on `a`, and a `.gitignore` for the target dir.
+fn two_packages() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = |name: &str, deps: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}")
+    };
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n",
+    );
+    write(root, ".gitignore", "/target\n");
+    write(root, "crates/a/Cargo.toml", &manifest("a", ""));
+    write(
+        root,
+        "crates/a/src/lib.rs",
+        "pub fn a() -> u32 {\n    1\n}\n",
+    );
+    let b_deps = "[dependencies]\na = { path = \"../a\" }\n";
+    write(root, "crates/b/Cargo.toml", &manifest("b", b_deps));
+    write(
+        root,
+        "crates/b/src/lib.rs",
+        "pub fn b() -> u32 {\n    a::a()\n}\n",
+    );
+    dir
+}
+
+struct Watch {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Watch {
+    fn start(root: &Path) -> Watch {
+        let manifest = root.join("Cargo.toml");
+        let mut child = Command::new(BIN)
+            .args(["watch", "--message-format", "json", "--debounce-ms", "50"])
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .env_remove("CARGO_TARGET_DIR")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Watch { child, lines }
+    }
+
+    /// The next `watch_run` event, skipping the events of `check` itself.
+    fn next_run(&self) -> Value {
+        let deadline = Instant::now() + GUARD;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .expect("a watch_run event in time");
+            let event: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
+            if event["event"] == "watch_run" {
+                return event;
+            }
+        }
+    }
+
+    /// Sends SIGTERM and returns the exit code.
+    fn terminate(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + GUARD;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "watch did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn an_edit_is_picked_up_and_its_verdict_reported() {
+    let ws = two_packages();
+    let watch = Watch::start(ws.path());
+    let first = watch.next_run();
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["run"], 1);
+    assert_eq!(first["global"], true);
+    assert_eq!(first["checked"], Value::Null);
+
+    write(
+        ws.path(),
+        "crates/a/src/lib.rs",
+        "pub fn a() -> u32 {\n    2\n}\n",
+    );
+    let second = watch.next_run();
+    assert_eq!(second["run"], 2);
+    assert_eq!(strings(&second["trigger"]), ["crates/a/src/lib.rs"]);
+    assert_eq!(strings(&second["packages"]), ["a"]);
+    assert_eq!(strings(&second["checked"]), ["a", "b"], "b depends on a");
+    assert!(second["duration_ms"].is_u64());
+
+    // The verdict is the one `check` itself gives on the same packages.
+    let direct = ratchet(
+        BIN,
+        ws.path(),
+        &["check", "-p", "a", "-p", "b", "--message-format", "json"],
+    );
+    assert_eq!(second["exit_code"], direct.code, "{}", direct.stderr);
+    let expected = match direct.code {
+        0 => "passed",
+        1 => "failed",
+        3 => "budget",
+        _ => "error",
+    };
+    assert_eq!(second["verdict"], expected);
+    assert_eq!(watch.terminate(), Some(0));
+}
+
+#[test]
+fn an_edit_outside_every_package_runs_nothing() {
+    let ws = two_packages();
+    let watch = Watch::start(ws.path());
+    assert_eq!(watch.next_run()["run"], 1);
+    write(ws.path(), "README.md", "not in a package\n");
+    write(ws.path(), "target/debug/junk", "build output\n");
+    write(
+        ws.path(),
+        "crates/b/src/lib.rs",
+        "pub fn b() -> u32 {\n    a::a() + 1\n}\n",
+    );
+    let next = watch.next_run();
+    assert_eq!(strings(&next["trigger"]), ["crates/b/src/lib.rs"]);
+    assert_eq!(strings(&next["checked"]), ["b"]);
+    assert_eq!(watch.terminate(), Some(0));
+}
+
+#[test]
+fn a_missing_manifest_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere/Cargo.toml");
+    let run = ratchet(
+        BIN,
+        dir.path(),
+        &["watch", "--manifest-path", missing.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
