@@ -1,7 +1,7 @@
 //! What a changed path means: a global input, a manifest (the graph may have changed), a file
 //! of some package, or nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -59,22 +59,34 @@ impl Classifier {
         GLOBAL_INPUTS.contains(&relative.as_str()) || self.extra_globals.is_match(relative)
     }
 
-    /// Whether a change to `relative` can matter to some run. Any `Cargo.toml` does, even one
-    /// no package owns yet: it may be the first file of a new member.
-    pub(crate) fn is_relevant(&self, ws: &Workspace, relative: &Utf8Path) -> bool {
-        self.is_global(relative) || is_manifest(relative) || ws.owner_of(relative).is_some()
+    /// Whether a change to `relative` can matter to some run, and whether it should stop the
+    /// run in progress.
+    pub(crate) fn relevance(&self, ws: &Workspace, relative: &Utf8Path) -> Relevance {
+        if self.is_global(relative) || ws.owner_of(relative).is_some() {
+            Relevance::Now
+        } else if is_manifest(relative) {
+            Relevance::Later
+        } else {
+            Relevance::Irrelevant
+        }
     }
 
     /// Whether the graph must be reloaded before `paths` are mapped to packages.
-    pub(crate) fn needs_reload(&self, paths: &BTreeSet<Utf8PathBuf>) -> bool {
-        paths.iter().any(|p| self.is_global(p) || is_manifest(p))
+    pub(crate) fn needs_reload<'a>(
+        &self,
+        mut paths: impl Iterator<Item = &'a Utf8PathBuf>,
+    ) -> bool {
+        paths.any(|p| self.is_global(p) || is_manifest(p))
     }
 
-    /// Maps `paths` to packages with `ws` (already reloaded if needed).
+    /// Maps `paths` to packages with `ws` (already reloaded if needed). `raised` says whether
+    /// these changes stopped a run: then they must not vanish, even if no package owns them
+    /// any longer (a member was deleted), so such a batch is global.
     pub(crate) fn batch(
         &self,
         ws: &Workspace,
-        paths: BTreeSet<Utf8PathBuf>,
+        paths: BTreeMap<Utf8PathBuf, Born>,
+        raised: bool,
         global: bool,
         cancel: CancelToken,
     ) -> ChangeBatch {
@@ -84,7 +96,7 @@ impl Classifier {
             global,
             cancel,
         };
-        for path in paths {
+        for (path, born) in paths {
             if self.is_global(&path) {
                 batch.global = true;
             } else if let Some(owner) = ws.owner_of(&path) {
@@ -92,11 +104,35 @@ impl Classifier {
             } else {
                 continue;
             }
-            batch.paths.push(path);
+            // Created and gone within one batch: an editor's or sed's temporary file. Its
+            // package still counts; its name would only confuse the report.
+            let gone = std::fs::symlink_metadata(self.root.join(&path)).is_err();
+            if !(born.0 && gone) {
+                batch.paths.push(path);
+            }
+        }
+        if raised && batch.paths.is_empty() && batch.packages.is_empty() {
+            batch.global = true;
         }
         batch
     }
 }
+
+/// Relevance of a changed path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relevance {
+    /// Not worth a run.
+    Irrelevant,
+    /// Worth a run, but not worth stopping the one in progress: a manifest no package owns
+    /// yet (it may turn out to be a new member once the graph is reloaded, or nothing).
+    Later,
+    /// A global input or a file of a package: the run in progress is stale.
+    Now,
+}
+
+/// Whether the first change seen to a path in a batch created it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Born(pub(crate) bool);
 
 fn is_manifest(relative: &Utf8Path) -> bool {
     relative.file_name() == Some("Cargo.toml")

@@ -2,7 +2,7 @@
 //! current run's [`CancelToken`] at the first relevant one), and [`Watcher::next_batch`] waits
 //! on the caller's thread until they have been quiet for the debounce period.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{LoadOptions, Workspace};
 
-use crate::batch::Classifier;
+use crate::batch::{Born, Classifier};
 use crate::filter::Filter;
 use crate::{CancelToken, ChangeBatch, WatchError, WatchOptions};
 
@@ -37,7 +37,9 @@ struct Shared {
 
 #[derive(Default)]
 struct State {
-    pending: BTreeSet<Utf8PathBuf>,
+    pending: BTreeMap<Utf8PathBuf, Born>,
+    /// The pending changes raised `current`: the run in progress was stopped for them.
+    raised: bool,
     lost_events: bool,
     first_change: Option<Instant>,
     last_change: Option<Instant>,
@@ -55,7 +57,8 @@ struct State {
 
 /// Changes taken out of [`State`] for one batch.
 struct Taken {
-    paths: BTreeSet<Utf8PathBuf>,
+    paths: BTreeMap<Utf8PathBuf, Born>,
+    raised: bool,
     global: bool,
     cancel: CancelToken,
 }
@@ -143,7 +146,7 @@ impl Watcher {
             let batch = self.classify(taken);
             // Changes can all turn out irrelevant once the graph is reloaded (a manifest
             // outside the members); then there is nothing to hand out.
-            if batch.global || !batch.paths.is_empty() {
+            if batch.global || !batch.packages.is_empty() {
                 return Ok(Some(batch));
             }
         }
@@ -202,7 +205,7 @@ impl Watcher {
 
     fn classify(&self, taken: Taken) -> ChangeBatch {
         let mut global = taken.global;
-        if self.classifier.needs_reload(&taken.paths) {
+        if self.classifier.needs_reload(taken.paths.keys()) {
             self.shared.state().reloading = true;
             let reloaded = self.reload_graph();
             let root = self.workspace().root.clone();
@@ -213,8 +216,7 @@ impl Watcher {
             global |= reloaded.is_err();
         }
         let ws = self.workspace();
-        self.classifier
-            .batch(&ws, taken.paths, global, taken.cancel)
+        (self.classifier).batch(&ws, taken.paths, taken.raised, global, taken.cancel)
     }
 
     fn reload_graph(&self) -> Result<(), ratchet_graph::GraphError> {
@@ -248,6 +250,7 @@ fn take(state: &mut State) -> Taken {
     state.current = CancelToken::new();
     Taken {
         paths: std::mem::take(&mut state.pending),
+        raised: std::mem::take(&mut state.raised),
         global: lost_events || start_batch,
         cancel: state.current.clone(),
     }

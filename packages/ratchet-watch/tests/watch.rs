@@ -239,3 +239,51 @@ fn extra_global_inputs_are_global() {
     assert!(batch.global, "{batch:?}");
     assert_eq!(paths(&batch), ["schema/api.json"]);
 }
+
+#[test]
+fn a_temporary_file_renamed_over_the_source_is_not_reported() {
+    let fx = Fixture::new();
+    let watcher = fx.watch(50);
+    // How sed -i and many editors save: write a temporary file, rename it over the original.
+    fx.write(
+        "crates/alpha/src/.lib.rs.tmp4242",
+        "pub fn a() -> u8 { 1 }\n",
+    );
+    std::fs::rename(
+        fx.root.join("crates/alpha/src/.lib.rs.tmp4242"),
+        fx.root.join("crates/alpha/src/lib.rs"),
+    )
+    .unwrap();
+    let batch = next(&watcher);
+    assert_eq!(paths(&batch), ["crates/alpha/src/lib.rs"]);
+    assert_eq!(packages(&batch), ["alpha"]);
+}
+
+#[test]
+fn a_manifest_outside_the_members_neither_stops_a_run_nor_starts_one() {
+    let fx = Fixture::new();
+    let watcher = fx.watch(50);
+    fx.append("crates/alpha/src/lib.rs", "// first\n");
+    let batch = next(&watcher);
+    fx.write(
+        "tools/helper/Cargo.toml",
+        "[package]\nname = \"helper\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    assert!(!batch.cancel.wait_timeout(Duration::from_secs(1)));
+    fx.append("crates/beta/src/lib.rs", "// marker\n");
+    assert_eq!(paths(&next(&watcher)), ["crates/beta/src/lib.rs"]);
+}
+
+#[test]
+fn a_member_deleted_during_a_run_gives_a_global_batch() {
+    let fx = Fixture::new();
+    let watcher = fx.watch(50);
+    fx.append("crates/beta/src/lib.rs", "// first\n");
+    let batch = next(&watcher);
+    // Nothing depends on beta, so the graph still loads without it.
+    std::fs::remove_dir_all(fx.root.join("crates/beta")).unwrap();
+    assert!(batch.cancel.wait_timeout(GUARD), "the token was not raised");
+    let batch = next(&watcher);
+    assert!(batch.global, "{batch:?}");
+    assert!(watcher.workspace().find("beta").is_none());
+}

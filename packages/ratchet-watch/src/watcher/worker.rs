@@ -12,13 +12,20 @@ use notify::{ErrorKind, Event, EventKind, RecommendedWatcher, RecursiveMode, Wat
 
 use super::{Shared, lockfile_hash};
 use crate::WatchError;
-use crate::batch::Classifier;
+use crate::batch::{Born, Classifier, Relevance};
 use crate::filter::Filter;
 
 /// What the backend thread receives.
 pub(super) enum Msg {
     Event(notify::Result<Event>),
     Stop,
+}
+
+/// A relevant change seen by the backend thread.
+struct Seen {
+    path: Utf8PathBuf,
+    born: Born,
+    stops_run: bool,
 }
 
 pub(super) struct Worker {
@@ -79,9 +86,10 @@ impl Worker {
             return Ok(());
         }
         let lost = event.need_rescan();
+        let born = Born(matches!(event.kind, EventKind::Create(_)));
         let mut relevant = Vec::new();
         for path in &event.paths {
-            self.visit(path, &mut relevant)?;
+            self.visit(path, born, &mut relevant)?;
         }
         if lost {
             self.reload_rules(&mut relevant)?;
@@ -90,7 +98,12 @@ impl Worker {
         Ok(())
     }
 
-    fn visit(&mut self, path: &Path, relevant: &mut Vec<Utf8PathBuf>) -> Result<(), WatchError> {
+    fn visit(
+        &mut self,
+        path: &Path,
+        born: Born,
+        relevant: &mut Vec<Seen>,
+    ) -> Result<(), WatchError> {
         let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
         if self.filter.is_ignored(path, is_dir) {
             return Ok(());
@@ -100,7 +113,7 @@ impl Worker {
             let (dirs, files) = self.filter.scan_new(path);
             self.watch_all(&dirs)?;
             for file in files {
-                self.consider(&file, relevant);
+                self.consider(&file, Born(true), relevant);
             }
         } else if !is_dir && self.watched.contains(path) {
             self.forget(path);
@@ -108,23 +121,27 @@ impl Worker {
         if path.file_name().is_some_and(|n| n == ".gitignore") {
             self.reload_rules(relevant)?;
         }
-        self.consider(path, relevant);
+        self.consider(path, born, relevant);
         Ok(())
     }
 
-    fn consider(&self, path: &Path, relevant: &mut Vec<Utf8PathBuf>) {
+    fn consider(&self, path: &Path, born: Born, relevant: &mut Vec<Seen>) {
         let Some(relative) = self.classifier.relative(path) else {
             return;
         };
         if relative == "Cargo.lock" && !self.lockfile_changed() {
             return;
         }
-        if self
-            .classifier
-            .is_relevant(&self.shared.workspace(), &relative)
-        {
-            relevant.push(relative);
-        }
+        let stops_run = match (self.classifier).relevance(&self.shared.workspace(), &relative) {
+            Relevance::Irrelevant => return,
+            Relevance::Later => false,
+            Relevance::Now => true,
+        };
+        relevant.push(Seen {
+            path: relative,
+            born,
+            stops_run,
+        });
     }
 
     /// Whether `Cargo.lock` differs from the content last accounted for (and if so, accounts
@@ -139,18 +156,24 @@ impl Worker {
         true
     }
 
-    /// Records the changes and raises the token of the run in progress.
-    fn publish(&self, relevant: Vec<Utf8PathBuf>, lost: bool) {
+    /// Records the changes and, unless they can wait, raises the token of the run in progress.
+    fn publish(&self, relevant: Vec<Seen>, lost: bool) {
         if relevant.is_empty() && !lost {
             return;
         }
         let now = Instant::now();
         let mut state = self.shared.state();
-        state.pending.extend(relevant);
+        let stops_run = lost || relevant.iter().any(|seen| seen.stops_run);
+        for seen in relevant {
+            state.pending.entry(seen.path).or_insert(seen.born);
+        }
         state.lost_events |= lost;
         state.first_change.get_or_insert(now);
         state.last_change = Some(now);
-        state.current.cancel();
+        if stops_run {
+            state.raised = true;
+            state.current.cancel();
+        }
         self.shared.wake.notify_all();
     }
 
@@ -177,7 +200,7 @@ impl Worker {
     /// Rebuilds the ignore rules from scratch and watches the directories they no longer
     /// hide. The files in those count as changed: they are new inputs of their packages, and
     /// may have been written before their watch existed.
-    fn reload_rules(&mut self, relevant: &mut Vec<Utf8PathBuf>) -> Result<(), WatchError> {
+    fn reload_rules(&mut self, relevant: &mut Vec<Seen>) -> Result<(), WatchError> {
         let (filter, dirs) = Filter::build(self.root.as_std_path(), self.filter.target_dir())
             .map_err(|source| WatchError::Read {
                 path: self.root.clone(),
@@ -190,7 +213,7 @@ impl Worker {
         self.watch_all(&new_dirs)?;
         for dir in &new_dirs {
             for file in self.filter.files_in(dir) {
-                self.consider(&file, relevant);
+                self.consider(&file, Born(false), relevant);
             }
         }
         Ok(())
