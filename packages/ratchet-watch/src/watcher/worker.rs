@@ -15,6 +15,11 @@ use crate::WatchError;
 use crate::batch::{Born, Classifier, Relevance};
 use crate::filter::Filter;
 
+/// Whether the backend watches a tree recursively by itself (FSEvents, ReadDirectoryChangesW).
+/// inotify and kqueue watch one directory each, so there each non-ignored directory gets its
+/// own watch and ignored trees (`target/`) get none.
+const NATIVE_RECURSION: bool = cfg!(any(target_os = "macos", target_os = "windows"));
+
 /// What the backend thread receives.
 pub(super) enum Msg {
     Event(notify::Result<Event>),
@@ -224,7 +229,18 @@ impl Worker {
             if self.watched.contains(dir) {
                 continue;
             }
-            match self.backend.watch(dir, RecursiveMode::NonRecursive) {
+            // Where the system watches a whole tree natively at no cost per directory, one
+            // recursive watch on the root serves; `watched` still tracks directories, so that
+            // new ones are scanned for files written before their events.
+            let (target, mode) = match NATIVE_RECURSION {
+                true if !self.watched.is_empty() => {
+                    self.watched.insert(dir.clone());
+                    continue;
+                }
+                true => (self.root.as_std_path(), RecursiveMode::Recursive),
+                false => (dir.as_path(), RecursiveMode::NonRecursive),
+            };
+            match self.backend.watch(target, mode) {
                 Ok(()) => {
                     self.watched.insert(dir.clone());
                 }
@@ -259,7 +275,9 @@ impl Worker {
             .cloned()
             .collect();
         for path in gone {
-            let _ = self.backend.unwatch(&path);
+            if !NATIVE_RECURSION {
+                let _ = self.backend.unwatch(&path);
+            }
             self.watched.remove(&path);
         }
     }
