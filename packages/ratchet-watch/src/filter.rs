@@ -61,6 +61,10 @@ impl Filter {
 
     /// Whether a change to `path` should be ignored.
     pub(crate) fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        self.ignores(path, is_dir, Parents::Check)
+    }
+
+    fn ignores(&self, path: &Path, is_dir: bool, parents: Parents) -> bool {
         if path.starts_with(&self.target_dir) {
             return true;
         }
@@ -76,16 +80,20 @@ impl Filter {
         {
             return true;
         }
-        self.git_ignores(path, is_dir)
+        self.git_ignores(path, is_dir, parents)
     }
 
-    fn git_ignores(&self, path: &Path, is_dir: bool) -> bool {
+    fn git_ignores(&self, path: &Path, is_dir: bool, parents: Parents) -> bool {
         // The deepest `.gitignore` that has an opinion wins, as in git.
         for matcher in self.matchers.iter().rev() {
             if !path.starts_with(matcher.path()) {
                 continue;
             }
-            match matcher.matched_path_or_any_parents(path, is_dir) {
+            let matched = match parents {
+                Parents::Check => matcher.matched_path_or_any_parents(path, is_dir),
+                Parents::KnownKept => matcher.matched(path, is_dir),
+            };
+            match matched {
                 Match::Ignore(_) => return true,
                 Match::Whitelist(_) => return false,
                 Match::None => {}
@@ -136,7 +144,7 @@ impl Filter {
             let path = entry.path();
             // Symlinked directories are not followed: they may leave the workspace or loop.
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if self.is_ignored(&path, is_dir) {
+            if self.ignores(&path, is_dir, Parents::KnownKept) {
                 continue;
             }
             if is_dir {
@@ -150,6 +158,15 @@ impl Filter {
             self.walk(&subdir, dirs, files);
         }
     }
+}
+
+/// Whether the parent directories of a path still need matching against the ignore rules.
+#[derive(Debug, Clone, Copy)]
+enum Parents {
+    /// Yes: a path from an event may lie anywhere.
+    Check,
+    /// No: the walk only enters directories that are not ignored.
+    KnownKept,
 }
 
 /// Files editors write next to the one being saved (swap, backup, lock and probe files).
