@@ -37,7 +37,8 @@ pub enum Stdout<'a> {
 }
 
 /// Runs `command` until it exits or `cancel` is raised; on cancel, sends SIGTERM to the
-/// child's process group, then SIGKILL after a grace period, and reaps the child.
+/// child's process group, then SIGKILL after a grace period, and reaps the child. Its standard
+/// input is empty; its standard error is inherited.
 pub fn run_cancellable(
     command: &mut Command,
     stdout: Stdout<'_>,
@@ -45,6 +46,8 @@ pub fn run_cancellable(
 ) -> io::Result<ChildOutcome> {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(command, 0);
+    // Not the terminal's foreground group any more: reading the terminal would stop it.
+    command.stdin(Stdio::null());
     let mut on_line = match stdout {
         Stdout::Inherit => None,
         Stdout::Lines(on_line) => {

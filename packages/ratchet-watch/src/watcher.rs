@@ -112,7 +112,8 @@ impl Watcher {
     }
 
     /// Blocks until a batch of relevant changes has been quiet for the debounce period and
-    /// returns it; `Ok(None)` once the watcher was stopped.
+    /// returns it; `Ok(None)` once the watcher was stopped. A backend failure (a watch limit
+    /// reached) is returned once as an error; the watcher is stopped after it.
     pub fn next_batch(&self) -> Result<Option<ChangeBatch>, WatchError> {
         self.next_batch_until(None)
     }
@@ -156,11 +157,13 @@ impl Watcher {
     fn wait_for_quiet(&self, deadline: Option<Instant>) -> Result<Option<Taken>, WatchError> {
         let mut state = self.shared.state();
         loop {
-            if state.stopped {
-                return Ok(None);
-            }
+            // An error stops the watcher (its backend thread has ended): report it once, then
+            // behave as stopped.
             if let Some(error) = state.error.take() {
                 return Err(error);
+            }
+            if state.stopped {
+                return Ok(None);
             }
             let now = Instant::now();
             let due = if state.start_batch {

@@ -83,3 +83,17 @@ fn a_child_that_ignores_sigterm_is_killed() {
     .unwrap();
     assert_eq!(outcome, ChildOutcome::Cancelled);
 }
+
+#[test]
+fn the_child_reads_an_empty_stdin_rather_than_the_terminal() {
+    let mut lines = Vec::new();
+    let mut on_line = |line: &str| lines.push(line.to_string());
+    let outcome = run_cancellable(
+        &mut sh("cat; echo done"),
+        Stdout::Lines(&mut on_line),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(matches!(outcome, ChildOutcome::Exited(s) if s.success()));
+    assert_eq!(lines, ["done"]);
+}

@@ -185,6 +185,7 @@ impl Worker {
     fn fail(&self, error: WatchError) {
         let mut state = self.shared.state();
         state.error = Some(error);
+        state.stopped = true;
         state.current.cancel();
         self.shared.wake.notify_all();
     }
