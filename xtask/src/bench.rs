@@ -56,6 +56,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
 }
 
 fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
+    let machine = setup::machine();
     let root = setup::repo_root();
     let bin_dir = setup::release_binaries(&root)?;
     let ratchet = bin_dir.join("xtask");
@@ -71,6 +72,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
             dir: &dir,
             ratchet: &ratchet,
             bin_dir: &bin_dir,
+            vars: leaf_vars(&dir, &spec)?,
         };
         let mut results = Vec::new();
         for row in rows::ROWS {
@@ -84,12 +86,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
             results,
         });
     }
-    let document = report::document(
-        &setup::machine(),
-        usize::from(args.runs),
-        invocation,
-        &sections,
-    );
+    let document = report::document(&machine, usize::from(args.runs), invocation, &sections);
     print!("{document}");
     if args.write {
         let path = root.join("docs/benchmarks.md");
@@ -98,4 +95,16 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
         eprintln!("bench: wrote {}", path.display());
     }
     Ok(())
+}
+
+/// `LEAF_NAME` and `LEAF_LIB`: the last package that nothing depends on, and its `lib.rs`.
+fn leaf_vars(dir: &std::path::Path, spec: &Spec) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let fixture = ratchet_fixture::open(dir, spec)?;
+    let Some(leaf) = fixture.without_dependents().into_iter().last() else {
+        anyhow::bail!("the fixture has no package without dependents: regenerate it");
+    };
+    Ok(vec![
+        ("LEAF_NAME", leaf.name.clone()),
+        ("LEAF_LIB", leaf.lib_rs().to_string_lossy().into_owned()),
+    ])
 }

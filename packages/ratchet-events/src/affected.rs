@@ -25,6 +25,9 @@ pub struct AffectedReport {
     pub reasons: BTreeMap<String, Reason>,
     /// Things the user should know (a shallow clone, a file no package owns, ...).
     pub warnings: Vec<String>,
+    /// Changed files that no package owns and no `[inputs]` entry names: they affect nothing.
+    #[serde(default)]
+    pub unowned_files: Vec<String>,
 }
 
 /// Why one package is affected: a cause, then the dependency path from the package that the

@@ -193,6 +193,15 @@ impl Fixture {
 
     /// (Re)writes every file of the named packages from the model, replacing any edits.
     pub(crate) fn write_packages(&mut self, names: &[String]) -> Result<(), FixtureError> {
+        self.sync_packages(names, true)
+    }
+
+    /// Renders the named packages and records their files; writes them when `write`.
+    pub(crate) fn sync_packages(
+        &mut self,
+        names: &[String],
+        write: bool,
+    ) -> Result<(), FixtureError> {
         let values = Values {
             code: self
                 .packages
@@ -208,7 +217,7 @@ impl Fixture {
         let mut files_by_package = Vec::new();
         for package in self.packages.iter().filter(|p| names.contains(&p.name)) {
             let files = package_files(package, &values, &dirs);
-            for (path, text) in &files {
+            for (path, text) in files.iter().filter(|_| write) {
                 self.write(path, text)?;
             }
             // A file the model no longer produces (build.rs after its last build-dependency
@@ -216,7 +225,7 @@ impl Fixture {
             for stale in package
                 .files
                 .iter()
-                .filter(|f| !files.iter().any(|(p, _)| p == *f))
+                .filter(|f| write && !files.iter().any(|(p, _)| p == *f))
             {
                 let full = self.root.join(stale);
                 std::fs::remove_file(&full).map_err(|source| io_error(&full, source))?;

@@ -218,7 +218,7 @@ pub enum FixtureError {
 pub fn generate(dir: &Path, spec: &Spec) -> Result<Fixture, FixtureError> {
     if spec.packages < 2 {
         return Err(FixtureError::Invalid(format!(
-            "a fixture needs at least 2 packages, {} were asked for",
+            "a fixture needs at least 2 packages, not {}",
             spec.packages
         )));
     }
@@ -230,6 +230,22 @@ pub fn generate(dir: &Path, spec: &Spec) -> Result<Fixture, FixtureError> {
         fixture.git(&["init", "-q", "-b", "main"])?;
         fixture.commit_all("generated fixture")?;
     }
+    Ok(fixture)
+}
+
+/// The model of a workspace that `generate(dir, spec)` wrote earlier, without writing anything
+/// (for example a cached benchmark fixture). Edits made since are not known to it.
+pub fn open(dir: &Path, spec: &Spec) -> Result<Fixture, FixtureError> {
+    let manifest = dir.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Err(FixtureError::Invalid(format!(
+            "{} does not exist: generate the fixture first",
+            manifest.display()
+        )));
+    }
+    let mut fixture = Fixture::new(dir.to_path_buf(), spec.clone(), plan::plan(spec));
+    let names: Vec<String> = fixture.packages.iter().map(|p| p.name.clone()).collect();
+    fixture.sync_packages(&names, false)?;
     Ok(fixture)
 }
 

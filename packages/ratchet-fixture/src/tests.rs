@@ -54,6 +54,15 @@ fn same_spec_same_bytes_other_seed_other_bytes() {
 }
 
 #[test]
+fn open_describes_what_generate_wrote() {
+    let spec = no_git(Spec::small(9, 4));
+    let (dir, written) = generated(&spec);
+    let opened = crate::open(dir.path(), &spec).unwrap();
+    assert_eq!(opened.packages, written.packages);
+    assert!(crate::open(&dir.path().join("missing"), &spec).is_err());
+}
+
+#[test]
 fn edges_point_to_earlier_packages_once_and_every_shape_occurs() {
     for seed in 0..20 {
         for n in [5, 8, 20, 200] {

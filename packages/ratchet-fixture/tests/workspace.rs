@@ -28,6 +28,7 @@ fn eight_packages_build_test_lint_clean_and_edits_bite() {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--offline",
             "-q",
             "--",

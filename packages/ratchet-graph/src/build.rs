@@ -158,6 +158,10 @@ fn external_closures(
                 name: p.name.to_string(),
                 version: p.version.to_string(),
                 source: p.source.as_ref().map(|s| s.repr.clone()),
+                path: match p.source {
+                    None => p.manifest_path.parent().map(|d| d.to_path_buf()),
+                    Some(_) => None,
+                },
             })
             .collect();
         deps.sort();

@@ -80,6 +80,10 @@ pub struct ExternalDep {
     pub version: String,
     /// Source (`registry+...`, `git+...`); `None` for path packages outside the workspace.
     pub source: Option<String>,
+    /// For a path package outside the workspace (no `source`), its directory: its files are
+    /// inputs of every member that uses it, and its manifest is part of the snapshot key.
+    #[serde(default)]
+    pub path: Option<Utf8PathBuf>,
 }
 
 /// The kind of a dependency edge, as in the manifest section that declares it.

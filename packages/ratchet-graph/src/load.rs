@@ -16,7 +16,7 @@ use crate::locate::{WorkspaceRoot, locate};
 use crate::{Dep, GraphError, Package, PkgIx, Workspace, toolchain};
 
 /// Bump when the snapshot's shape or meaning changes, so old snapshots miss.
-const SNAPSHOT_FORMAT: u32 = 1;
+const SNAPSHOT_FORMAT: u32 = 2;
 
 /// Environment variables that change what `cargo metadata` reports.
 const CARGO_ENV: &[&str] = &["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_HOME"];
@@ -118,10 +118,17 @@ fn current_key(root: &WorkspaceRoot, members: &[Package], toolchain: &str) -> Ca
     key
 }
 
+/// Member manifests, and those of path packages outside the workspace (bumping such a
+/// package's version changes the resolve although no workspace file changed).
 fn add_member_manifests(key: &mut CacheKey, members: &[Package]) {
     for package in members {
         let hash = hash_file(&package.manifest_path);
         key.files.insert(package.manifest_path.clone(), hash);
+        for dir in package.external_deps.iter().filter_map(|d| d.path.as_ref()) {
+            let manifest = dir.join("Cargo.toml");
+            let hash = hash_file(&manifest);
+            key.files.insert(manifest, hash);
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub ratchet: &'a Path,
     /// Prepended to `PATH` so `cargo ratchet` finds the release `cargo-ratchet`.
     pub bin_dir: &'a Path,
+    /// More variables for the scripts (`LEAF_NAME`, `LEAF_LIB`).
+    pub vars: Vec<(&'static str, String)>,
 }
 
 impl Context<'_> {
@@ -42,6 +44,7 @@ impl Context<'_> {
             .args(["-c", script])
             .current_dir(self.dir)
             .env("RATCHET", self.ratchet)
+            .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .env("PATH", std::env::join_paths(dirs).unwrap_or(path))
             .stdin(Stdio::null())
             .stdout(Stdio::null());
@@ -76,8 +79,18 @@ impl Context<'_> {
         Err(first.trim().to_string())
     }
 
-    /// Measures `row`: warm-up, then `runs` samples.
+    /// Measures `row`: warm-up, then `runs` samples, then its `finish`.
     pub fn measure(&self, row: &Row, runs: usize) -> Outcome {
+        let outcome = self.samples(row, runs);
+        if let Some(finish) = row.finish
+            && let Err(e) = self.time(finish)
+        {
+            return Outcome::Skipped(format!("finish failed: {e}"));
+        }
+        outcome
+    }
+
+    fn samples(&self, row: &Row, runs: usize) -> Outcome {
         let mut samples = Vec::with_capacity(runs);
         for i in 0..=runs {
             if let Some(prepare) = row.prepare

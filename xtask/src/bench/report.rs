@@ -29,7 +29,10 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
          Every command runs once untimed (warm-up; for `cargo check` that is the cold build),\n\
          then the timed runs. `ratchet` is the release build of this repository's CLI run\n\
          directly with `--manifest-path`; `cargo ratchet` is the release `cargo-ratchet` put on\n\
-         `PATH`. Commands run in the fixture's root through `sh -c`, output to `/dev/null`.\n\n",
+         `PATH`. Commands run in the fixture's root through `sh -c`, output to `/dev/null`.\n\n\
+         Run `cargo xtask bench` (100 and 1000 packages; `--quick` for 100 only, `--runs N`\n\
+         timed runs per row, default 5; `--seed S`; `--write` to update this file). To add a\n\
+         row, add a line to `ROWS` in `xtask/src/bench/rows.rs`.\n\n",
     );
     let _ = writeln!(out, "Machine: {machine}.  ");
     let _ = writeln!(
@@ -43,7 +46,7 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
     out
 }
 
-const LAUNCH_NOTE: &str = "\n## Reading the launch rows\n\n\
+const LAUNCH_NOTE: &str = "## Reading the launch rows\n\n\
     `cargo run -p xtask` must load the whole workspace and check that `xtask` is fresh before it\n\
     starts anything, so its cost grows with the workspace; the binary run directly costs a\n\
     process start. `cargo ratchet` (an installed `cargo-ratchet` on `PATH`) adds only cargo's\n\
@@ -71,6 +74,9 @@ fn table(section: &Section) -> String {
         if let Some(prepare) = row.prepare {
             let _ = write!(command, " after `{prepare}`");
         }
+        let command = command
+            .replace("$LEAF_NAME", "<leaf>")
+            .replace("$LEAF_LIB", "<leaf>/src/lib.rs");
         let (median, min) = match outcome {
             Outcome::Measured(samples) => (seconds(Outcome::median(samples)), seconds(samples[0])),
             Outcome::Skipped(why) => (why.replace('|', "\\|"), String::new()),

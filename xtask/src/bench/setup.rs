@@ -37,7 +37,8 @@ pub fn release_binaries(root: &Path) -> anyhow::Result<PathBuf> {
 /// when a previous run left its tracked files changed. Its `target/` is kept between runs.
 pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
     let dir = target_dir(root).join("bench-fixtures").join(spec.key());
-    let done = dir.join(".bench-complete");
+    // Beside the fixture, not in it: an untracked file inside would be a change to ratchet.
+    let done = dir.with_extension("complete");
     if done.is_file() && is_clean(&dir) {
         return Ok(dir);
     }
@@ -46,6 +47,7 @@ pub fn fixture(root: &Path, spec: &Spec) -> anyhow::Result<PathBuf> {
         spec.packages,
         dir.display()
     );
+    let _ = std::fs::remove_file(&done);
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
             .with_context(|| format!("cannot remove {}", dir.display()))?;
@@ -96,7 +98,7 @@ pub fn size(dir: &Path) -> anyhow::Result<Size> {
     Ok(size)
 }
 
-/// One line about the machine: CPUs, CPU model, rustc, date.
+/// One line about the machine: CPUs, CPU model, rustc, date, load.
 pub fn machine() -> String {
     let cpus = std::thread::available_parallelism().map_or(0, usize::from);
     let model = std::fs::read_to_string("/proc/cpuinfo")
@@ -110,7 +112,12 @@ pub fn machine() -> String {
         .unwrap_or_else(|| "unknown CPU".to_string());
     let rustc = output_of("rustc", &["-V"]);
     let date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
-    format!("{cpus} CPUs (`nproc`; {model}), {rustc}, {date}")
+    // The machine may be shared: the load says how much the numbers can be trusted.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string());
+    format!("{cpus} CPUs (`nproc`; {model}), {rustc}, {date}, load average {load} at start")
 }
 
 fn output_of(program: &str, args: &[&str]) -> String {

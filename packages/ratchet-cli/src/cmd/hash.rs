@@ -1,14 +1,96 @@
-//! `hash`: not built yet (see the issue that owns it).
+//! `hash`: every package's content fingerprint, or what went into one package's.
+
+use std::fmt::Write;
+
+use ratchet_fingerprint::{Explanation, InputsConfig};
+use ratchet_graph::Workspace;
+
+use crate::common::{MessageFormat, WorkspaceArgs, print};
 
 /// Flags of `hash`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments, accepted until the command is built.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
+    /// Show the inputs of PKG's fingerprint: global inputs, own files, external deps and the
+    /// fingerprints of its workspace dependencies.
+    #[arg(long, value_name = "PKG")]
+    explain: Option<String>,
 }
 
 /// Runs `hash`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`hash` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let ws = args.workspace.load()?;
+    let inputs = read_inputs(&ws)?;
+    let explain = args
+        .explain
+        .as_deref()
+        .map(|name| ws.require(name))
+        .transpose()?;
+    let fps = ratchet_fingerprint::compute(&ws, &inputs)?;
+    let text = match (explain, args.message_format) {
+        (Some(ix), MessageFormat::Json) => {
+            serde_json::to_string_pretty(&ratchet_fingerprint::explain(&ws, &fps, ix))? + "\n"
+        }
+        (Some(ix), MessageFormat::Human) => {
+            render_explanation(&ratchet_fingerprint::explain(&ws, &fps, ix))
+        }
+        (None, MessageFormat::Json) => serde_json::to_string(&fps)? + "\n",
+        (None, MessageFormat::Human) => fps
+            .packages
+            .iter()
+            .map(|(name, fp)| format!("{name} {} {}\n", fp.build, fp.full))
+            .collect(),
+    };
+    print(&text)?;
+    Ok(ratchet_events::exit::OK)
+}
+
+/// The `[inputs]` section of the workspace's `ratchet.toml` (defaults when absent).
+pub fn read_inputs(ws: &Workspace) -> anyhow::Result<InputsConfig> {
+    let file = ratchet_config::ConfigFile::read(ws.root.as_std_path())?;
+    Ok(file.section::<InputsConfig>("inputs")?)
+}
+
+fn render_explanation(e: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "package {}\nbuild {}\nfull  {}",
+        e.package, e.build, e.full
+    );
+    let _ = writeln!(out, "global inputs:");
+    for (name, hash) in &e.globals {
+        let _ = writeln!(out, "  {name} {hash}");
+    }
+    let _ = writeln!(out, "own files:");
+    for (path, hash) in &e.files {
+        let _ = writeln!(out, "  {path} {hash}");
+    }
+    let _ = writeln!(
+        out,
+        "external dependencies ({}): {}",
+        e.externals.len(),
+        e.externals_hash
+    );
+    for dep in &e.externals {
+        let _ = writeln!(out, "  {dep}");
+    }
+    let _ = writeln!(out, "workspace dependencies:");
+    for dep in &e.deps {
+        let feeds = if dep.kind == "dev" {
+            "full only"
+        } else {
+            "build"
+        };
+        let _ = writeln!(
+            out,
+            "  {} ({}, feeds {feeds}) {}",
+            dep.name, dep.kind, dep.build
+        );
+    }
+    out
 }

@@ -1,0 +1,143 @@
+//! `--since REF`: the files git reports as changed since the merge-base of REF and HEAD, turned
+//! into seeds (owners, global inputs, lockfile entries).
+
+use camino::{Utf8Path, Utf8PathBuf};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ratchet_events::affected::Cause;
+use ratchet_fingerprint::InputsConfig;
+use ratchet_git::Repo;
+use ratchet_graph::{PkgIx, Workspace};
+
+use crate::expand::Seed;
+use crate::{AffectedError, Changes, lockfile};
+
+/// Seeds for the changes between the merge-base of `reference` and the working tree.
+pub(crate) fn changes(
+    ws: &Workspace,
+    inputs: &InputsConfig,
+    reference: &str,
+) -> Result<Changes, AffectedError> {
+    let repo = Repo::discover(&ws.root)?;
+    let base = repo.merge_base(reference)?;
+    let changed = repo.changed_since(&base)?;
+    let ws_root = canonical(&ws.root);
+    let repo_root = canonical(repo.root());
+    let globals = global_matcher(inputs)?;
+    let mut out = Changes {
+        base: Some(base.clone()),
+        ..Changes::default()
+    };
+    let target_dir = canonical(&ws.target_dir);
+    for git_path in changed {
+        let absolute = repo_root.join(&git_path);
+        if absolute.starts_with(&target_dir) {
+            // Build output that is not gitignored: never an input, as for fingerprints.
+            continue;
+        }
+        let rel = absolute.strip_prefix(&ws_root).ok();
+        let display = rel.map_or_else(|| absolute.to_string(), |r| r.to_string());
+        out.changed_files.push(display.clone());
+        if rel.is_some_and(|r| r == "Cargo.lock") {
+            out.seeds.extend(lock_seeds(ws, &repo, &base, &git_path)?);
+            continue;
+        }
+        if rel.is_some_and(|r| is_fixed_global(r) || globals.is_match(r)) {
+            out.global_inputs.push(display);
+            continue;
+        }
+        // Cargo's paths use the workspace root as given; git's are canonical.
+        let path = rel.map_or_else(|| absolute.clone(), |r| ws.root.join(r));
+        let users = owners_and_users(ws, &path);
+        if users.is_empty() {
+            out.unowned.push(display.clone());
+        }
+        out.seeds.extend(users.into_iter().map(|ix| Seed {
+            ix,
+            cause: Cause::File {
+                path: display.clone(),
+            },
+        }));
+    }
+    Ok(out)
+}
+
+fn lock_seeds(
+    ws: &Workspace,
+    repo: &Repo,
+    base: &str,
+    git_path: &Utf8Path,
+) -> Result<Vec<Seed>, AffectedError> {
+    let old = repo.show(base, git_path)?;
+    let current_path = ws.root.join("Cargo.lock");
+    let new = match std::fs::read_to_string(&current_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(AffectedError::Unreadable {
+                path: current_path,
+                source,
+            });
+        }
+    };
+    match lockfile::changed_members(ws, old.as_deref(), new.as_deref()) {
+        Ok(seeds) => Ok(seeds),
+        // Conflict markers or a half-written lockfile: no way to tell what changed.
+        Err(lockfile::Unparsable) => Ok(crate::everything(
+            ws,
+            Cause::Global {
+                input: "Cargo.lock (cannot be parsed, so every package counts)".to_string(),
+            },
+        )),
+    }
+}
+
+/// The member owning `path`, and the members using a path package outside the workspace whose
+/// directory holds it.
+fn owners_and_users(ws: &Workspace, path: &Utf8Path) -> Vec<PkgIx> {
+    let mut out: Vec<PkgIx> = ws.owner_of(path).into_iter().collect();
+    for (ix, package) in ws.packages.iter().enumerate() {
+        let uses = package
+            .external_deps
+            .iter()
+            .filter_map(|d| d.path.as_deref())
+            .any(|dir| path.starts_with(dir));
+        if uses && !out.contains(&ix) {
+            out.push(ix);
+        }
+    }
+    out
+}
+
+/// Workspace-root files that affect every package whether configured or not.
+fn is_fixed_global(rel: &Utf8Path) -> bool {
+    rel == "Cargo.toml"
+        || rel.starts_with(".cargo")
+        || rel == "rust-toolchain"
+        || rel == "rust-toolchain.toml"
+}
+
+fn global_matcher(inputs: &InputsConfig) -> Result<GlobSet, AffectedError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &inputs.files {
+        // `*` stops at `/`, as in the fingerprint side's glob expansion.
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| AffectedError::BadInput {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| AffectedError::BadInput {
+        pattern: inputs.files.join(", "),
+        message: e.to_string(),
+    })
+}
+
+/// Git prints the real path of the work tree; cargo may have been given a path through a
+/// symlink. Comparing canonical forms makes both agree.
+fn canonical(path: &Utf8Path) -> Utf8PathBuf {
+    path.canonicalize_utf8()
+        .unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,118 @@
+//! Global inputs: what every package's fingerprint depends on, whatever its own files are.
+
+use std::collections::BTreeMap;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use ratchet_graph::Workspace;
+use serde::Deserialize;
+
+use crate::FingerprintError;
+
+/// Environment variables hashed into every fingerprint when `[inputs] env` is not set.
+pub const DEFAULT_ENV: &[&str] = &["RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_ENCODED_RUSTFLAGS"];
+
+/// Files at the workspace root that are global inputs whether configured or not.
+pub const FIXED_FILES: &[&str] = &[
+    "Cargo.toml",
+    ".cargo/config.toml",
+    ".cargo/config",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+];
+
+/// The `[inputs]` section of `ratchet.toml`: extra global inputs, which affect every package.
+///
+/// ```toml
+/// [inputs]
+/// files = ["deny.toml", "proto/**/*.proto"]   # relative to the workspace root; globs welcome
+/// env = ["RUSTFLAGS", "MY_FEATURE_FLAG"]       # replaces the default list when given
+/// ```
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct InputsConfig {
+    /// Files (or glob patterns) relative to the workspace root.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Environment variables; `None` means [`DEFAULT_ENV`].
+    #[serde(default)]
+    pub env: Option<Vec<String>>,
+}
+
+impl InputsConfig {
+    /// The environment variables that are global inputs.
+    pub fn env_vars(&self) -> Vec<String> {
+        match &self.env {
+            Some(list) => list.clone(),
+            None => DEFAULT_ENV.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Configured files that exist now, relative to `root`, sorted. Patterns are globs.
+    pub fn matched_files(&self, root: &Utf8Path) -> Result<Vec<Utf8PathBuf>, FingerprintError> {
+        let mut out = Vec::new();
+        for pattern in &self.files {
+            let full = root.join(pattern);
+            let paths = glob::glob(full.as_str()).map_err(|e| FingerprintError::BadInput {
+                pattern: pattern.clone(),
+                message: e.msg.to_string(),
+            })?;
+            for path in paths.filter_map(Result::ok) {
+                let Ok(path) = Utf8PathBuf::from_path_buf(path) else {
+                    continue;
+                };
+                if path.is_file()
+                    && let Ok(rel) = path.strip_prefix(root)
+                {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+/// Every global input with a hash of its value: `file:PATH`, `env:NAME` and `rustc -vV`.
+/// A missing file or unset variable is recorded as such, so appearing later is a change.
+pub(crate) fn globals(
+    ws: &Workspace,
+    inputs: &InputsConfig,
+) -> Result<BTreeMap<String, String>, FingerprintError> {
+    let mut out = BTreeMap::new();
+    for rel in FIXED_FILES {
+        let path = ws.root.join(rel);
+        if let Some(hash) = hash_optional_file(&path)? {
+            out.insert(format!("file:{rel}"), hash);
+        }
+    }
+    for rel in inputs.matched_files(&ws.root)? {
+        if let Some(hash) = hash_optional_file(&ws.root.join(&rel))? {
+            out.insert(format!("file:{rel}"), hash);
+        }
+    }
+    for name in inputs.env_vars() {
+        let value = std::env::var_os(&name).map(|v| v.to_string_lossy().into_owned());
+        if let Some(value) = value {
+            out.insert(format!("env:{name}"), hex(value.as_bytes()));
+        }
+    }
+    let toolchain = ratchet_graph::toolchain::version(&ws.root, &ws.state_dir());
+    out.insert("rustc -vV".to_string(), hex(toolchain.as_bytes()));
+    Ok(out)
+}
+
+fn hash_optional_file(path: &Utf8Path) -> Result<Option<String>, FingerprintError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(hex(&bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(FingerprintError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}

@@ -1,0 +1,204 @@
+//! Content fingerprints of workspace packages.
+//!
+//! Owns: walking each member's own files (gitignore-aware; `target/`, `.git` and nested
+//! members' directories excluded; symlinks followed) behind a listing cache, hashing them with
+//! blake3 behind a stat cache, the global inputs (root manifest, cargo config, toolchain files,
+//! `rustc -vV`, configured files and environment variables), the Merkle combination of all of
+//! that into a `build` and a `full` fingerprint per package, and the record of the last
+//! fingerprints.
+//!
+//! Must not: run cargo or git, decide what is affected (that is `ratchet-affected`), or know
+//! about steps (a step's own configuration is added to the key by whoever caches verdicts).
+
+mod inputs;
+mod listing;
+mod merkle;
+mod stat_cache;
+mod walk;
+
+use std::collections::BTreeMap;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use ratchet_graph::{PkgIx, Workspace};
+use serde::{Deserialize, Serialize};
+
+pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig};
+pub use merkle::{ExplainedDep, Explanation, external_key};
+
+/// Bump when the meaning of a fingerprint changes, so old records are ignored.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Fingerprints of every workspace member, and the global inputs that went into them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Fingerprints {
+    /// Always [`FORMAT_VERSION`]; a record with another version is ignored.
+    pub version: u32,
+    /// Global inputs: `file:PATH`, `env:NAME`, `rustc -vV` -> blake3 hex of the value.
+    pub globals: BTreeMap<String, String>,
+    /// Per package, keyed by package name.
+    pub packages: BTreeMap<String, PackageFingerprint>,
+    /// Every external dependency of any member ([`external_key`]: `name version (source)`)
+    /// -> the hash of its files for a path package outside the workspace, `-` otherwise. Lets
+    /// a comparison name the external dependencies that changed.
+    #[serde(default)]
+    pub externals: BTreeMap<String, String>,
+}
+
+/// One package's fingerprints and what they were computed from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PackageFingerprint {
+    /// Own files, manifest, external deps, globals and the `build` of normal and build deps.
+    pub build: String,
+    /// `build` plus the `build` of dev-deps: what its tests see.
+    pub full: String,
+    /// Own files: path relative to the workspace root -> blake3 hex of the content.
+    pub files: BTreeMap<String, String>,
+    /// blake3 of its resolved external dependencies.
+    pub externals: String,
+}
+
+/// Why fingerprints could not be computed or recorded. Each names the path concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum FingerprintError {
+    /// A chain of symlinks that leads back to itself.
+    #[error("symlink loop at {path}: remove or fix the link")]
+    SymlinkLoop {
+        /// The link where the loop was detected.
+        path: Utf8PathBuf,
+    },
+    /// A file listed by the walk disappeared before it could be hashed.
+    #[error("{path} vanished while it was being hashed: run again once edits settle")]
+    Vanished {
+        /// The file.
+        path: Utf8PathBuf,
+    },
+    /// A file that exists but cannot be read.
+    #[error("cannot read {path}: {source} (fix its permissions, or gitignore it)")]
+    Unreadable {
+        /// The file.
+        path: Utf8PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Any other failure of the directory walk.
+    #[error("cannot walk {path}: {message}")]
+    Walk {
+        /// Where the walk failed.
+        path: Utf8PathBuf,
+        /// The walker's message.
+        message: String,
+    },
+    /// A path that is not UTF-8.
+    #[error("path is not valid UTF-8: {0} (rename it)")]
+    NonUtf8Path(String),
+    /// A pattern in `[inputs] files` that is not a valid glob.
+    #[error("ratchet.toml: [inputs] files: invalid pattern `{pattern}`: {message}")]
+    BadInput {
+        /// The pattern.
+        pattern: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The record could not be written.
+    #[error(transparent)]
+    Store(#[from] ratchet_store::StoreError),
+}
+
+/// Computes every member's fingerprints. Files whose stat is unchanged since the last run are
+/// not read again (see the stat cache); the rest are hashed in parallel.
+pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, FingerprintError> {
+    let globals = inputs::globals(ws, inputs)?;
+    let external_dirs = walk::external_dirs(ws);
+    let found = listing::own_files(ws, &external_dirs, &ws.state_dir().join("listing.json"))?;
+    let hashes = stat_cache::hash_files(&stat_cache_path(ws), &found)?;
+    let mut files: merkle::FilesByPackage = vec![BTreeMap::new(); ws.packages.len()];
+    let mut external_files: Vec<BTreeMap<String, String>> =
+        vec![BTreeMap::new(); external_dirs.len()];
+    for (file, hash) in found.iter().zip(hashes) {
+        let key = merkle::display_path(&ws.root, &file.path);
+        if let Some(external) = file.external {
+            external_files[external].insert(key.clone(), hash.clone());
+        }
+        if let Some(owner) = file.owner {
+            files[owner].insert(key, hash);
+        }
+    }
+    let external_content = external_dirs
+        .into_iter()
+        .zip(external_files)
+        .map(|(dir, files)| (dir, merkle::files_hash(&files)))
+        .collect();
+    Ok(Fingerprints {
+        version: FORMAT_VERSION,
+        packages: merkle::fingerprints(ws, &globals, files, &external_content),
+        externals: merkle::external_table(ws, &external_content),
+        globals,
+    })
+}
+
+/// The fingerprints recorded last (by `affected --record` or a passing `check`), or `None`
+/// when there is no record or it is unreadable or from another format version.
+pub fn load_recorded(ws: &Workspace) -> Option<Fingerprints> {
+    ratchet_store::read_json::<Fingerprints>(record_path(ws).as_std_path())
+        .filter(|f| f.version == FORMAT_VERSION)
+}
+
+/// Records `fps` as the last known-good fingerprints, atomically.
+pub fn record(ws: &Workspace, fps: &Fingerprints) -> Result<(), FingerprintError> {
+    ratchet_store::write_json(record_path(ws).as_std_path(), fps)?;
+    Ok(())
+}
+
+/// What went into the fingerprint of package `ix`, from fingerprints computed for `ws`.
+pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
+    let package = ws.package(ix);
+    let empty = PackageFingerprint {
+        build: String::new(),
+        full: String::new(),
+        files: BTreeMap::new(),
+        externals: String::new(),
+    };
+    let own = fps.packages.get(&package.name).unwrap_or(&empty);
+    let build_of = |ix: PkgIx| {
+        fps.packages
+            .get(&ws.package(ix).name)
+            .map(|f| f.build.clone())
+            .unwrap_or_default()
+    };
+    let mut deps: Vec<ExplainedDep> = ws
+        .deps(ix)
+        .map(|(to, dep)| ExplainedDep {
+            name: ws.package(to).name.clone(),
+            kind: dep.kind.as_str().to_string(),
+            build: build_of(to),
+        })
+        .collect();
+    deps.sort_by(|a, b| (&a.name, &a.kind).cmp(&(&b.name, &b.kind)));
+    deps.dedup_by(|a, b| a.name == b.name && a.kind == b.kind);
+    Explanation {
+        version: FORMAT_VERSION,
+        package: package.name.clone(),
+        build: own.build.clone(),
+        full: own.full.clone(),
+        globals: fps.globals.clone(),
+        files: own.files.clone(),
+        externals: package.external_deps.iter().map(external_key).collect(),
+        externals_hash: own.externals.clone(),
+        deps,
+    }
+}
+
+/// Where the last recorded fingerprints live.
+pub fn record_path(ws: &Workspace) -> Utf8PathBuf {
+    ws.state_dir().join("fingerprints.json")
+}
+
+fn stat_cache_path(ws: &Workspace) -> Utf8PathBuf {
+    ws.state_dir().join("stat-cache.json")
+}
+
+/// The path of `path` as fingerprints record it: relative to the workspace root when under it.
+pub fn record_key(ws: &Workspace, path: &Utf8Path) -> String {
+    merkle::display_path(&ws.root, path)
+}
