@@ -180,6 +180,24 @@ fn an_edit_outside_every_package_runs_nothing() {
 }
 
 #[test]
+fn inputs_from_ratchet_toml_are_global() {
+    let ws = two_packages();
+    write(
+        ws.path(),
+        "ratchet.toml",
+        "[inputs]\nfiles = [\"proto/*.proto\"]\n",
+    );
+    let watch = Watch::start(ws.path());
+    assert_eq!(watch.next_run()["run"], 1);
+    write(ws.path(), "proto/api.proto", "syntax = \"proto3\";\n");
+    let next = watch.next_run();
+    assert_eq!(strings(&next["trigger"]), ["proto/api.proto"]);
+    assert_eq!(next["global"], true);
+    assert_eq!(next["checked"], Value::Null);
+    assert_eq!(watch.terminate(), Some(0));
+}
+
+#[test]
 fn a_missing_manifest_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nowhere/Cargo.toml");

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ratchet_graph::Workspace;
 
 use crate::{CancelToken, ChangeBatch, WatchError};
@@ -33,7 +33,9 @@ impl Classifier {
     pub(crate) fn new(root: &Utf8Path, extra_globals: &[String]) -> Result<Classifier, WatchError> {
         let mut builder = GlobSetBuilder::new();
         for pattern in extra_globals {
-            let glob = Glob::new(pattern).map_err(|source| WatchError::BadGlob {
+            // `*` stops at `/`, as in the fingerprint walk and `affected --since`.
+            let glob = GlobBuilder::new(pattern).literal_separator(true).build();
+            let glob = glob.map_err(|source| WatchError::BadGlob {
                 pattern: pattern.clone(),
                 source,
             })?;

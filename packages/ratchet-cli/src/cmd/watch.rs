@@ -36,8 +36,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let ws = args.workspace.load()?;
     let options = WatchOptions {
         debounce: Duration::from_millis(args.debounce_ms),
+        extra_global_inputs: super::hash::read_inputs(&ws)?.files,
         run_at_start: true,
-        ..WatchOptions::default()
     };
     let watcher = Watcher::start(&ws, options)?;
     stop_on_interrupt(watcher.stopper())?;
