@@ -25,7 +25,7 @@ fn an_edit_in_a_package_names_that_package() {
 fn a_burst_of_edits_is_one_batch() {
     let fx = Fixture::new();
     // A long quiet period, so that a scheduler hiccup between two writes cannot split them.
-    let watcher = fx.watch(500);
+    let watcher = fx.watch(1000);
     for i in 0..10 {
         fx.append("crates/alpha/src/lib.rs", &format!("pub fn f{i}() {{}}\n"));
         fx.write(
@@ -138,7 +138,8 @@ fn a_new_package_is_mapped_after_the_graph_is_reloaded() {
 #[test]
 fn gitignore_edits_rebuild_the_rules() {
     let fx = Fixture::new();
-    let watcher = fx.watch(50);
+    // Three writes that must land in one batch: a long quiet period, as above.
+    let watcher = fx.watch(1000);
     // Ignore *.tmp, and stop ignoring generated/ (which had no watch until now).
     fx.write(".gitignore", "/target\n*.log\n/scratch/\n*.tmp\n");
     fx.write("crates/alpha/notes.tmp", "ignored now\n");
@@ -243,7 +244,7 @@ fn extra_global_inputs_are_global() {
 #[test]
 fn a_temporary_file_renamed_over_the_source_is_not_reported() {
     let fx = Fixture::new();
-    let watcher = fx.watch(50);
+    let watcher = fx.watch(1000);
     // How sed -i and many editors save: write a temporary file, rename it over the original.
     fx.write(
         "crates/alpha/src/.lib.rs.tmp4242",
