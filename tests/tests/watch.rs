@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use ratchet_events::watch::WatchEvent;
 use ratchet_tests::ratchet;
 use serde_json::Value;
 
@@ -92,6 +93,10 @@ impl Watch {
             let event: Value = serde_json::from_str(&line)
                 .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
             if event["event"] == "watch_run" {
+                // The documented shape, field for field.
+                let typed: WatchEvent = serde_json::from_value(event.clone())
+                    .unwrap_or_else(|e| panic!("not a valid watch_run ({e}): {line}"));
+                assert_eq!(serde_json::to_value(typed).unwrap(), event);
                 return event;
             }
         }
