@@ -1,6 +1,11 @@
 //! The [`Watcher`]: a backend thread turns raw notify events into pending changes (raising the
 //! current run's [`CancelToken`] at the first relevant one), and [`Watcher::next_batch`] waits
 //! on the caller's thread until they have been quiet for the debounce period.
+//!
+//! The debouncing is done here rather than with `notify-debouncer-*`: those debounce raw
+//! events before any filtering, so cargo's own writes into `target/` during a run would keep a
+//! batch from settling, and a run could only be cancelled a debounce period after the change
+//! that made it stale instead of at once.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Sender};
