@@ -13,8 +13,10 @@ use crate::CancelToken;
 
 /// How often a running child is checked for exit (the token wakes the wait at once).
 const POLL: Duration = Duration::from_millis(10);
-/// How long a cancelled child may take to clean up after SIGTERM before it gets SIGKILL.
-const GRACE: Duration = Duration::from_secs(2);
+/// How long a cancelled child may take to clean up after SIGTERM before it gets SIGKILL. A
+/// child that puts its own children in groups of their own (as `check` does with cargo) must
+/// stop them itself within this time: SIGKILL reaches only the child's group.
+const GRACE: Duration = Duration::from_secs(5);
 /// How long to wait, after the child exited, for output still in the pipe.
 const TAIL: Duration = Duration::from_secs(1);
 
