@@ -224,6 +224,45 @@ fn inputs_from_ratchet_toml_are_global() {
 }
 
 #[test]
+fn watch_ends_when_its_reader_goes_away() {
+    let ws = two_packages();
+    let mut child = Command::new(BIN)
+        .args(["watch", "--message-format", "json", "--debounce-ms", "50"])
+        .current_dir(ws.path())
+        .env_remove("CARGO_TARGET_DIR")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("watch_run") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "watch exited early"
+        );
+    }
+    drop(stdout);
+    write(
+        ws.path(),
+        "crates/a/src/lib.rs",
+        "pub fn a() -> u32 {\n    4\n}\n",
+    );
+    let deadline = Instant::now() + GUARD;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("watch kept running with nobody reading");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
 fn a_missing_manifest_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nowhere/Cargo.toml");

@@ -31,7 +31,8 @@ pub struct Args {
     debounce_ms: u64,
 }
 
-/// Runs `watch` until Ctrl-C (or SIGTERM): exit 0 then, 2 when watching cannot start.
+/// Runs `watch` until Ctrl-C, SIGTERM or a closed stdout: exit 0 then, 2 when watching cannot
+/// start.
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let ws = args.workspace.load()?;
     let options = WatchOptions {
@@ -51,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         output.started(runs, &batch, checked.as_deref());
         let started = Instant::now();
         let (verdict, exit_code) = run_check(&manifest, checked.as_deref(), json, &batch.cancel);
-        output.finished(&WatchRun {
+        let open = output.finished(&WatchRun {
             version: ratchet_events::VERSION,
             run: runs,
             trigger: batch
@@ -67,6 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         });
         match verdict {
+            _ if !open => Outcome::Stop,
             WatchVerdict::Cancelled => Outcome::Cancelled,
             _ => Outcome::Finished,
         }

@@ -5,6 +5,8 @@ use camino::Utf8PathBuf;
 use ratchet_events::watch::{WatchEvent, WatchRun, WatchVerdict};
 use ratchet_watch::ChangeBatch;
 
+use std::io::Write;
+
 use crate::common::print;
 
 /// Clears the screen and puts the cursor at the top left.
@@ -39,15 +41,17 @@ impl Output {
         ));
     }
 
-    /// A run ended: a status line, or the `watch_run` event.
-    pub(super) fn finished(&mut self, event: &WatchRun) {
+    /// A run ended: a status line, or the `watch_run` event. Returns false once stdout is
+    /// closed (the reader went away), so that watching stops instead of running for no one.
+    pub(super) fn finished(&mut self, event: &WatchRun) -> bool {
         let line = if self.json {
             let event = WatchEvent::WatchRun(event.clone());
             serde_json::to_string(&event).unwrap_or_default()
         } else {
             status(event)
         };
-        let _ = print(&format!("{line}\n"));
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
     }
 }
 
