@@ -61,16 +61,12 @@ impl Classifier {
         GLOBAL_INPUTS.contains(&relative.as_str()) || self.extra_globals.is_match(relative)
     }
 
-    /// Whether a change to `relative` can matter to some run, and whether it should stop the
-    /// run in progress.
-    pub(crate) fn relevance(&self, ws: &Workspace, relative: &Utf8Path) -> Relevance {
-        if self.is_global(relative) || ws.owner_of(relative).is_some() {
-            Relevance::Now
-        } else if is_manifest(relative) {
-            Relevance::Later
-        } else {
-            Relevance::Irrelevant
-        }
+    /// Whether a change to `relative` makes the run in progress stale: a global input or a file
+    /// some package owns. Any other path that is not ignored still waits for the next batch,
+    /// where it is mapped with the graph of that moment: a file of a new member is written
+    /// before the manifest that makes it one.
+    pub(crate) fn stops_run(&self, ws: &Workspace, relative: &Utf8Path) -> bool {
+        self.is_global(relative) || ws.owner_of(relative).is_some()
     }
 
     /// Whether the graph must be reloaded before `paths` are mapped to packages.
@@ -118,18 +114,6 @@ impl Classifier {
         }
         batch
     }
-}
-
-/// Relevance of a changed path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Relevance {
-    /// Not worth a run.
-    Irrelevant,
-    /// Worth a run, but not worth stopping the one in progress: a manifest no package owns
-    /// yet (it may turn out to be a new member once the graph is reloaded, or nothing).
-    Later,
-    /// A global input or a file of a package: the run in progress is stale.
-    Now,
 }
 
 /// Whether the first change seen to a path in a batch created it.

@@ -2,6 +2,7 @@
 //! everything git ignores. Also the walk that finds the directories to watch, which applies the
 //! same filter so that ignored trees (`target/`, `node_modules/`) cost no watches at all.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use ignore::Match;
@@ -14,6 +15,8 @@ pub(crate) struct Filter {
     /// Lowest precedence first: `core.excludesFile`, `.git/info/exclude`, then `.gitignore`
     /// files in the order they were found (a directory's before its subdirectories').
     matchers: Vec<Gitignore>,
+    /// Ignore files already read, so that scanning a directory again adds no duplicate.
+    loaded: HashSet<PathBuf>,
 }
 
 impl Filter {
@@ -24,6 +27,7 @@ impl Filter {
             root: root.to_path_buf(),
             target_dir: target_dir.to_path_buf(),
             matchers: Vec::new(),
+            loaded: HashSet::new(),
         };
         filter.load_repository_rules();
         // The root's own listing must work; failures deeper down are races with deletions.
@@ -122,9 +126,10 @@ impl Filter {
     }
 
     fn add_matcher(&mut self, root: &Path, file: &Path) {
-        if !file.is_file() {
+        if self.loaded.contains(file) || !file.is_file() {
             return;
         }
+        self.loaded.insert(file.to_path_buf());
         let mut builder = GitignoreBuilder::new(root);
         // A bad line is skipped, as git skips it; the other lines still apply.
         let _ = builder.add(file);

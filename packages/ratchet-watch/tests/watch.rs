@@ -121,7 +121,8 @@ fn a_new_edit_during_a_run_raises_the_cancel_token() {
 #[test]
 fn a_new_package_is_mapped_after_the_graph_is_reloaded() {
     let fx = Fixture::new();
-    let watcher = fx.watch(200);
+    // Two writes that must make one batch: a long quiet period.
+    let watcher = fx.watch(1000);
     fx.write("crates/gamma/src/lib.rs", "pub fn g() {}\n");
     fx.write(
         "crates/gamma/Cargo.toml",
@@ -129,6 +130,11 @@ fn a_new_package_is_mapped_after_the_graph_is_reloaded() {
     );
     let batch = next(&watcher);
     assert_eq!(packages(&batch), ["gamma"], "{batch:?}");
+    // Files only: the new directories themselves are no changes.
+    assert_eq!(
+        paths(&batch),
+        ["crates/gamma/Cargo.toml", "crates/gamma/src/lib.rs"]
+    );
     assert!(watcher.workspace().find("gamma").is_some());
     // Its directories are watched from now on.
     fx.write("crates/gamma/src/more.rs", "// more\n");

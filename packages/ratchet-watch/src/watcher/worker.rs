@@ -12,7 +12,7 @@ use notify::{ErrorKind, Event, EventKind, RecommendedWatcher, RecursiveMode, Wat
 
 use super::{Shared, lockfile_hash};
 use crate::WatchError;
-use crate::batch::{Born, Classifier, Relevance};
+use crate::batch::{Born, Classifier};
 use crate::filter::Filter;
 
 /// Whether the backend watches a tree recursively by itself (FSEvents, ReadDirectoryChangesW).
@@ -114,20 +114,39 @@ impl Worker {
             return Ok(());
         }
         if is_dir && !self.watched.contains(path) {
-            // Files may have been written into it before its watch existed.
-            let (dirs, files) = self.filter.scan_new(path);
-            self.watch_all(&dirs)?;
-            for file in files {
-                self.consider(&file, Born(true), relevant);
-            }
+            self.watch_new_tree(path, relevant)?;
         } else if !is_dir && self.watched.contains(path) {
             self.forget(path);
         }
         if path.file_name().is_some_and(|n| n == ".gitignore") {
             self.reload_rules(relevant)?;
         }
-        self.consider(path, born, relevant);
+        // A directory that exists is no change by itself: its files are (a gone one is, as
+        // the files it held are gone with it).
+        if !is_dir {
+            self.consider(path, born, relevant);
+        }
         Ok(())
+    }
+
+    /// Watches a directory that appeared, and everything under it. Files may have been written
+    /// into it before its watch existed, so those count as changed. A directory listed before
+    /// its watch was added may have gained subdirectories in between, so the tree is listed
+    /// again until a pass finds no directory without a watch.
+    fn watch_new_tree(&mut self, dir: &Path, relevant: &mut Vec<Seen>) -> Result<(), WatchError> {
+        loop {
+            let (dirs, files) = self.filter.scan_new(dir);
+            for file in files {
+                self.consider(&file, Born(true), relevant);
+            }
+            let fresh: Vec<PathBuf> = (dirs.into_iter())
+                .filter(|d| !self.watched.contains(d))
+                .collect();
+            if fresh.is_empty() {
+                return Ok(());
+            }
+            self.watch_all(&fresh)?;
+        }
     }
 
     fn consider(&self, path: &Path, born: Born, relevant: &mut Vec<Seen>) {
@@ -137,11 +156,7 @@ impl Worker {
         if relative == "Cargo.lock" && !self.lockfile_changed() {
             return;
         }
-        let stops_run = match (self.classifier).relevance(&self.shared.workspace(), &relative) {
-            Relevance::Irrelevant => return,
-            Relevance::Later => false,
-            Relevance::Now => true,
-        };
+        let stops_run = (self.classifier).stops_run(&self.shared.workspace(), &relative);
         relevant.push(Seen {
             path: relative,
             born,
