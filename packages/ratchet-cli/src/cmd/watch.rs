@@ -4,13 +4,12 @@
 mod output;
 mod run_check;
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use ratchet_events::exit;
 use ratchet_events::watch::{WatchRun, WatchVerdict};
-use ratchet_graph::{DepKind, Workspace};
+use ratchet_graph::Workspace;
 use ratchet_watch::{ChangeBatch, Outcome, Stopper, WatchOptions, Watcher};
 
 use crate::common::{MessageFormat, WorkspaceArgs};
@@ -91,23 +90,7 @@ fn selection(ws: &Workspace, batch: &ChangeBatch) -> Option<Vec<String>> {
     if batch.global {
         return None;
     }
-    let mut build_affected = BTreeSet::new();
-    for ix in batch.packages.iter().filter_map(|name| ws.find(name)) {
-        build_affected.insert(ix);
-        build_affected.extend(ws.rdep_closure(ix, &[DepKind::Normal, DepKind::Build]));
-    }
-    let mut affected = build_affected.clone();
-    for &ix in &build_affected {
-        let dev_users = ws.rdeps(ix).filter(|(_, dep)| dep.kind == DepKind::Dev);
-        affected.extend(dev_users.map(|(user, _)| user));
-    }
-    if affected.is_empty() {
-        return None;
-    }
-    Some(
-        affected
-            .into_iter()
-            .map(|ix| ws.package(ix).name.clone())
-            .collect(),
-    )
+    let changed = batch.packages.iter().filter_map(|name| ws.find(name));
+    let affected = ratchet_affected::affected_by(ws, changed);
+    (!affected.is_empty()).then_some(affected)
 }
