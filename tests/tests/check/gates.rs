@@ -50,26 +50,3 @@ fn ci_gates_budgets_after_green_steps_and_a_failed_step_wins() {
         broken.stdout
     );
 }
-
-#[test]
-fn the_doc_step_runs_only_for_packages_that_can_have_doc_tests() {
-    use ratchet_events::check::CheckEvent;
-    let ws = workspace();
-    // `base` has a fenced example in its docs; `mid` has plain docs only; `top` has no library.
-    let (run, events) = crate::json_check(ws.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stdout);
-    let doc = events
-        .iter()
-        .find_map(|e| match e {
-            CheckEvent::StepFinished(f) if f.step == "doc" => Some(f.clone()),
-            _ => None,
-        })
-        .expect("a doc step ran");
-    assert_eq!(doc.commands.len(), 1, "{:?}", doc.commands);
-    assert!(doc.commands[0].contains("-p base"), "{:?}", doc.commands);
-    assert!(!doc.commands[0].contains("-p mid"), "{:?}", doc.commands);
-    assert!(
-        doc.passed.contains(&"mid".to_string()),
-        "no doc tests is a pass"
-    );
-}
