@@ -57,3 +57,19 @@ fn rustfmt_runs_without_cargo_and_names_the_unformatted_file() {
     let (fixed, _) = json_check(ws.path(), &[]);
     assert_eq!(fixed.code, 0, "{}", fixed.stdout);
 }
+
+#[test]
+fn the_test_step_reports_cpu_use_while_its_binaries_ran() {
+    let ws = workspace();
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let usage = finished(&events, "test")
+        .test_run
+        .expect("test binaries ran");
+    assert!(usage.cores >= 1);
+    assert!(
+        usage.cpu_ms <= usage.wall_ms * usage.cores as u64 + 50,
+        "{usage:?}"
+    );
+    assert_eq!(finished(&events, "lint").test_run, None);
+}
