@@ -44,3 +44,32 @@ pub fn ratchet(bin: &str, dir: &Path, args: &[&str]) -> Run {
         .expect("the ratchet binary runs");
     Run::from_output(out)
 }
+
+/// Writes each `(relative path, text)` under `dir`, creating directories as needed.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("the test directory is writable");
+        }
+        std::fs::write(&path, text).expect("the test directory is writable");
+    }
+}
+
+/// Runs the real `git` in `dir` with an identity of its own (CI machines have no global git
+/// configuration) and returns its stdout; panics with git's stderr when it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -2,17 +2,9 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns may unwrap too
 
-use ratchet_tests::ratchet;
+use ratchet_tests::{ratchet, write_files as write};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
-
-fn write(dir: &std::path::Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
 
 fn manifest(name: &str, deps: &str) -> String {
     format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}")

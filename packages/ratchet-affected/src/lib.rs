@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use camino::Utf8PathBuf;
 use ratchet_events::affected::{AffectedReport, Cause};
 use ratchet_fingerprint::{Fingerprints, InputsConfig};
-use ratchet_graph::Workspace;
+use ratchet_graph::{PkgIx, Workspace};
 
 pub use expand::Seed;
 pub use why::why;
@@ -144,6 +144,21 @@ fn unowned_warning(unowned: &[String]) -> String {
          [inputs] files in ratchet.toml if they matter)",
         unowned.len()
     )
+}
+
+/// The affected set, as names sorted, of packages that changed directly (for callers that
+/// already know what changed, such as `watch`): the same expansion as `affected`.
+pub fn affected_by(ws: &Workspace, changed: impl IntoIterator<Item = PkgIx>) -> Vec<String> {
+    let seeds: Vec<Seed> = changed
+        .into_iter()
+        .map(|ix| Seed {
+            ix,
+            cause: Cause::Fingerprint {
+                detail: "changed".to_string(),
+            },
+        })
+        .collect();
+    expand::expand(ws, &seeds).affected
 }
 
 /// Every package as a seed with `cause`.

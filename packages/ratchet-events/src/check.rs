@@ -84,6 +84,21 @@ pub struct StepFinished {
     pub units_built: usize,
     /// Compilation units cargo found up to date.
     pub units_fresh: usize,
+    /// The test step only: how busy the cores were while the test binaries ran (after cargo
+    /// built them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_run: Option<TestRunUsage>,
+}
+
+/// CPU use while a test step ran its binaries.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct TestRunUsage {
+    /// Wall time from the first binary started to the last one finished, in ms.
+    pub wall_ms: u64,
+    /// User + system CPU time of the test processes, in ms.
+    pub cpu_ms: u64,
+    /// Cores available (the pool's size is at most this).
+    pub cores: usize,
 }
 
 /// A message that failed a package.

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod check;
 pub mod measure;
 pub mod rules;
+pub mod watch;
 
 /// The format version carried by every JSON object ratchet prints.
 pub const VERSION: u32 = 1;

@@ -85,7 +85,7 @@ impl Spec {
 }
 
 /// Bump when the generated files change for the same spec, so cached fixtures are redone.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 /// The kind of a dependency edge, as in the manifest section it is declared in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

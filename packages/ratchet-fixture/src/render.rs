@@ -259,7 +259,8 @@ pub(crate) fn build_rs(package: &FixturePackage) -> String {
          fn built() -> u64 {{\n{sum}}}\n\n\
          fn main() {{\n    println!(\"cargo:rerun-if-changed=build.rs\");\n    \
          let out = std::path::PathBuf::from(std::env::var_os(\"OUT_DIR\").expect(\"cargo sets OUT_DIR\"));\n    \
-         let text = format!(\"/// Computed by build.rs.\\npub const BUILT: u64 = {{}};\\n\", built());\n    \
+         let value = built();\n    \
+         let text = format!(\"/// Computed by build.rs.\\npub const BUILT: u64 = {{value}};\\n\");\n    \
          std::fs::write(out.join(\"built.rs\"), text).expect(\"OUT_DIR is writable\");\n}}\n"
     )
 }

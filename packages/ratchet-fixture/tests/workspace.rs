@@ -1,4 +1,4 @@
-//! Generated workspaces are real: they build, their tests pass, clippy is silent, and each
+//! Generated workspaces are real: they build, their tests pass, clippy and rustfmt are silent, and each
 //! editing helper changes what cargo and git see. One workspace, built once, keeps it fast.
 
 use std::process::Output;
@@ -37,6 +37,9 @@ fn eight_packages_build_test_lint_clean_and_edits_bite() {
         ],
     );
     assert!(clippy.status.success(), "{}", stderr(&clippy));
+    // `ratchet check` runs rustfmt first: a generated workspace must start formatted.
+    let fmt = cargo(&fixture, &["fmt", "--all", "--check"]);
+    assert!(fmt.status.success(), "{}", stdout(&fmt));
     assert_eq!(
         fixture.git(&["status", "--porcelain"]).unwrap(),
         "",

@@ -28,6 +28,7 @@ pub(crate) fn from_metadata(metadata: &Metadata) -> Workspace {
         .map(|p| Package {
             name: p.name.to_string(),
             version: p.version.to_string(),
+            edition: p.edition.to_string(),
             manifest_path: p.manifest_path.clone(),
             dir: package_dir(p),
             targets: p

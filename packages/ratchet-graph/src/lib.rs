@@ -47,6 +47,9 @@ pub struct Package {
     pub name: String,
     /// Package version.
     pub version: String,
+    /// The Rust edition it is written in (`2021`, `2024`, ...).
+    #[serde(default)]
+    pub edition: String,
     /// Absolute path of its `Cargo.toml`.
     pub manifest_path: Utf8PathBuf,
     /// The directory holding its manifest.

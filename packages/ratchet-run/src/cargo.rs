@@ -116,10 +116,12 @@ impl CargoOutput {
                     self.units_built += 1;
                 }
                 let name = workspace.package(owner).name.clone();
-                let sizes = self.artifacts.entry(name.clone()).or_default();
-                for file in &artifact.filenames {
-                    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-                    sizes.insert(file.clone(), size);
+                if is_shipped(&artifact) {
+                    let sizes = self.artifacts.entry(name.clone()).or_default();
+                    for file in &artifact.filenames {
+                        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+                        sizes.insert(file.clone(), size);
+                    }
                 }
                 if let Some(exe) = artifact.executable.filter(|_| artifact.profile.test) {
                     self.executables
@@ -265,3 +267,24 @@ fn failing_dependency(
 #[cfg(test)]
 #[path = "cargo_tests.rs"]
 mod tests;
+
+/// Whether an artifact is what the package ships (libraries and binaries), as opposed to test
+/// harnesses, benches, examples and build scripts, whose size is not the package's size (a
+/// debug test binary is tens of MiB and would drown the budget).
+fn is_shipped(artifact: &cargo_metadata::Artifact) -> bool {
+    const SHIPPED: &[&str] = &[
+        "lib",
+        "rlib",
+        "dylib",
+        "cdylib",
+        "staticlib",
+        "proc-macro",
+        "bin",
+    ];
+    !artifact.profile.test
+        && artifact
+            .target
+            .kind
+            .iter()
+            .any(|kind| SHIPPED.contains(&kind.to_string().as_str()))
+}

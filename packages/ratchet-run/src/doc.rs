@@ -4,14 +4,18 @@
 use std::collections::BTreeMap;
 
 use crate::cargo::{self, CargoOutput};
+use crate::doctest_scan::may_have_doctests;
 use crate::outcome::{Problem, StepReport};
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::failed_tests;
 use crate::{RunError, Step};
 
-/// Runs the doc step. Packages without a library have no doc tests and pass.
+/// Runs the doc step. Packages without a library, or whose sources hold no documentation code
+/// block at all (see `doctest_scan`), have no doc tests and pass without a cargo run; extra
+/// arguments configured for the step make it always run.
 pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport, RunError> {
     let workspace = runner.workspace;
+    let args = runner.config.args(Step::Doc);
     let lib_of: BTreeMap<String, String> = packages
         .iter()
         .filter_map(|name| {
@@ -20,10 +24,10 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
                 .targets
                 .iter()
                 .find(|t| t.kinds.iter().any(|k| k.ends_with("lib")))?;
-            Some((lib.name.replace('-', "_"), name.clone()))
+            let testable = !args.is_empty() || may_have_doctests(&package.dir);
+            testable.then(|| (lib.name.replace('-', "_"), name.clone()))
         })
         .collect();
-    let args = runner.config.args(Step::Doc);
     let reproduce = |package: &str| {
         let mut parts = vec![format!("cargo test --doc -p {package}")];
         parts.extend(args.iter().cloned());

@@ -15,6 +15,7 @@ mod cancel;
 mod cargo;
 mod config;
 mod doc;
+mod doctest_scan;
 mod fmt;
 mod outcome;
 mod runner;

@@ -23,6 +23,8 @@ pub struct StepReport {
     pub units_built: usize,
     /// Compilation units cargo reported as already up to date.
     pub units_fresh: usize,
+    /// The test step only: CPU use while its binaries ran.
+    pub test_run: Option<ratchet_events::check::TestRunUsage>,
 }
 
 impl StepReport {
@@ -36,6 +38,7 @@ impl StepReport {
             artifacts: BTreeMap::new(),
             units_built: 0,
             units_fresh: 0,
+            test_run: None,
         }
     }
 

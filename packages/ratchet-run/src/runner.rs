@@ -189,6 +189,7 @@ impl<'a> Runner<'a> {
             artifacts: output.artifacts,
             units_built: output.units_built,
             units_fresh: output.units_fresh,
+            test_run: None,
         }
     }
 }

@@ -6,12 +6,15 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use camino::Utf8PathBuf;
+use ratchet_events::check::TestRunUsage;
 
 use crate::cargo::{self, CargoOutput};
 use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Progress, Runner, split_at_dashes};
+use crate::wrapper::children_cpu_ms;
 use crate::{RunError, Step};
 
 /// Lines of a failing binary's output kept for the report.
@@ -48,13 +51,23 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         fail_unbuilt(runner, &output, &mut verdicts);
     }
     let binaries = binaries_to_run(&output, &verdicts);
+    // Children's CPU time counts only once they are reaped: cargo is, the binaries will be.
+    let cpu_before = children_cpu_ms();
+    let started = Instant::now();
     for failure in run_binaries(runner, &binaries, test_args)? {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
             verdict.passed = false;
             verdict.problems.push(failure.problem);
         }
     }
-    Ok(runner.report(Step::Test, vec![shown], verdicts, output))
+    let usage = TestRunUsage {
+        wall_ms: started.elapsed().as_millis() as u64,
+        cpu_ms: children_cpu_ms().saturating_sub(cpu_before),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let mut report = runner.report(Step::Test, vec![shown], verdicts, output);
+    report.test_run = (!binaries.is_empty()).then_some(usage);
+    Ok(report)
 }
 
 /// After a failed build, a package that has test targets but got no test binary was not

@@ -143,8 +143,9 @@ fn describe(args: &[OsString], wall_ms: u64) -> Option<RustcCall> {
     })
 }
 
-/// User + system time of every waited-for child: here, the one compiler call.
-fn children_cpu_ms() -> u64 {
+/// User + system time of every child this process has waited for (in the wrapper: the one
+/// compiler call).
+pub(crate) fn children_cpu_ms() -> u64 {
     getrusage(UsageWho::RUSAGE_CHILDREN)
         .map(|usage| {
             let ms =

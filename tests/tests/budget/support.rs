@@ -1,20 +1,12 @@
 //! Building the fixture workspace, its `ratchet.toml` and its recorded build costs.
 
 use std::path::Path;
-use std::process::Command;
 
 use ratchet_events::measure::{BuildCosts, CrateCost, PackageCost};
 use ratchet_tests::Run;
+pub use ratchet_tests::{git, write_files as write};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
-
-pub fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
 
 pub fn lines(n: usize) -> String {
     (0..n).map(|i| format!("pub fn f{i}() {{}}\n")).collect()
@@ -87,25 +79,6 @@ pub fn costs(dir: &Path, packages: &[(&str, u64, u64)]) {
     let path = dir.join("target/ratchet/build-costs.json");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, serde_json::to_string(&costs).unwrap()).unwrap();
-}
-
-pub fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
 }
 
 pub fn events(run: &Run) -> Vec<serde_json::Value> {

@@ -7,6 +7,7 @@
 mod gates;
 mod generated;
 mod runs;
+mod steps;
 mod verdicts;
 
 use std::path::Path;

@@ -1,9 +1,8 @@
 //! Verdicts, the verdict cache, dry-run plans and selection on a hand-written workspace.
 
-use std::path::Path;
-
 use crate::*;
 use ratchet_events::check::CheckEvent;
+use ratchet_tests::git;
 
 #[test]
 fn green_run_then_cached_then_error_caught_and_fixed() {
@@ -176,27 +175,6 @@ fn selection_flags_and_bad_input() {
     assert_eq!(
         planned(&events),
         vec![("fmt".to_string(), names(&["base", "mid", "top"]))]
-    );
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
     );
 }
 

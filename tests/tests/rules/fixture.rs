@@ -2,17 +2,10 @@
 
 use std::path::Path;
 
+pub use ratchet_tests::write_files as write;
 use ratchet_tests::{Run, ratchet};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
-
-pub fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
 
 /// A manifest whose `body` starts on line 6.
 pub fn manifest(name: &str, body: &str) -> String {

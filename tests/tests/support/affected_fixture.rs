@@ -4,8 +4,8 @@
 #![allow(dead_code)] // each test target uses a different subset
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+pub use ratchet_tests::git;
 use ratchet_tests::{Run, ratchet};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
@@ -30,28 +30,6 @@ pub fn write(dir: &Path, files: &[(&str, &str)]) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-}
-
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 pub fn commit_all(dir: &Path, message: &str) {

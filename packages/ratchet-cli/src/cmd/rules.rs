@@ -45,23 +45,34 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 fn gate(workspace: &WorkspaceArgs, format: MessageFormat) -> anyhow::Result<u8> {
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
-    gate_and_report(&ws, &config, format)
+    let outcome = ratchet_rules::gate(&ws, &config)?;
+    report(&outcome, &ws, format, Stream::Own)
 }
 
-/// Gates the rules of `config` on `ws` and prints the outcome (nothing when all is well).
-/// Returns 0, or 1 on new violations. `check` calls this before anything compiles.
-pub fn gate_and_report(
+/// Whose JSON stream the rules events go into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// `rules` alone: the summary event is always printed.
+    Own,
+    /// `check`'s stream: rules events appear only when the rules fail.
+    Shared,
+}
+
+/// Prints a rules outcome (human text, or JSON events; plus GitHub annotations under
+/// `GITHUB_ACTIONS=true`) and returns 0, or 1 when there are new violations.
+pub fn report(
+    outcome: &ratchet_rules::Outcome,
     ws: &ratchet_graph::Workspace,
-    config: &ConfigFile,
     format: MessageFormat,
+    stream: Stream,
 ) -> anyhow::Result<u8> {
-    let outcome = ratchet_rules::gate(ws, config)?;
     let mut out = match format {
-        MessageFormat::Json => render::json_lines(&outcome, &ws.root),
-        MessageFormat::Human => render::human_report(&outcome, &ws.root),
+        MessageFormat::Json if stream == Stream::Shared && outcome.passed() => String::new(),
+        MessageFormat::Json => render::json_lines(outcome, &ws.root),
+        MessageFormat::Human => render::human_report(outcome, &ws.root),
     };
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        out.push_str(&render::annotations(&outcome, &ws.root));
+        out.push_str(&render::annotations(outcome, &ws.root));
     }
     print(&out)?;
     Ok(if outcome.passed() {

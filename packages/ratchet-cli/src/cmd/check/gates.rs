@@ -18,9 +18,12 @@ pub struct CiGate {
     pub tighten: bool,
 }
 
-/// The rules gate: returns `exit::OK` or `exit::FAILED` (findings already printed).
+/// The rules gate: returns `exit::OK` or `exit::FAILED` (findings already printed). When the
+/// rules pass, the JSON stream gets nothing from them (check's own events follow); when they
+/// fail, it gets the `rule_violation` events and a `rules_summary`, and nothing else.
 pub fn rules(ws: &Workspace, config: &ConfigFile, format: MessageFormat) -> anyhow::Result<u8> {
-    crate::cmd::rules::gate_and_report(ws, config, format)
+    let outcome = ratchet_rules::gate(ws, config)?;
+    crate::cmd::rules::report(&outcome, ws, format, crate::cmd::rules::Stream::Shared)
 }
 
 /// Runs the budget gate when `--ci` asked for it and the steps passed. A failed step wins

@@ -153,6 +153,7 @@ impl Reporter {
                 wall_ms: report.wall_ms,
                 units_built: report.units_built,
                 units_fresh: report.units_fresh,
+                test_run: report.test_run,
             }))?;
         }
         Ok(())

@@ -1,0 +1,125 @@
+//! What a changed path means: a global input, a manifest (the graph may have changed), a file
+//! of some package, or nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ratchet_graph::Workspace;
+
+use crate::{CancelToken, ChangeBatch, WatchError};
+
+/// Inputs of every package: a change to one may change any build.
+/// The root `.gitignore` is one too: it decides which files are inputs of every package.
+const GLOBAL_INPUTS: &[&str] = &[
+    "Cargo.toml",
+    ".gitignore",
+    "Cargo.lock",
+    ".cargo/config.toml",
+    ".cargo/config",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    "ratchet.toml",
+];
+
+/// Sorts changed paths into global, owned and irrelevant ones.
+pub(crate) struct Classifier {
+    root: Utf8PathBuf,
+    extra_globals: GlobSet,
+}
+
+impl Classifier {
+    pub(crate) fn new(root: &Utf8Path, extra_globals: &[String]) -> Result<Classifier, WatchError> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in extra_globals {
+            // `*` stops at `/`, as in the fingerprint walk and `affected --since`.
+            let glob = GlobBuilder::new(pattern).literal_separator(true).build();
+            let glob = glob.map_err(|source| WatchError::BadGlob {
+                pattern: pattern.clone(),
+                source,
+            })?;
+            builder.add(glob);
+        }
+        let extra_globals = builder.build().map_err(|source| WatchError::BadGlob {
+            pattern: extra_globals.join(", "),
+            source,
+        })?;
+        Ok(Classifier {
+            root: root.to_path_buf(),
+            extra_globals,
+        })
+    }
+
+    /// `path` relative to the workspace root (lossily, for names that are not UTF-8).
+    pub(crate) fn relative(&self, path: &Path) -> Option<Utf8PathBuf> {
+        let relative = path.strip_prefix(&self.root).ok()?;
+        Some(Utf8PathBuf::from(relative.to_string_lossy().into_owned()))
+    }
+
+    pub(crate) fn is_global(&self, relative: &Utf8Path) -> bool {
+        GLOBAL_INPUTS.contains(&relative.as_str()) || self.extra_globals.is_match(relative)
+    }
+
+    /// Whether a change to `relative` makes the run in progress stale: a global input or a file
+    /// some package owns. Any other path that is not ignored still waits for the next batch,
+    /// where it is mapped with the graph of that moment: a file of a new member is written
+    /// before the manifest that makes it one.
+    pub(crate) fn stops_run(&self, ws: &Workspace, relative: &Utf8Path) -> bool {
+        self.is_global(relative) || ws.owner_of(relative).is_some()
+    }
+
+    /// Whether the graph must be reloaded before `paths` are mapped to packages.
+    pub(crate) fn needs_reload<'a>(
+        &self,
+        mut paths: impl Iterator<Item = &'a Utf8PathBuf>,
+    ) -> bool {
+        paths.any(|p| self.is_global(p) || is_manifest(p))
+    }
+
+    /// Maps `paths` to packages with `ws` (already reloaded if needed). `raised` says whether
+    /// these changes stopped a run: then they must not vanish, even if no package owns them
+    /// any longer (a member was deleted), so such a batch is global.
+    pub(crate) fn batch(
+        &self,
+        ws: &Workspace,
+        paths: BTreeMap<Utf8PathBuf, Born>,
+        raised: bool,
+        global: bool,
+        cancel: CancelToken,
+    ) -> ChangeBatch {
+        let mut batch = ChangeBatch {
+            paths: Vec::new(),
+            packages: BTreeSet::new(),
+            global,
+            cancel,
+        };
+        for (path, born) in paths {
+            if self.is_global(&path) {
+                batch.global = true;
+            } else if let Some(owner) = ws.owner_of(&path) {
+                batch.packages.insert(ws.package(owner).name.clone());
+            } else {
+                continue;
+            }
+            // Created and gone within one batch: an editor's or sed's temporary file. Its
+            // package still counts; its name would only confuse the report.
+            let gone = std::fs::symlink_metadata(self.root.join(&path)).is_err();
+            if !(born.0 && gone) {
+                batch.paths.push(path);
+            }
+        }
+        if raised && batch.paths.is_empty() && batch.packages.is_empty() {
+            batch.global = true;
+        }
+        batch
+    }
+}
+
+/// Whether the first change seen to a path in a batch created it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Born(pub(crate) bool);
+
+fn is_manifest(relative: &Utf8Path) -> bool {
+    relative.file_name() == Some("Cargo.toml")
+}

@@ -1,0 +1,75 @@
+//! What individual steps run, and how their failures are attributed.
+
+use ratchet_events::check::{CheckEvent, StepFinished};
+
+use crate::{json_check, workspace, write};
+
+fn finished(events: &[CheckEvent], step: &str) -> StepFinished {
+    events
+        .iter()
+        .find_map(|e| match e {
+            CheckEvent::StepFinished(f) if f.step == step => Some(f.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {step} step finished"))
+}
+
+#[test]
+fn the_doc_step_runs_only_for_packages_that_can_have_doc_tests() {
+    let ws = workspace();
+    // `base` has a fenced example in its docs; `mid` has plain docs only; `top` has no library.
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let doc = finished(&events, "doc");
+    assert_eq!(doc.commands.len(), 1, "{:?}", doc.commands);
+    assert!(doc.commands[0].contains("-p base"), "{:?}", doc.commands);
+    assert!(!doc.commands[0].contains("-p mid"), "{:?}", doc.commands);
+    assert!(
+        doc.passed.contains(&"mid".to_string()),
+        "no doc tests is a pass"
+    );
+}
+
+#[test]
+fn rustfmt_runs_without_cargo_and_names_the_unformatted_file() {
+    let ws = workspace();
+    let messy = crate::MID_LIB.replace("pub fn inc2(x: u32) -> u32 {", "pub fn inc2(x:u32)->u32{");
+    write(ws.path(), "crates/mid/src/lib.rs", &messy);
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let fmt = finished(&events, "fmt");
+    assert_eq!(fmt.failed, vec!["mid".to_string()]);
+    assert!(
+        fmt.commands
+            .iter()
+            .all(|c| c.starts_with("rustfmt --check")),
+        "{:?}",
+        fmt.commands
+    );
+    let located = events.iter().any(|e| {
+        matches!(e, CheckEvent::Diagnostic(d) if d.step == "fmt"
+            && d.package == "mid"
+            && d.file.as_deref().is_some_and(|f| f.ends_with("crates/mid/src/lib.rs")))
+    });
+    assert!(located, "{}", run.stdout);
+
+    write(ws.path(), "crates/mid/src/lib.rs", crate::MID_LIB);
+    let (fixed, _) = json_check(ws.path(), &[]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+}
+
+#[test]
+fn the_test_step_reports_cpu_use_while_its_binaries_ran() {
+    let ws = workspace();
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let usage = finished(&events, "test")
+        .test_run
+        .expect("test binaries ran");
+    assert!(usage.cores >= 1);
+    assert!(
+        usage.cpu_ms <= usage.wall_ms * usage.cores as u64 + 50,
+        "{usage:?}"
+    );
+    assert_eq!(finished(&events, "lint").test_run, None);
+}
