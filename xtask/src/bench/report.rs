@@ -58,9 +58,9 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
          timed runs per row, default 5; `--seed S`; `--packages N` for one size; `--only TEXT`\n\
          for the rows whose label contains TEXT; `--write` to update this file after every row,\n\
          keeping the hand-written part above the marker). To add a row, add a line to `ROWS` in\n\
-         `xtask/src/bench/rows.rs`; its target, if any, to `TARGETS` in `targets.rs`. Fixtures are\n\
-         rustfmt-formatted and committed once after generation (the generated `build.rs` files\n\
-         are not rustfmt-clean, and `ratchet check` runs `cargo fmt --check`).\n\n",
+         `xtask/src/bench/rows.rs`; its target, if any, to `TARGETS` in `targets.rs`. A fixture must\n\
+         be rustfmt-clean (`ratchet check` runs `cargo fmt --check`); a cached one of generator\n\
+         version 1, whose `build.rs` files were not, is formatted and committed once.\n\n",
     );
     let _ = writeln!(out, "Machine: {machine}.  ");
     let _ = writeln!(
