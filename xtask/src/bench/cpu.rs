@@ -55,6 +55,12 @@ pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
                 start = cpu_time(pid, ticks).map(|cpu| (Instant::now(), cpu));
             }
             Ok(CheckEvent::StepFinished(e)) if e.step == step => {
+                // The test step reports the phase that runs its binaries on its own, without
+                // cargo's single-threaded freshness checks before it: that is the test phase.
+                if let Some(run) = e.test_run.filter(|r| r.wall_ms > 0) {
+                    share = Some(run.cpu_ms as f64 / (run.wall_ms as f64 * run.cores as f64));
+                    continue;
+                }
                 let end = cpu_time(pid, ticks);
                 if let (Some((at, before)), Some(after)) = (start, end) {
                     let wall = at.elapsed().as_secs_f64();

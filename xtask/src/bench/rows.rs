@@ -142,7 +142,7 @@ pub mod labels {
     /// Watch mode after saving a leaf file.
     pub const WATCH_LEAF: &str = "ratchet watch: save of a leaf file to its verdict";
     /// CPU use of the test step.
-    pub const TEST_CPU: &str = "CPU use of ratchet's test step (`check --all`, test step only)";
+    pub const TEST_CPU: &str = "CPU use while ratchet's test step runs the test binaries (`check --all`, test step only)";
 }
 
 use labels as l;
