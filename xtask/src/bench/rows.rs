@@ -141,8 +141,9 @@ pub mod labels {
     pub const CARGO_ROOT: &str = "cargo test --workspace after one root edit";
     /// Watch mode after saving a leaf file.
     pub const WATCH_LEAF: &str = "ratchet watch: save of a leaf file to its verdict";
-    /// CPU use of the test step.
-    pub const TEST_CPU: &str = "CPU use while ratchet's test step runs the test binaries (`check --all`, test step only)";
+    /// CPU use while the test step runs its binaries.
+    pub const TEST_CPU: &str =
+        "CPU use while ratchet's test step runs the test binaries (`check --all`, test step only)";
 }
 
 use labels as l;
