@@ -53,19 +53,7 @@ fn raised_ceiling_is_reported_and_fails_with_forbid_loosen_until_explained() {
         "# vendored the unicode tables\nlines = \"60 lines\"",
     );
     budget(ws.path(), &explained);
-    let ok = ratchet(
-        BIN,
-        ws.path(),
-        &[
-            "ratchet",
-            "gate",
-            "--since",
-            "main",
-            "--forbid-loosen",
-            "--message-format",
-            "json",
-        ],
-    );
+    let ok = strict_gate_json(ws.path());
     assert_eq!(ok.code, 0, "{}", ok.stdout);
     let loosened = events(&ok)
         .into_iter()
@@ -88,19 +76,7 @@ fn a_removed_ceiling_a_raised_default_and_a_wider_tolerance_are_raises_too() {
     git(ws.path(), &["commit", "-qm", "base"]);
     let after = "[budget.defaults]\nlines = \"200 lines\"\nsource-bytes = \"1 MiB\"\n\n[budget.tolerance]\nsource-bytes = \"5%\"\n";
     budget(ws.path(), after);
-    let run = ratchet(
-        BIN,
-        ws.path(),
-        &[
-            "ratchet",
-            "gate",
-            "--since",
-            "main",
-            "--forbid-loosen",
-            "--message-format",
-            "json",
-        ],
-    );
+    let run = strict_gate_json(ws.path());
     assert_eq!(run.code, 3, "{}", run.stdout);
     let keys: Vec<String> = events(&run)
         .into_iter()
@@ -203,4 +179,11 @@ fn history_becomes_an_html_report() {
     let page = std::fs::read_to_string(out).unwrap();
     assert!(page.contains("<svg") && !page.contains("<script"));
     assert!(page.contains("small → big"), "critical path drawn: {page}");
+}
+
+/// `ratchet gate --since main --forbid-loosen` with JSON events.
+fn strict_gate_json(dir: &std::path::Path) -> ratchet_tests::Run {
+    let args = ["ratchet", "gate", "--since", "main", "--forbid-loosen"];
+    let json = ["--message-format", "json"];
+    ratchet(BIN, dir, &[&args[..], &json[..]].concat())
 }

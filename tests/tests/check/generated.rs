@@ -58,13 +58,7 @@ fn injected_errors_are_caught_named_and_fixed() {
         failed_packages(&events),
         BTreeSet::from([failing_pkg.name.clone()])
     );
-    let failure = events
-        .iter()
-        .find_map(|e| match e {
-            CheckEvent::TestFailure(t) => Some(t),
-            _ => None,
-        })
-        .expect("a test_failure event");
+    let failure = first_test_failure(&events);
     assert_eq!(failure.tests, names(&["injected::injected_failure"]));
     edit.undo().unwrap();
     assert_eq!(json_check(root, &[]).0.code, 0);

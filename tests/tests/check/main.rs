@@ -122,6 +122,28 @@ pub(crate) fn planned(events: &[CheckEvent]) -> Vec<(String, Vec<String>)> {
     }
 }
 
+/// The first `test_failure` event (panics when there is none).
+pub(crate) fn first_test_failure(events: &[CheckEvent]) -> &ratchet_events::check::TestFailure {
+    events
+        .iter()
+        .find_map(|e| match e {
+            CheckEvent::TestFailure(t) => Some(t),
+            _ => None,
+        })
+        .expect("a test_failure event")
+}
+
+/// The `step_finished` event of `step` (panics when there is none).
+pub(crate) fn finished(events: &[CheckEvent], step: &str) -> ratchet_events::check::StepFinished {
+    events
+        .iter()
+        .find_map(|e| match e {
+            CheckEvent::StepFinished(f) if f.step == step => Some(f.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {step} step finished"))
+}
+
 pub(crate) fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }

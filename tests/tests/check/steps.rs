@@ -1,18 +1,8 @@
 //! What individual steps run, and how their failures are attributed.
 
-use ratchet_events::check::{CheckEvent, StepFinished};
+use ratchet_events::check::CheckEvent;
 
-use crate::{json_check, workspace, write};
-
-fn finished(events: &[CheckEvent], step: &str) -> StepFinished {
-    events
-        .iter()
-        .find_map(|e| match e {
-            CheckEvent::StepFinished(f) if f.step == step => Some(f.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no {step} step finished"))
-}
+use crate::{finished, json_check, workspace, write};
 
 #[test]
 fn the_doc_step_runs_only_for_packages_that_can_have_doc_tests() {

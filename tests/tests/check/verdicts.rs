@@ -68,13 +68,7 @@ fn green_run_then_cached_then_error_caught_and_fixed() {
     );
     let (failing, events) = json_check(root, &[]);
     assert_eq!(failing.code, 1);
-    let failure = events
-        .iter()
-        .find_map(|e| match e {
-            CheckEvent::TestFailure(t) => Some(t),
-            _ => None,
-        })
-        .expect("a test_failure event");
+    let failure = first_test_failure(&events);
     assert_eq!(
         (failure.package.as_str(), failure.tests.clone()),
         ("base", names(&["tests::inc_works"]))
