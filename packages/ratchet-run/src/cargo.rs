@@ -48,11 +48,39 @@ fn shell_word(word: &str) -> String {
     }
 }
 
+/// Starts `command` (through `cancel`, in its own process group) with no stdin and with stdout
+/// and stderr merged into one pipe, so that its text keeps its order; returns the child and the
+/// pipe's read end. `shown` names the command in errors.
+pub(crate) fn spawn_merged(
+    cancel: &Cancel,
+    mut command: Command,
+    shown: &str,
+) -> Result<(std::process::Child, std::io::PipeReader), RunError> {
+    let io_error = |source| RunError::Io {
+        command: shown.to_string(),
+        source,
+    };
+    let (reader, writer) = std::io::pipe().map_err(io_error)?;
+    command
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone().map_err(io_error)?)
+        .stderr(writer);
+    let child = cancel
+        .spawn(&mut command)
+        .map_err(|source| RunError::Spawn {
+            command: shown.to_string(),
+            source,
+        })?;
+    // The parent's copies of the pipe's write end must close, or reading never ends.
+    drop(command);
+    Ok((child, reader))
+}
+
 /// Runs `command` with stdout and stderr merged into one pipe (so that text keeps its order),
 /// calling `on_text` for every non-JSON line as it arrives.
 pub(crate) fn run(
     workspace: &Workspace,
-    mut command: Command,
+    command: Command,
     cancel: &Cancel,
     on_text: &dyn Fn(&str),
 ) -> Result<CargoOutput, RunError> {
@@ -61,19 +89,7 @@ pub(crate) fn run(
         command: shown.clone(),
         source,
     };
-    let (reader, writer) = std::io::pipe().map_err(io_error)?;
-    command
-        .stdin(Stdio::null())
-        .stdout(writer.try_clone().map_err(io_error)?)
-        .stderr(writer);
-    let mut child = cancel
-        .spawn(&mut command)
-        .map_err(|source| RunError::Spawn {
-            command: shown.clone(),
-            source,
-        })?;
-    // The parent's copies of the pipe's write end must close, or reading never ends.
-    drop(command);
+    let (mut child, reader) = spawn_merged(cancel, command, &shown)?;
     let mut output = CargoOutput::default();
     for message in Message::parse_stream(BufReader::new(reader)) {
         let message = message.map_err(io_error)?;

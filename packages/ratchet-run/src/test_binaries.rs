@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -190,23 +190,7 @@ fn run_binary(
     }
     command.env("CARGO", crate::runner::cargo_program());
     let shown = cargo::display(&command);
-    let (mut reader, writer) = std::io::pipe().map_err(|source| RunError::Io {
-        command: shown.clone(),
-        source,
-    })?;
-    let stdout = writer.try_clone().map_err(|source| RunError::Io {
-        command: shown.clone(),
-        source,
-    })?;
-    command.stdin(Stdio::null()).stdout(stdout).stderr(writer);
-    let mut child = runner
-        .cancel
-        .spawn(&mut command)
-        .map_err(|source| RunError::Spawn {
-            command: shown.clone(),
-            source,
-        })?;
-    drop(command);
+    let (mut child, mut reader) = cargo::spawn_merged(&runner.cancel, command, &shown)?;
     let mut text = String::new();
     let read = reader.read_to_string(&mut text);
     let status = child.wait();
