@@ -19,8 +19,8 @@ pub(crate) struct CargoOutput {
     pub success: bool,
     /// Diagnostics about workspace packages, by package name.
     pub diagnostics: Vec<(String, Problem)>,
-    /// Test executables, by package name and target name.
-    pub executables: Vec<(String, String, Utf8PathBuf)>,
+    /// Test executables.
+    pub executables: Vec<Executable>,
     /// Artifact files and sizes, by package name.
     pub artifacts: BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
     pub units_built: usize,
@@ -29,9 +29,33 @@ pub(crate) struct CargoOutput {
     pub text: Vec<String>,
 }
 
+/// A test executable cargo built.
+#[derive(Debug, Clone)]
+pub(crate) struct Executable {
+    /// Its package's name.
+    pub package: String,
+    /// Its target's name.
+    pub target: String,
+    /// Whether the target is a bench (which `cargo test` builds and runs only when asked).
+    pub bench: bool,
+    /// The file.
+    pub path: Utf8PathBuf,
+}
+
 /// The command as a person would type it.
 pub(crate) fn display(command: &Command) -> String {
-    let mut parts = vec![command.get_program().to_string_lossy().into_owned()];
+    // The variables that change what the command does (clippy as the compiler of workspace
+    // members), not the timing wrapper's bookkeeping.
+    let shown_env = ["RUSTC_WORKSPACE_WRAPPER", "CLIPPY_ARGS"];
+    let mut parts: Vec<String> = command
+        .get_envs()
+        .filter(|(key, _)| shown_env.iter().any(|k| key == k))
+        .filter_map(|(key, value)| {
+            let value = value?.to_string_lossy();
+            Some(format!("{}={}", key.to_string_lossy(), shell_word(&value)))
+        })
+        .collect();
+    parts.push(command.get_program().to_string_lossy().into_owned());
     parts.extend(command.get_args().map(|a| shell_word(&a.to_string_lossy())));
     parts.join(" ")
 }
@@ -139,9 +163,13 @@ impl CargoOutput {
                         sizes.insert(file.clone(), size);
                     }
                 }
-                if let Some(exe) = artifact.executable.filter(|_| artifact.profile.test) {
-                    self.executables
-                        .push((name, artifact.target.name.clone(), exe));
+                if let Some(path) = artifact.executable.filter(|_| artifact.profile.test) {
+                    self.executables.push(Executable {
+                        package: name,
+                        target: artifact.target.name.clone(),
+                        bench: artifact.target.is_bench(),
+                        path,
+                    });
                 }
             }
             Message::TextLine(line) => {
@@ -229,14 +257,18 @@ pub(crate) fn compile_verdicts(
     reproduce: &dyn Fn(&str) -> String,
 ) -> BTreeMap<String, PackageVerdict> {
     let mut problems: BTreeMap<&str, Vec<Problem>> = BTreeMap::new();
+    // Packages that did not build: a warning fails the step but does not stop the build.
+    let mut failing = BTreeSet::new();
     for (package, problem) in &output.diagnostics {
         if let Problem::Diagnostic { level, .. } = problem
             && (level == "error" || warnings_fail)
         {
             problems.entry(package).or_default().push(problem.clone());
+            if level == "error" {
+                failing.insert(package.clone());
+            }
         }
     }
-    let mut failing: BTreeSet<String> = problems.keys().map(|p| p.to_string()).collect();
     if !output.success {
         failing.extend(output.packages_in_error_lines(workspace));
     }

@@ -119,6 +119,17 @@ fn warnings_fail_only_when_asked() {
 }
 
 #[test]
+fn a_failing_warning_does_not_fail_dependents_that_were_built() {
+    let (_dir, ws) = workspace();
+    let output = CargoOutput {
+        success: true,
+        diagnostics: vec![("base".into(), diagnostic("warning", Some("dead_code")))],
+        ..CargoOutput::default()
+    };
+    assert_eq!(passed(&ws, &output, true), ["lone", "mid"]);
+}
+
+#[test]
 fn compile_errors_are_told_apart_from_lints() {
     assert!(diagnostic("error", Some("E0308")).is_compile_error());
     assert!(diagnostic("error", None).is_compile_error());

@@ -71,7 +71,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
             });
         }
     }
-    Ok(runner.report(Step::Doc, shown, verdicts, output))
+    Ok(runner.report(Step::Doc, shown, verdicts, &output))
 }
 
 /// Sections of output that follow `Doc-tests <crate>` and report a failure.

@@ -59,7 +59,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         };
         verdicts.insert(package.clone(), verdict);
     }
-    Ok(runner.report(Step::Fmt, shown, verdicts, CargoOutput::default()))
+    Ok(runner.report(Step::Fmt, shown, verdicts, &CargoOutput::default()))
 }
 
 /// `rustfmt --check` over the root file of every target of `packages`, one call per edition

@@ -17,6 +17,8 @@ mod config;
 mod doc;
 mod doctest_scan;
 mod fmt;
+mod lint;
+mod lint_and_test;
 mod outcome;
 mod runner;
 mod test_binaries;
@@ -26,6 +28,7 @@ pub use cancel::Cancel;
 pub use config::{Step, StepConfig, StepsConfig};
 pub use outcome::{PackageVerdict, Problem, StepReport};
 pub use runner::{Progress, Runner};
+pub use test_binaries::BuiltTests;
 
 /// A failure to run a step at all (as opposed to a step that ran and found problems).
 #[derive(Debug, thiserror::Error)]

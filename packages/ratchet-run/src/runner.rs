@@ -10,7 +10,10 @@ use camino::Utf8PathBuf;
 use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
+use crate::lint::{self, LintArgs, LintTool};
+use crate::lint_and_test;
 use crate::outcome::StepReport;
+use crate::test_binaries::BuiltTests;
 use crate::{Cancel, RunError, Step, StepsConfig, doc, fmt, test_binaries, wrapper};
 
 /// Something worth showing while a step runs.
@@ -41,7 +44,8 @@ pub struct Runner<'a> {
     pub wrapper_exe: Option<PathBuf>,
     /// Called from the runner's threads as work progresses.
     pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
-    lint_tool: OnceLock<&'static str>,
+    lint_tool: OnceLock<LintTool>,
+    lint_args: OnceLock<LintArgs>,
 }
 
 impl<'a> Runner<'a> {
@@ -60,6 +64,7 @@ impl<'a> Runner<'a> {
             wrapper_exe,
             progress,
             lint_tool: OnceLock::new(),
+            lint_args: OnceLock::new(),
         }
     }
 
@@ -68,36 +73,37 @@ impl<'a> Runner<'a> {
         self.workspace.state_dir().join("build")
     }
 
-    /// `clippy`, or `check` when clippy is not installed. Part of the lint step's key, so it is
-    /// remembered per toolchain (in `<target>/ratchet/lint-tool.json`): a no-op run must not
-    /// spawn cargo to ask.
-    pub fn lint_tool(&self) -> &'static str {
+    /// clippy's driver, or `check` when clippy is not installed. Part of the lint step's key,
+    /// so it is remembered per toolchain (in `<target>/ratchet/lint-tool.json`): a no-op run
+    /// must not spawn a process to ask.
+    pub(crate) fn lint_tool(&self) -> &LintTool {
         self.lint_tool.get_or_init(|| {
             let state_dir = self.workspace.state_dir();
             let path = state_dir.join("lint-tool.json");
             let toolchain = ratchet_graph::toolchain::version(&self.workspace.root, &state_dir);
-            let remembered = ratchet_store::read_json::<(String, String)>(path.as_std_path());
-            let has_clippy = match remembered {
-                Some((seen, tool)) if seen == toolchain => tool == "clippy",
+            let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
+            match remembered {
+                Some((seen, tool)) if seen == toolchain && tool.still_there() => tool,
                 _ => {
-                    let found = Command::new(cargo_program())
-                        .args(["clippy", "--version"])
-                        .output()
-                        .is_ok_and(|out| out.status.success());
-                    let tool = if found { "clippy" } else { "check" };
-                    let _ = ratchet_store::write_json(path.as_std_path(), &(toolchain, tool));
-                    found
+                    let tool = LintTool::find(self.workspace.root.as_std_path());
+                    let _ = ratchet_store::write_json(path.as_std_path(), &(toolchain, &tool));
+                    tool
                 }
-            };
-            if has_clippy { "clippy" } else { "check" }
+            }
         })
+    }
+
+    /// The lint step's arguments, taken apart for the lint tool.
+    pub(crate) fn lint_args(&self) -> &LintArgs {
+        self.lint_args
+            .get_or_init(|| LintArgs::parse(&self.config.args(Step::Lint), self.lint_tool()))
     }
 
     /// What identifies `step`'s configuration in verdict keys. Only the lint step asks cargo
     /// which tool it has, so a run without linting never spawns a process for this.
     pub fn step_fingerprint(&self, step: Step) -> String {
         let tool = if step == Step::Lint {
-            self.lint_tool()
+            self.lint_tool().name()
         } else {
             "cargo"
         };
@@ -109,7 +115,7 @@ impl<'a> Runner<'a> {
         let started = Instant::now();
         let mut report = match step {
             Step::Fmt => fmt::run(self, packages)?,
-            Step::Lint => self.lint(packages)?,
+            Step::Lint => lint::run(self, packages)?,
             Step::Test => test_binaries::run(self, packages)?,
             Step::Doc => doc::run(self, packages)?,
         };
@@ -117,37 +123,27 @@ impl<'a> Runner<'a> {
         Ok(report)
     }
 
-    fn lint(&self, packages: &[String]) -> Result<StepReport, RunError> {
-        let tool = self.lint_tool();
-        let args = self.config.args(Step::Lint);
-        let (cargo_args, tool_args) = split_at_dashes(&args);
-        let mut command = self.cargo(tool, packages);
-        command.args(["--keep-going", "--message-format=json"]);
-        command.args(cargo_args);
-        // `cargo check` takes no tool arguments: warnings then fail the step as `-D warnings`
-        // would, which is what the default configuration asks of clippy.
-        if tool == "clippy" && !tool_args.is_empty() {
-            command.arg("--").args(tool_args);
-        }
-        let shown = cargo::display(&command);
-        let output = self.run_cargo(command)?;
-        let reproduce = |package: &str| {
-            let mut parts = vec![format!("cargo {tool} -p {package}")];
-            parts.extend(cargo_args.iter().cloned());
-            if tool == "clippy" && !tool_args.is_empty() {
-                parts.push("--".into());
-                parts.extend(tool_args.iter().cloned());
-            }
-            parts.join(" ")
-        };
-        let verdicts = cargo::compile_verdicts(
-            self.workspace,
-            packages,
-            &output,
-            tool == "check",
-            &reproduce,
-        );
-        Ok(self.report(Step::Lint, vec![shown], verdicts, output))
+    /// Whether [`Runner::lint_and_build_tests`] can serve the lint and test steps together.
+    pub fn shares_lint_and_test_build(&self) -> bool {
+        lint_and_test::can_share_build(self)
+    }
+
+    /// The lint step on `lint` and the build of the test step on `test`, from one cargo
+    /// command: the lint report, and the tests ready for [`Runner::run_tests`].
+    pub fn lint_and_build_tests(
+        &self,
+        lint: &[String],
+        test: &[String],
+    ) -> Result<(StepReport, BuiltTests), RunError> {
+        lint_and_test::build(self, lint, test)
+    }
+
+    /// Runs tests built by [`Runner::lint_and_build_tests`]: the test step's report.
+    pub fn run_tests(&self, built: BuiltTests) -> Result<StepReport, RunError> {
+        let started = Instant::now();
+        let mut report = test_binaries::run_built(self, built)?;
+        report.wall_ms = started.elapsed().as_millis() as u64;
+        Ok(report)
     }
 
     /// `cargo <subcommand> -p a -p b ...` in ratchet's target directory, with the wrapper.
@@ -166,6 +162,13 @@ impl<'a> Runner<'a> {
         if let Some(exe) = &self.wrapper_exe {
             wrapper::configure(&mut command, exe, &self.workspace.state_dir());
         }
+        // Every command here compiles workspace members the same way, so no step rebuilds
+        // what another built (cargo's fingerprints include the workspace wrapper).
+        if self.config.get(Step::Lint).enabled
+            && let LintTool::Clippy(driver) = self.lint_tool()
+        {
+            lint::configure(&mut command, driver, self.lint_args());
+        }
         command
     }
 
@@ -179,14 +182,14 @@ impl<'a> Runner<'a> {
         step: Step,
         commands: Vec<String>,
         packages: std::collections::BTreeMap<String, crate::PackageVerdict>,
-        output: CargoOutput,
+        output: &CargoOutput,
     ) -> StepReport {
         StepReport {
             step,
             commands,
             packages,
             wall_ms: 0,
-            artifacts: output.artifacts,
+            artifacts: output.artifacts.clone(),
             units_built: output.units_built,
             units_fresh: output.units_fresh,
             test_run: None,

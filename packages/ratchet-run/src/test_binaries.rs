@@ -8,10 +8,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use camino::Utf8PathBuf;
 use ratchet_events::check::TestRunUsage;
 
-use crate::cargo::{self, CargoOutput};
+use crate::cargo::{self, CargoOutput, Executable};
 use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Progress, Runner, split_at_dashes};
 use crate::wrapper::children_cpu_ms;
@@ -20,26 +19,48 @@ use crate::{RunError, Step};
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;
 
-struct Binary {
-    package: String,
-    target: String,
-    path: Utf8PathBuf,
-}
-
 struct BinaryFailure {
     package: String,
     problem: Problem,
 }
 
+/// Test binaries built and waiting to run, with the verdicts their build gave.
+pub struct BuiltTests {
+    shown: String,
+    output: CargoOutput,
+    verdicts: BTreeMap<String, PackageVerdict>,
+}
+
+impl BuiltTests {
+    /// Replaces `package`'s verdict before the binaries run; a failing one keeps its binaries
+    /// from running (for packages whose compile errors another step already reported).
+    pub fn replace_verdict(&mut self, package: &str, verdict: PackageVerdict) {
+        if let Some(slot) = self.verdicts.get_mut(package) {
+            *slot = verdict;
+        }
+    }
+}
+
 /// Runs the test step.
 pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport, RunError> {
     let args = runner.config.args(Step::Test);
-    let (cargo_args, test_args) = split_at_dashes(&args);
+    let (cargo_args, _) = split_at_dashes(&args);
     let mut command = runner.cargo("test", packages);
     command.args(["--no-run", "--no-fail-fast", "--message-format=json"]);
     command.args(cargo_args);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;
+    run_built(runner, built(runner, packages, shown, output))
+}
+
+/// The test verdicts that `output` (of a cargo command that built `packages`' tests) gives.
+pub(crate) fn built(
+    runner: &Runner<'_>,
+    packages: &[String],
+    shown: String,
+    output: CargoOutput,
+) -> BuiltTests {
+    let args = runner.config.args(Step::Test);
     let reproduce = |package: &str| {
         let mut parts = vec![format!("cargo test -p {package}")];
         parts.extend(args.iter().cloned());
@@ -50,6 +71,22 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     if !output.success {
         fail_unbuilt(runner, &output, &mut verdicts);
     }
+    BuiltTests {
+        shown,
+        output,
+        verdicts,
+    }
+}
+
+/// Runs the binaries of `built` whose build passed, on one worker per core.
+pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepReport, RunError> {
+    let BuiltTests {
+        shown,
+        output,
+        mut verdicts,
+    } = built;
+    let args = runner.config.args(Step::Test);
+    let (_, test_args) = split_at_dashes(&args);
     let binaries = binaries_to_run(&output, &verdicts);
     // Children's CPU time counts only once they are reaped: cargo is, the binaries will be.
     let cpu_before = children_cpu_ms();
@@ -65,7 +102,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         cpu_ms: children_cpu_ms().saturating_sub(cpu_before),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let mut report = runner.report(Step::Test, vec![shown], verdicts, output);
+    let mut report = runner.report(Step::Test, vec![shown], verdicts, &output);
     report.test_run = (!binaries.is_empty()).then_some(usage);
     Ok(report)
 }
@@ -78,7 +115,7 @@ fn fail_unbuilt(
     verdicts: &mut BTreeMap<String, PackageVerdict>,
 ) {
     for (package, verdict) in verdicts.iter_mut().filter(|(_, v)| v.passed) {
-        let built = output.executables.iter().any(|(p, _, _)| p == package);
+        let built = output.executables.iter().any(|e| e.package == *package);
         let has_tests = runner.workspace.find(package).is_some_and(|ix| {
             runner.workspace.package(ix).targets.iter().any(|t| {
                 t.kinds
@@ -102,25 +139,21 @@ fn fail_unbuilt(
 fn binaries_to_run(
     output: &CargoOutput,
     verdicts: &BTreeMap<String, PackageVerdict>,
-) -> Vec<Binary> {
+) -> Vec<Executable> {
     let mut seen = std::collections::BTreeSet::new();
     output
         .executables
         .iter()
-        .filter(|(package, _, _)| verdicts.get(package).is_some_and(|v| v.passed))
-        .filter(|(_, _, path)| seen.insert(path.clone()))
-        .map(|(package, target, path)| Binary {
-            package: package.clone(),
-            target: target.clone(),
-            path: path.clone(),
-        })
+        .filter(|e| verdicts.get(&e.package).is_some_and(|v| v.passed))
+        .filter(|e| seen.insert(e.path.clone()))
+        .cloned()
         .collect()
 }
 
 /// Runs `binaries` on a pool of one worker per core; returns the failures.
 fn run_binaries(
     runner: &Runner<'_>,
-    binaries: &[Binary],
+    binaries: &[Executable],
     test_args: &[String],
 ) -> Result<Vec<BinaryFailure>, RunError> {
     let next = AtomicUsize::new(0);
@@ -172,7 +205,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Runs one binary as `cargo test` would (in its package's directory, with cargo's variables).
 fn run_binary(
     runner: &Runner<'_>,
-    binary: &Binary,
+    binary: &Executable,
     test_args: &[String],
 ) -> Result<Option<BinaryFailure>, RunError> {
     let workspace = runner.workspace;

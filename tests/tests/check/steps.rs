@@ -63,3 +63,62 @@ fn the_test_step_reports_cpu_use_while_its_binaries_ran() {
     );
     assert_eq!(finished(&events, "lint").test_run, None);
 }
+
+#[test]
+fn lint_and_test_share_one_build_and_a_lint_warning_hides_no_test_failure() {
+    let ws = workspace();
+    // `helper` is used by the unit test only: dead code in the library itself, which only a
+    // lint of the library target (not of its test harness) sees. The unit test now fails.
+    let base = crate::BASE_LIB
+        .replace("mod tests {\n", "mod tests {\n    use super::helper;\n")
+        .replace(
+            "assert_eq!(super::inc(2), 3);",
+            "assert_eq!(super::inc(2), helper());",
+        )
+        .replace(
+            "#[cfg(test)]",
+            "fn helper() -> u32 {\n    4\n}\n\n#[cfg(test)]",
+        );
+    write(ws.path(), "crates/base/src/lib.rs", &base);
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lint = finished(&events, "lint");
+    let test = finished(&events, "test");
+    assert_eq!(lint.failed, vec!["base".to_string()], "{}", run.stdout);
+    let dead_code = events.iter().any(|e| {
+        matches!(e, CheckEvent::Diagnostic(d) if d.step == "lint"
+            && d.package == "base"
+            && d.message.contains("`helper` is never used"))
+    });
+    assert!(dead_code, "{}", run.stdout);
+    assert_eq!(test.failed, vec!["base".to_string()], "{}", run.stdout);
+    assert!(crate::first_test_failure(&events).tests[0].contains("inc_works"));
+    // One cargo command built for both steps: the test step started no cargo of its own.
+    assert_eq!(lint.commands.len(), 1, "{:?}", lint.commands);
+    assert!(
+        lint.commands[0].contains("cargo build"),
+        "{:?}",
+        lint.commands
+    );
+    assert!(
+        lint.commands[0].contains("--all-targets"),
+        "{:?}",
+        lint.commands
+    );
+    assert_eq!(test.commands, lint.commands);
+    assert_eq!((test.units_built, test.units_fresh), (0, 0));
+}
+
+#[test]
+fn the_doc_step_reuses_the_libraries_the_shared_build_compiled() {
+    let ws = workspace();
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(finished(&events, "lint").units_built > 0);
+    let doc = finished(&events, "doc");
+    assert_eq!(doc.commands.len(), 1, "{:?}", doc.commands);
+    // cargo's fingerprints include the compiler wrapper: had the doc step compiled `base`
+    // another way than the build before it, it would have rebuilt it here.
+    assert_eq!(doc.units_built, 0, "{}", run.stdout);
+    assert!(doc.units_fresh > 0, "{}", run.stdout);
+}

@@ -1,7 +1,7 @@
 //! Running the plan: fmt beside the compiling steps (rustfmt needs no target directory, so it
-//! does not queue on cargo's lock), then lint, test and doc in that order. Packages that do
-//! not compile are not tested: their test and doc verdicts say so instead of repeating the
-//! compiler's errors.
+//! does not queue on cargo's lock), then lint, test and doc in that order; lint and test
+//! share one build when their configurations allow it. Packages that do not compile are not
+//! tested: their test and doc verdicts say so instead of repeating the compiler's errors.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -97,15 +97,28 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             None => None,
         };
         let mut broken = BTreeSet::new();
-        for planned in compiling {
+        let mut steps = compiling.into_iter().peekable();
+        while let Some(planned) = steps.next() {
             context
                 .reporter
                 .step_started(planned.step.name(), &planned.run)?;
-            let report = run_step(context, planned, &broken, &records)?;
-            if let Some(report) = report.as_ref().filter(|_| planned.step == Step::Lint) {
-                broken.extend(compile_failures(context.runner.workspace, report));
+            let shared_with = (planned.step == Step::Lint
+                && context.runner.shares_lint_and_test_build())
+            .then(|| steps.next_if(|next| next.step == Step::Test))
+            .flatten();
+            let reports = match shared_with {
+                Some(test) => run_lint_and_test(context, planned, test, &mut broken, &records)?,
+                None => {
+                    let report = run_step(context, planned, &broken, &records)?;
+                    if let Some(report) = report.as_ref().filter(|_| planned.step == Step::Lint) {
+                        broken.extend(compile_failures(context.runner.workspace, report));
+                    }
+                    vec![report]
+                }
+            };
+            for report in reports {
+                outcome.add(report);
             }
-            outcome.add(report);
             if outcome.interrupted || context.runner.cancel.is_cancelled() {
                 outcome.interrupted = true;
                 break;
@@ -150,6 +163,46 @@ fn run_step(
             .packages
             .insert(package.clone(), not_compiling(&package));
     }
+    finish_step(context, planned, report, records).map(Some)
+}
+
+/// The lint and test steps (lint announced) from one build: packages that do not compile
+/// are not tested, as when the steps run apart. Returns what finished; `None` when
+/// interrupted.
+fn run_lint_and_test(
+    context: &Context<'_>,
+    lint: &Planned,
+    test: &Planned,
+    broken: &mut BTreeSet<String>,
+    records: &Mutex<()>,
+) -> anyhow::Result<Vec<Option<StepReport>>> {
+    let runner = context.runner;
+    let (lint_report, mut built) = match runner.lint_and_build_tests(&lint.run, &test.run) {
+        Ok(done) => done,
+        Err(RunError::Interrupted) => return Ok(vec![None]),
+        Err(e) => return Err(e.into()),
+    };
+    broken.extend(compile_failures(runner.workspace, &lint_report));
+    for package in test.run.iter().filter(|p| broken.contains(*p)) {
+        built.replace_verdict(package, not_compiling(package));
+    }
+    let lint_report = finish_step(context, lint, lint_report, records)?;
+    context.reporter.step_started(test.step.name(), &test.run)?;
+    let test_report = match runner.run_tests(built) {
+        Ok(report) => finish_step(context, test, report, records)?,
+        Err(RunError::Interrupted) => return Ok(vec![Some(lint_report), None]),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(vec![Some(lint_report), Some(test_report)])
+}
+
+/// Records the passes of a finished step and reports its end.
+fn finish_step(
+    context: &Context<'_>,
+    planned: &Planned,
+    report: StepReport,
+    records: &Mutex<()>,
+) -> anyhow::Result<StepReport> {
     let changed = {
         let _guard = records
             .lock()
@@ -163,7 +216,7 @@ fn run_step(
         )?
     };
     context.reporter.step_finished(&report, &changed)?;
-    Ok(Some(report))
+    Ok(report)
 }
 
 /// Packages of `report` with a compile error, and every package that depends on one.
