@@ -214,14 +214,12 @@ pub fn build_costs(
         });
     }
     for (package, mut cost) in fresh {
-        cost.artifact_bytes = artifacts
-            .get(&package)
-            .map_or(0, |files| files.values().sum());
+        cost.artifact_bytes = artifacts.get(&package).map_or(0, distinct_bytes);
         costs.packages.insert(package, cost);
     }
     for (package, files) in artifacts {
         if let Some(cost) = costs.packages.get_mut(package) {
-            cost.artifact_bytes = files.values().sum();
+            cost.artifact_bytes = distinct_bytes(files);
         }
     }
     costs.version = ratchet_events::VERSION;
@@ -237,12 +235,56 @@ pub fn build_costs(
     costs
 }
 
+/// The bytes of the distinct files among `files`: cargo names one library by its `deps/` path
+/// in some commands (`cargo test`) and by its hard link in the profile directory in others
+/// (`cargo build`), and a run may hold both.
+fn distinct_bytes(files: &BTreeMap<Utf8PathBuf, u64>) -> u64 {
+    let mut seen = std::collections::BTreeSet::new();
+    files
+        .iter()
+        .filter(|(path, _)| seen.insert(file_identity(path)))
+        .map(|(_, size)| size)
+        .sum()
+}
+
+/// What tells two paths to one file apart from two files: the device and inode where there
+/// are such, else the path.
+fn file_identity(path: &Utf8Path) -> Result<(u64, u64), Utf8PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            return Ok((meta.dev(), meta.ino()));
+        }
+    }
+    Err(path.to_path_buf())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn args(list: &[&str]) -> Vec<OsString> {
         list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn a_file_under_two_names_is_counted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Utf8PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap();
+        std::fs::write(root.join("libx-1.rlib"), [0u8; 100]).unwrap();
+        std::fs::hard_link(root.join("libx-1.rlib"), root.join("libx.rlib")).unwrap();
+        std::fs::write(root.join("libx-1.rmeta"), [0u8; 10]).unwrap();
+        let files: BTreeMap<Utf8PathBuf, u64> = ["libx-1.rlib", "libx.rlib", "libx-1.rmeta"]
+            .iter()
+            .map(|name| {
+                (
+                    root.join(name),
+                    if name.ends_with("rmeta") { 10 } else { 100 },
+                )
+            })
+            .collect();
+        assert_eq!(distinct_bytes(&files), 110);
     }
 
     #[test]
