@@ -110,6 +110,10 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
         });
         for row in selected {
             eprintln!("bench: {packages} packages: {}", row.label);
+            let runs = match row.one_run_above {
+                Some(limit) if packages > limit => 1,
+                _ => runs,
+            };
             let outcome = context.measure(row, runs);
             // The log keeps the figures even when the run is stopped before it prints them.
             eprintln!(

@@ -77,6 +77,36 @@ pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
     share.ok_or_else(|| format!("no `{step}` step in the events"))
 }
 
+/// Runs `command` to its end and returns the CPU time of its whole process tree (every
+/// process in it was reaped by its parent, so `getrusage` of our children counts it) over its
+/// wall time times the cores.
+pub fn command_cpu_use(mut command: Command) -> Result<f64, String> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let children_cpu = || {
+        getrusage(UsageWho::RUSAGE_CHILDREN)
+            .map(|u| {
+                let secs = |t: nix::sys::time::TimeVal| {
+                    t.tv_sec() as f64 + t.tv_usec() as f64 / 1_000_000.0
+                };
+                secs(u.user_time()) + secs(u.system_time())
+            })
+            .map_err(|e| format!("getrusage: {e}"))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+    let before = children_cpu()?;
+    let started = Instant::now();
+    let status = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run sh: {e}"))?;
+    let wall = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("the command exited with {status}"));
+    }
+    Ok((children_cpu()? - before) / (wall * cores))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

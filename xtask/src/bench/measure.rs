@@ -96,7 +96,7 @@ impl Context<'_> {
         let runs = row.max_runs.map_or(runs, |max| max.min(runs));
         let outcome = match row.metric {
             Metric::Wall => self.samples(row, runs),
-            Metric::TestStepCpu => self.cpu_samples(row, runs),
+            Metric::TestStepCpu | Metric::CommandCpu => self.cpu_samples(row, runs),
             Metric::WatchLeaf => self.watch_samples(row, runs),
         };
         if let Some(finish) = row.finish
@@ -137,7 +137,11 @@ impl Context<'_> {
             {
                 return Outcome::Skipped(format!("prepare failed: {e}"));
             }
-            match cpu::step_cpu_use(self.shell(row.command), "test") {
+            let share = match row.metric {
+                Metric::CommandCpu => cpu::command_cpu_use(self.shell(row.command)),
+                _ => cpu::step_cpu_use(self.shell(row.command), "test"),
+            };
+            match share {
                 Ok(share) => samples.push(share),
                 Err(e) => return Outcome::Skipped(format!("failed: {e}")),
             }

@@ -47,7 +47,7 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
          Every command runs once untimed (warm-up; for `cargo check` that is the cold build,\n\
          for the first `ratchet check` the cold full check, for the first `cargo test` the cold\n\
          test build), then the timed runs; heavy rows take fewer samples (the `runs` column),\n\
-         and the root-edit rows one sample without warm-up. Edit rows append a comment to the\n\
+         and the root-edit rows no warm-up and three samples (one above 100 packages). Edit rows append a comment to the\n\
          package's `lib.rs` before every sample (each run edits again) and restore it after the\n\
          row. The CPU row reads the `test` step's `step_started` and `step_finished` JSON events\n\
          and the CPU time of ratchet and its reaped children from `/proc/<pid>/stat` at each:\n\

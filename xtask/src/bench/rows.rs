@@ -20,6 +20,9 @@ pub struct Row {
     pub finish: Option<&'static str>,
     /// At most this many timed samples, for rows that take minutes (`--runs` still caps it).
     pub max_runs: Option<usize>,
+    /// One sample only on workspaces of more than this many packages, where a sample takes
+    /// minutes.
+    pub one_run_above: Option<usize>,
     /// Whether one untimed run comes first. Heavy edit rows skip it: the rows before them
     /// leave everything built, and their `prepare` makes every sample the same edit.
     pub warm_up: bool,
@@ -35,6 +38,9 @@ pub enum Metric {
     /// CPU time (user + sys, the process and its waited children) of the `test` step of a
     /// `ratchet check --message-format json` run with `exec`, over its wall time × cores.
     TestStepCpu,
+    /// CPU time (user + sys) of the whole command's process tree over its wall time × cores,
+    /// from `getrusage` of this process's reaped children.
+    CommandCpu,
     /// Time from appending to `$LEAF_LIB` to the verdict of the run it starts, read from the
     /// `watch_run` events of a `watch --message-format json` that the command `exec`s.
     WatchLeaf,
@@ -47,6 +53,7 @@ const fn row(label: &'static str, command: &'static str) -> Row {
         prepare: None,
         finish: None,
         max_runs: None,
+        one_run_above: None,
         warm_up: true,
         metric: Metric::Wall,
     }
@@ -75,13 +82,15 @@ const fn after_leaf_edit(label: &'static str, command: &'static str) -> Row {
     }
 }
 
-/// One sample, no warm-up, after a comment appended to the root package's `lib.rs`: all its
-/// dependents rebuild, which takes minutes on the large workspace.
+/// No warm-up, after a comment appended to the root package's `lib.rs`: all its dependents
+/// rebuild. Three samples (a single one proved too noisy on small workspaces), one on the
+/// large workspace, where a sample takes minutes.
 const fn after_root_edit(label: &'static str, command: &'static str) -> Row {
     Row {
         prepare: Some("echo \"// bench edit $$\" >> \"$ROOT_LIB\""),
         finish: Some("git checkout -q -- \"$ROOT_LIB\""),
-        max_runs: Some(1),
+        max_runs: Some(3),
+        one_run_above: Some(100),
         warm_up: false,
         ..row(label, command)
     }
@@ -98,6 +107,22 @@ const TEST_STEP_CPU: Row = Row {
     ..heavy(
         labels::TEST_CPU,
         "exec $RATCHET check --all --message-format json --manifest-path Cargo.toml",
+        3,
+    )
+};
+
+/// The reference for the CPU row: the same kind of test binaries (cargo's, listed by its
+/// `--no-run` messages in an untimed `prepare`) run by `xargs -P<cores>`, the plainest pool.
+const XARGS_CPU: Row = Row {
+    prepare: Some(
+        "cargo test --workspace --no-run --offline --message-format=json 2>/dev/null \
+         | grep -o '\"executable\":\"[^\"]*\"' | cut -d'\"' -f4 > target/bench-test-binaries.txt",
+    ),
+    finish: Some("rm -f target/bench-test-binaries.txt"),
+    metric: Metric::CommandCpu,
+    ..heavy(
+        labels::XARGS_CPU,
+        "xargs -P \"$(nproc)\" -n 1 < target/bench-test-binaries.txt > /dev/null 2>&1",
         3,
     )
 };
@@ -141,6 +166,9 @@ pub mod labels {
     pub const CARGO_ROOT: &str = "cargo test --workspace after one root edit";
     /// Watch mode after saving a leaf file.
     pub const WATCH_LEAF: &str = "ratchet watch: save of a leaf file to its verdict";
+    /// CPU use of `xargs` running cargo's test binaries.
+    pub const XARGS_CPU: &str =
+        "CPU use of xargs -P<cores> running every test binary (cargo's build), for reference";
     /// CPU use while the test step runs its binaries.
     pub const TEST_CPU: &str =
         "CPU use while ratchet's test step runs the test binaries (`check --all`, test step only)";
@@ -189,6 +217,7 @@ pub const ROWS: &[Row] = &[
     WATCH_LEAF,
     TEST_STEP_CPU,
     heavy(l::TEST_NOOP, CARGO_TEST, 3),
+    XARGS_CPU,
     heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),
     after_root_edit(l::RATCHET_ROOT, RATCHET_CHECK),
     after_root_edit(l::CARGO_ROOT, CARGO_TEST),
