@@ -150,6 +150,8 @@ fn lockfile_change_affects_only_users_of_the_changed_external() {
         &f.ext,
         &[("Cargo.toml", &manifest("ext", "").replace("0.1.0", "0.2.0"))],
     );
+    // Committed alone: the lockfile that cargo then rewrites is the only change since HEAD.
+    git(&f.ext, &["commit", "-qm", "ext 0.2.0", "--", "Cargo.toml"]);
     let doc = since_head(&f.ws);
     assert_eq!(
         names(&doc, "changed_files"),
@@ -314,6 +316,23 @@ fn external_path_crate_edits_affect_its_users_in_both_modes() {
         changed.len() == 1 && changed[0].ends_with("/ext/src/lib.rs"),
         "{changed:?}"
     );
+}
+
+#[test]
+fn since_counts_users_of_a_path_crate_outside_the_repository_as_affected() {
+    // The repository is the workspace: git cannot see `ext`, so its user is always affected.
+    let f = fixture_with_repo_at(|ws| ws.to_path_buf());
+    let doc = since_head(&f.ws);
+    assert_eq!(names(&doc, "affected"), ["e"], "{doc}");
+    assert_eq!(doc["reasons"]["e"]["cause"]["kind"], "fingerprint");
+    let detail = doc["reasons"]["e"]["cause"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("`ext`") && detail.contains("outside the git repository"),
+        "{detail}"
+    );
+    // With `ext` inside the repository, an unchanged tree affects nothing.
+    let inside = fixture();
+    assert!(names(&since_head(&inside.ws), "affected").is_empty());
 }
 
 #[test]

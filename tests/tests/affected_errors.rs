@@ -11,7 +11,7 @@ use fixture::*;
 
 #[test]
 fn errors_unknown_ref_unknown_package_and_no_repository() {
-    let f = fixture();
+    let f = fixture_with_repo_at(|ws| ws.to_path_buf());
     assert_usage_error(
         &run(&f.ws, &["affected", "--since", "no-such-ref"]),
         "unknown git ref `no-such-ref`",
@@ -29,7 +29,7 @@ fn errors_unknown_ref_unknown_package_and_no_repository() {
 
 #[test]
 fn error_shallow_clone_without_merge_base_says_to_fetch_more() {
-    let f = fixture();
+    let f = fixture_with_repo_at(|ws| ws.to_path_buf());
     git(&f.ws, &["checkout", "-q", "-b", "feature"]);
     for i in 0..2 {
         write(&f.ws, &[("crates/b/src/lib.rs", &format!("// {i}\n"))]);

@@ -58,7 +58,39 @@ pub(crate) fn changes(
             },
         }));
     }
+    out.seeds.extend(outside_repo_seeds(ws, &repo_root));
     Ok(out)
+}
+
+/// Members using a path crate outside the git repository: git cannot say whether its files
+/// changed since the base, so they count as affected (never a pass for an unseen change).
+fn outside_repo_seeds(ws: &Workspace, repo_root: &Utf8Path) -> Vec<Seed> {
+    let mut seeds = Vec::new();
+    for (ix, package) in ws.packages.iter().enumerate() {
+        let unseen = package.external_deps.iter().find(|d| {
+            d.path
+                .as_deref()
+                .is_some_and(|dir| !canonical(dir).starts_with(repo_root))
+        });
+        if let Some(dep) = unseen {
+            let dir = dep
+                .path
+                .as_deref()
+                .map(Utf8Path::as_str)
+                .unwrap_or_default();
+            seeds.push(Seed {
+                ix,
+                cause: Cause::Fingerprint {
+                    detail: format!(
+                        "it uses `{}` from {dir}, outside the git repository, where `--since` \
+                         cannot see changes",
+                        dep.name
+                    ),
+                },
+            });
+        }
+    }
+    seeds
 }
 
 fn lock_seeds(

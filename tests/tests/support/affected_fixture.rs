@@ -10,7 +10,8 @@ use ratchet_tests::{Run, ratchet};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
 
-/// A workspace at `<tmp>/ws` (a git repository) and a path crate outside it at `<tmp>/ext`.
+/// A workspace at `<tmp>/ws` and a path crate outside it at `<tmp>/ext`, both in the git
+/// repository at `<tmp>` (see [`fixture_with_repo_at`] for a repository at the workspace).
 ///
 /// Edges: a -> b (normal), b -> c (build), d -> b (dev), e -> ext (external path crate),
 /// nested (inside a's directory) -> c. c reads `data/words.txt` with `include_str!`.
@@ -38,7 +39,7 @@ pub fn commit_all(dir: &Path, message: &str) {
 }
 
 pub fn fixture() -> Fixture {
-    fixture_with_repo_at(|ws| ws.to_path_buf())
+    fixture_with_repo_at(|ws| ws.parent().unwrap().to_path_buf())
 }
 
 /// The fixture with its git repository at `repo_dir(ws)` (the workspace or a parent).
