@@ -63,9 +63,9 @@ const SUBCOMMANDS: &[&str] = &[
 /// Parses `args` (the first is the program name), runs the subcommand and maps the outcome to
 /// an exit code: the command's own code, or 2 with a one-line `error:` message on stderr.
 pub fn main_with(args: Vec<OsString>) -> ExitCode {
-    if ratchet_run::wrapper::is_wrapper_call(&args, SUBCOMMANDS) {
+    if ratchet_wrapper::is_wrapper_call(&args, SUBCOMMANDS) {
         // cargo runs `$RUSTC_WRAPPER rustc ARGS...`: be the wrapper, with rustc's exit code.
-        let code = ratchet_run::wrapper::run_wrapped(&args[1..]);
+        let code = ratchet_wrapper::run_wrapped(&args[1..]);
         return ExitCode::from(u8::try_from(code).unwrap_or(101));
     }
     let cli = match Cli::try_parse_from(args) {

@@ -70,6 +70,21 @@ pub struct StepConfig {
     /// "warnings"]`; others have none). Cargo arguments first, then `--` and the tool's own.
     #[serde(default)]
     pub args: Option<Vec<String>>,
+    /// The test step only: what runs the test binaries.
+    #[serde(default)]
+    pub runner: Option<TestRunner>,
+}
+
+/// What runs the test binaries once they are built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestRunner {
+    /// ratchet's own pool: every binary in its package's directory, one per core.
+    #[default]
+    Ratchet,
+    /// `cargo nextest run` over the built binaries: one process per test, nextest's own
+    /// configuration (`.config/nextest.toml`: test groups, timeouts, retries).
+    Nextest,
 }
 
 fn yes() -> bool {
@@ -81,6 +96,7 @@ impl Default for StepConfig {
         StepConfig {
             enabled: true,
             args: None,
+            runner: None,
         }
     }
 }
@@ -112,9 +128,35 @@ impl StepsConfig {
             .unwrap_or_else(|| step.default_args())
     }
 
+    /// What runs the test binaries.
+    pub fn test_runner(&self) -> TestRunner {
+        self.test.runner.unwrap_or_default()
+    }
+
+    /// `runner` set on a step other than `test`, as an error message naming it.
+    pub fn misplaced_runner(&self) -> Option<String> {
+        Step::ALL
+            .into_iter()
+            .find(|s| *s != Step::Test && self.get(*s).runner.is_some())
+            .map(|s| {
+                format!(
+                    "ratchet.toml: `runner` is a setting of [steps.test] only; remove it from \
+                     [steps.{}]",
+                    s.name()
+                )
+            })
+    }
+
     /// Everything about `step` that changes its verdict, as a stable string for the verdict key.
     pub fn fingerprint(&self, step: Step, tool: &str) -> String {
-        serde_json::json!({"step": step.name(), "tool": tool, "args": self.args(step)}).to_string()
+        let mut key =
+            serde_json::json!({"step": step.name(), "tool": tool, "args": self.args(step)});
+        // Only a runner other than the default is part of the key, so passes recorded before
+        // the setting existed stay valid.
+        if step == Step::Test && self.test_runner() != TestRunner::default() {
+            key["runner"] = serde_json::json!(self.test_runner());
+        }
+        key.to_string()
     }
 }
 
@@ -149,6 +191,32 @@ mod tests {
             config.fingerprint(Step::Test, "t"),
             parse("").unwrap().fingerprint(Step::Test, "t")
         );
+    }
+
+    #[test]
+    fn the_test_runner_is_part_of_the_key_and_belongs_to_the_test_step() {
+        let nextest = parse("[steps.test]\nrunner = \"nextest\"\n").unwrap();
+        assert_eq!(nextest.test_runner(), TestRunner::Nextest);
+        let default = parse("").unwrap();
+        assert_ne!(
+            nextest.fingerprint(Step::Test, "cargo"),
+            default.fingerprint(Step::Test, "cargo")
+        );
+        assert_eq!(
+            parse("[steps.test]\nrunner = \"ratchet\"\n")
+                .unwrap()
+                .fingerprint(Step::Test, "cargo"),
+            default.fingerprint(Step::Test, "cargo")
+        );
+        assert_eq!(default.misplaced_runner(), None);
+        let misplaced = parse("[steps.lint]\nrunner = \"nextest\"\n").unwrap();
+        assert!(
+            misplaced
+                .misplaced_runner()
+                .unwrap()
+                .contains("[steps.lint]")
+        );
+        assert!(parse("[steps.test]\nrunner = \"jest\"\n").is_err());
     }
 
     #[test]

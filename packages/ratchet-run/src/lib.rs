@@ -3,10 +3,11 @@
 //! Owns: the steps (`fmt`, `lint`, `test`, `doc`) and their `[steps]` configuration; building
 //! and running one cargo command per step over the whole selection, in ratchet's own target
 //! directory (`<target>/ratchet/build`, always with the timing rustc wrapper, so that neither
-//! the wrapper nor clippy ever invalidates the user's own `target/`); running test binaries in
-//! parallel; attributing every diagnostic, failing test and artifact to its package; the rustc
-//! wrapper itself and the aggregation of its measurements into build costs; killing children
-//! on Ctrl-C.
+//! the wrapper nor clippy ever invalidates the user's own `target/`), where clippy's driver
+//! compiles workspace members so that lint and test share one build; running test binaries in
+//! parallel (or through `cargo nextest run`); attributing every diagnostic, failing test and
+//! artifact to its package; setting the timing rustc wrapper (ratchet-wrapper) on its cargo
+//! commands; killing children on Ctrl-C.
 //!
 //! Must not: decide what to run (that is the caller's plan), read or write verdicts, or print.
 //! Progress goes to a caller-supplied observer; results are plain data.
@@ -19,13 +20,13 @@ mod doctest_scan;
 mod fmt;
 mod lint;
 mod lint_and_test;
+mod nextest;
 mod outcome;
 mod runner;
 mod test_binaries;
-pub mod wrapper;
 
 pub use cancel::Cancel;
-pub use config::{Step, StepConfig, StepsConfig};
+pub use config::{Step, StepConfig, StepsConfig, TestRunner};
 pub use outcome::{PackageVerdict, Problem, StepReport};
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;

@@ -14,7 +14,7 @@ use crate::lint::{self, LintArgs, LintTool};
 use crate::lint_and_test;
 use crate::outcome::StepReport;
 use crate::test_binaries::BuiltTests;
-use crate::{Cancel, RunError, Step, StepsConfig, doc, fmt, test_binaries, wrapper};
+use crate::{Cancel, RunError, Step, StepsConfig, doc, fmt, test_binaries};
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -146,10 +146,11 @@ impl<'a> Runner<'a> {
         Ok(report)
     }
 
-    /// `cargo <subcommand> -p a -p b ...` in ratchet's target directory, with the wrapper.
+    /// `cargo <subcommand> -p a -p b ...` in ratchet's target directory, with the wrapper
+    /// (`subcommand` may be two words, as in `nextest run`).
     pub(crate) fn cargo(&self, subcommand: &str, packages: &[String]) -> Command {
         let mut command = Command::new(cargo_program());
-        command.arg(subcommand);
+        command.args(subcommand.split(' '));
         for package in packages {
             command.args(["-p", package]);
         }
@@ -160,7 +161,7 @@ impl<'a> Runner<'a> {
             .arg(self.build_dir())
             .current_dir(&self.workspace.root);
         if let Some(exe) = &self.wrapper_exe {
-            wrapper::configure(&mut command, exe, &self.workspace.state_dir());
+            ratchet_wrapper::configure(&mut command, exe, &self.workspace.state_dir());
         }
         // Every command here compiles workspace members the same way, so no step rebuilds
         // what another built (cargo's fingerprints include the workspace wrapper).

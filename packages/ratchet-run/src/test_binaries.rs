@@ -1,7 +1,7 @@
 //! The test step: build every test binary of the selection with one cargo command, then run
 //! the binaries in parallel across the cores (each binary also runs its tests on threads).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::process::Command;
 use std::sync::Mutex;
@@ -13,15 +13,18 @@ use ratchet_events::check::TestRunUsage;
 use crate::cargo::{self, CargoOutput, Executable};
 use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Progress, Runner, split_at_dashes};
-use crate::wrapper::children_cpu_ms;
-use crate::{RunError, Step};
+use crate::{RunError, Step, TestRunner, nextest};
+use ratchet_wrapper::children_cpu_ms;
 
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;
 
-struct BinaryFailure {
-    package: String,
-    problem: Problem,
+/// A failed test binary (or test), by package.
+pub(crate) struct BinaryFailure {
+    /// The package.
+    pub package: String,
+    /// What failed.
+    pub problem: Problem,
 }
 
 /// Test binaries built and waiting to run, with the verdicts their build gave.
@@ -61,8 +64,12 @@ pub(crate) fn built(
     output: CargoOutput,
 ) -> BuiltTests {
     let args = runner.config.args(Step::Test);
+    let tool = match runner.config.test_runner() {
+        TestRunner::Ratchet => "test",
+        TestRunner::Nextest => "nextest run",
+    };
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo test -p {package}")];
+        let mut parts = vec![format!("cargo {tool} -p {package}")];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
@@ -91,7 +98,22 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     // Children's CPU time counts only once they are reaped: cargo is, the binaries will be.
     let cpu_before = children_cpu_ms();
     let started = Instant::now();
-    for failure in run_binaries(runner, &binaries, test_args)? {
+    let mut commands = vec![shown];
+    let failures = match runner.config.test_runner() {
+        TestRunner::Ratchet => run_binaries(runner, &binaries, test_args)?,
+        TestRunner::Nextest => {
+            let built: BTreeSet<String> = binaries.iter().map(|b| b.package.clone()).collect();
+            let built: Vec<String> = built.into_iter().collect();
+            if built.is_empty() {
+                Vec::new()
+            } else {
+                let (failures, shown) = nextest::run(runner, &built)?;
+                commands.push(shown);
+                failures
+            }
+        }
+    };
+    for failure in failures {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
             verdict.passed = false;
             verdict.problems.push(failure.problem);
@@ -102,7 +124,7 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
         cpu_ms: children_cpu_ms().saturating_sub(cpu_before),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let mut report = runner.report(Step::Test, vec![shown], verdicts, &output);
+    let mut report = runner.report(Step::Test, commands, verdicts, &output);
     report.test_run = (!binaries.is_empty()).then_some(usage);
     Ok(report)
 }

@@ -122,3 +122,47 @@ fn the_doc_step_reuses_the_libraries_the_shared_build_compiled() {
     assert_eq!(doc.units_built, 0, "{}", run.stdout);
     assert!(doc.units_fresh > 0, "{}", run.stdout);
 }
+
+#[test]
+fn nextest_runs_the_tests_when_configured_and_failures_keep_their_package() {
+    let ws = workspace();
+    write(
+        ws.path(),
+        "ratchet.toml",
+        "[steps.test]\nrunner = \"nextest\"\n",
+    );
+    let failing = crate::BASE_LIB.replace("super::inc(2), 3", "super::inc(2), 4");
+    write(ws.path(), "crates/base/src/lib.rs", &failing);
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let test = finished(&events, "test");
+    assert_eq!(test.failed, vec!["base".to_string()], "{}", run.stdout);
+    assert!(
+        test.commands
+            .iter()
+            .any(|c| c.contains("cargo nextest run")),
+        "{:?}",
+        test.commands
+    );
+    let failure = crate::first_test_failure(&events);
+    assert_eq!(failure.package, "base");
+    assert_eq!(failure.tests, vec!["tests::inc_works".to_string()]);
+    assert!(failure.command.starts_with("cargo nextest run -p base"));
+
+    write(ws.path(), "crates/base/src/lib.rs", crate::BASE_LIB);
+    let (fixed, _) = json_check(ws.path(), &[]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+
+    write(
+        ws.path(),
+        "ratchet.toml",
+        "[steps.doc]\nrunner = \"nextest\"\n",
+    );
+    let misplaced = crate::check(ws.path(), &[]);
+    assert_eq!(misplaced.code, 2);
+    assert!(
+        misplaced.stderr.contains("[steps.test] only"),
+        "{}",
+        misplaced.stderr
+    );
+}

@@ -77,6 +77,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let workspace = args.workspace.load()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
+    if let Some(message) = config.misplaced_runner() {
+        anyhow::bail!(message);
+    }
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format)?;
     if rules != ratchet_events::exit::OK {

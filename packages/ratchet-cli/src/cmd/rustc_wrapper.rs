@@ -1,6 +1,6 @@
 //! `rustc-wrapper`: the timing wrapper, callable by hand for debugging
 //! (`ratchet rustc-wrapper rustc --crate-name x ...`). cargo itself reaches the same code
-//! without the subcommand name (see `ratchet_run::wrapper`).
+//! without the subcommand name (see `ratchet_wrapper`).
 
 use std::ffi::OsString;
 
@@ -14,6 +14,6 @@ pub struct Args {
 
 /// Runs the compiler, timing it when `RATCHET_RUSTC_LOG` names a log.
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let code = ratchet_run::wrapper::run_wrapped(&args.compiler);
+    let code = ratchet_wrapper::run_wrapped(&args.compiler);
     Ok(u8::try_from(code).unwrap_or(101))
 }

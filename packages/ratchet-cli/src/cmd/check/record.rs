@@ -90,7 +90,7 @@ pub fn record_passes(
 /// Folds the wrapper's log and the artifacts of `reports` into `build-costs.json`.
 pub fn write_build_costs(workspace: &Workspace, reports: &[StepReport], wall_ms: Option<u64>) {
     let state_dir = workspace.state_dir();
-    let calls = ratchet_run::wrapper::take_calls(&state_dir);
+    let calls = ratchet_wrapper::take_calls(&state_dir);
     let mut artifacts = BTreeMap::new();
     for report in reports {
         for (package, files) in &report.artifacts {
@@ -105,7 +105,7 @@ pub fn write_build_costs(workspace: &Workspace, reports: &[StepReport], wall_ms:
     }
     let path = state_dir.join("build-costs.json");
     let previous = ratchet_store::read_json(path.as_std_path());
-    let costs = ratchet_run::wrapper::build_costs(previous, workspace, &calls, &artifacts, wall_ms);
+    let costs = ratchet_wrapper::build_costs(previous, workspace, &calls, &artifacts, wall_ms);
     // Costs are a measurement, not a verdict: failing to store them must not fail the check.
     let _ = ratchet_store::write_json(path.as_std_path(), &costs);
 }

@@ -1,5 +1,10 @@
 //! The timing rustc wrapper and the build costs made from what it records.
 //!
+//! Owns: starting the compiler for cargo (chained to the user's own wrapper), the log of what
+//! each call cost, and folding that log with artifact sizes into [`BuildCosts`]. Must not:
+//! decide when it is used (ratchet-run sets it on its own cargo commands) or judge the costs
+//! (that is the budget's job).
+//!
 //! cargo runs `$RUSTC_WRAPPER rustc ARGS...`. ratchet sets its own binary there (only in its
 //! own target directory, where it is always set, so cargo's fingerprints never flip) together
 //! with [`LOG_ENV`]; the binary sees that variable and, instead of parsing a subcommand, runs
@@ -47,7 +52,7 @@ pub fn log_path(state_dir: &Utf8Path) -> Utf8PathBuf {
 }
 
 /// Sets up `command` (a cargo command) to compile through `exe` as the timing wrapper.
-pub(crate) fn configure(command: &mut Command, exe: &Path, state_dir: &Utf8Path) {
+pub fn configure(command: &mut Command, exe: &Path, state_dir: &Utf8Path) {
     let user_wrapper = std::env::var_os("RUSTC_WRAPPER")
         .or_else(|| std::env::var_os("CARGO_BUILD_RUSTC_WRAPPER"))
         .filter(|w| !w.is_empty() && Path::new(w) != exe);
@@ -145,7 +150,7 @@ fn describe(args: &[OsString], wall_ms: u64) -> Option<RustcCall> {
 
 /// User + system time of every child this process has waited for (in the wrapper: the one
 /// compiler call).
-pub(crate) fn children_cpu_ms() -> u64 {
+pub fn children_cpu_ms() -> u64 {
     getrusage(UsageWho::RUSAGE_CHILDREN)
         .map(|usage| {
             let ms =

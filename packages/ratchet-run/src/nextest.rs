@@ -1,0 +1,125 @@
+//! The test step's other runner (`[steps.test] runner = "nextest"`): `cargo nextest run` over
+//! the packages whose tests just built, in ratchet's target directory with the same compiler
+//! settings (so its own build finds everything fresh), reading nextest's libtest-style JSON
+//! events to tie every failing test to its package.
+
+use std::io::{BufRead as _, BufReader};
+
+use serde::Deserialize;
+
+use crate::cargo;
+use crate::outcome::Problem;
+use crate::runner::{Runner, split_at_dashes};
+use crate::test_binaries::BinaryFailure;
+use crate::{RunError, Step};
+
+/// Lines of nextest's own text kept when it fails without naming a test.
+const TAIL_LINES: usize = 40;
+
+/// One event of `--message-format libtest-json-plus` (only what is read here).
+#[derive(Deserialize)]
+struct Event {
+    #[serde(rename = "type")]
+    kind: String,
+    event: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    stdout: String,
+}
+
+/// Runs the tests of `packages` with nextest; returns the failures and the command line.
+pub(crate) fn run(
+    runner: &Runner<'_>,
+    packages: &[String],
+) -> Result<(Vec<BinaryFailure>, String), RunError> {
+    let args = runner.config.args(Step::Test);
+    let (cargo_args, filters) = split_at_dashes(&args);
+    let mut command = runner.cargo("nextest run", packages);
+    command
+        .args(["--no-fail-fast", "--no-tests=pass", "--cargo-quiet"])
+        .args(["--message-format", "libtest-json-plus"])
+        .env("NEXTEST_EXPERIMENTAL_LIBTEST_JSON", "1")
+        .args(cargo_args);
+    if !filters.is_empty() {
+        command.arg("--").args(filters);
+    }
+    let shown = cargo::display(&command);
+    let io_error = |source| RunError::Io {
+        command: shown.clone(),
+        source,
+    };
+    let (mut child, reader) = cargo::spawn_merged(&runner.cancel, command, &shown)?;
+    let mut failures = Vec::new();
+    let mut text = Vec::new();
+    for line in BufReader::new(reader).lines() {
+        let line = line.map_err(io_error)?;
+        match serde_json::from_str::<Event>(&line) {
+            Ok(event) => failures.extend(failure(event)),
+            Err(_) => text.push(line),
+        }
+    }
+    let status = child.wait().map_err(io_error)?;
+    runner.cancel.forget(&child);
+    if runner.cancel.is_cancelled() {
+        return Err(RunError::Interrupted);
+    }
+    if !status.success() && failures.is_empty() {
+        // nextest failed without naming a test: nothing it ran can count as a pass.
+        let tail = text[text.len().saturating_sub(TAIL_LINES)..].join("\n");
+        failures = packages
+            .iter()
+            .map(|package| BinaryFailure {
+                package: package.clone(),
+                problem: Problem::Other {
+                    text: format!("cargo nextest failed:\n{tail}"),
+                },
+            })
+            .collect();
+    }
+    Ok((failures, shown))
+}
+
+/// A failed test event, tied to its package: nextest names tests `package::binary$test`.
+fn failure(event: Event) -> Option<BinaryFailure> {
+    if event.kind != "test" || !matches!(event.event.as_str(), "failed" | "timeout") {
+        return None;
+    }
+    let (binary_id, test) = event.name.split_once('$')?;
+    let (package, binary) = binary_id.split_once("::").unwrap_or((binary_id, binary_id));
+    Some(BinaryFailure {
+        package: package.to_string(),
+        problem: Problem::TestFailure {
+            binary: binary.to_string(),
+            tests: vec![test.to_string()],
+            output: event.stdout,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(line: &str) -> Option<BinaryFailure> {
+        failure(serde_json::from_str(line).unwrap())
+    }
+
+    #[test]
+    fn failed_tests_are_tied_to_their_package_and_binary() {
+        let found =
+            event(r#"{"type":"test","event":"failed","name":"base-x::it$it_bad","stdout":"boom"}"#)
+                .unwrap();
+        assert_eq!(found.package, "base-x");
+        assert_eq!(
+            found.problem,
+            Problem::TestFailure {
+                binary: "it".into(),
+                tests: vec!["it_bad".into()],
+                output: "boom".into(),
+            }
+        );
+        assert!(event(r#"{"type":"test","event":"ok","name":"a::a$t"}"#).is_none());
+        assert!(event(r#"{"type":"suite","event":"failed","passed":0}"#).is_none());
+    }
+}
