@@ -161,7 +161,8 @@ impl<'a> Runner<'a> {
             .arg(self.build_dir())
             .current_dir(&self.workspace.root);
         if let Some(exe) = &self.wrapper_exe {
-            ratchet_wrapper::configure(&mut command, exe, &self.workspace.state_dir());
+            let state_dir = self.workspace.state_dir();
+            ratchet_wrapper::configure(&mut command, exe, &self.workspace.root, &state_dir);
         }
         // Every command here compiles workspace members the same way, so no step rebuilds
         // what another built (cargo's fingerprints include the workspace wrapper).

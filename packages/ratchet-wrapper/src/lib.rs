@@ -13,6 +13,8 @@
 //! JSON line per compiled crate to the log. [`build_costs`] then folds the log into
 //! [`BuildCosts`] per workspace package.
 
+mod user;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Write;
@@ -51,11 +53,12 @@ pub fn log_path(state_dir: &Utf8Path) -> Utf8PathBuf {
     state_dir.join("rustc-calls.jsonl")
 }
 
-/// Sets up `command` (a cargo command) to compile through `exe` as the timing wrapper.
-pub fn configure(command: &mut Command, exe: &Path, state_dir: &Utf8Path) {
-    let user_wrapper = std::env::var_os("RUSTC_WRAPPER")
-        .or_else(|| std::env::var_os("CARGO_BUILD_RUSTC_WRAPPER"))
-        .filter(|w| !w.is_empty() && Path::new(w) != exe);
+/// Sets up `command` (a cargo command run in the workspace at `root`) to compile through `exe`
+/// as the timing wrapper, chained to the user's own wrapper (from the environment or cargo's
+/// configuration files).
+pub fn configure(command: &mut Command, exe: &Path, root: &Utf8Path, state_dir: &Utf8Path) {
+    let user_wrapper = user::find(root, ratchet_graph::toolchain::cargo_home().as_deref())
+        .filter(|w| Path::new(w) != exe);
     command
         .env("RUSTC_WRAPPER", exe)
         .env(LOG_ENV, log_path(state_dir))

@@ -200,10 +200,8 @@ fn interleaving_with_a_plain_cargo_build_rebuilds_nothing() {
     );
 }
 
-#[test]
-fn the_timing_wrapper_chains_to_the_users_wrapper() {
-    let ws = workspace();
-    let root = ws.path();
+/// A wrapper script in `root` that logs its arguments to `user-wrapper.log`; returns its path.
+fn user_wrapper(root: &std::path::Path) -> std::path::PathBuf {
     let log = root.join("user-wrapper.log");
     let wrapper = root.join("user-wrapper.sh");
     write(
@@ -217,6 +215,46 @@ fn the_timing_wrapper_chains_to_the_users_wrapper() {
         .status()
         .unwrap();
     assert!(chmod.success());
+    wrapper
+}
+
+#[test]
+fn the_timing_wrapper_chains_to_the_wrapper_set_in_cargo_config() {
+    let ws = workspace();
+    let root = ws.path();
+    user_wrapper(root);
+    // Relative to the directory that holds `.cargo`, as cargo reads it.
+    write(
+        root,
+        ".cargo/config.toml",
+        "[build]\nrustc-wrapper = \"./user-wrapper.sh\"\n",
+    );
+    let out = std::process::Command::new(BIN)
+        .args(["check", "-p", "base"])
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("CARGO_BUILD_RUSTC_WRAPPER")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let calls = std::fs::read_to_string(root.join("user-wrapper.log")).unwrap_or_default();
+    assert!(
+        calls.contains("--crate-name base"),
+        "the configured wrapper saw base compile:\n{calls}"
+    );
+}
+
+#[test]
+fn the_timing_wrapper_chains_to_the_users_wrapper() {
+    let ws = workspace();
+    let root = ws.path();
+    let log = root.join("user-wrapper.log");
+    let wrapper = user_wrapper(root);
     let out = std::process::Command::new(BIN)
         .args(["check", "-p", "base"])
         .current_dir(root)
