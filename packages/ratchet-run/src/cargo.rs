@@ -8,9 +8,9 @@ use std::process::{Command, Stdio};
 use camino::Utf8PathBuf;
 use cargo_metadata::Message;
 use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
-use ratchet_graph::{DepKind, Workspace};
+use ratchet_graph::Workspace;
 
-use crate::outcome::{PackageVerdict, Problem};
+use crate::outcome::Problem;
 use crate::{Cancel, RunError};
 
 /// Everything one cargo run said.
@@ -25,6 +25,9 @@ pub(crate) struct CargoOutput {
     pub artifacts: BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
     pub units_built: usize,
     pub units_fresh: usize,
+    /// Packages with an error in a library or build-script target. A library's test harness
+    /// is a `lib` target too: cargo's `error:` lines tell the two apart when they name it.
+    pub lib_errors: BTreeSet<String>,
     /// Lines that were not JSON messages (cargo's status and errors, test output), in order.
     pub text: Vec<String>,
 }
@@ -137,6 +140,11 @@ impl CargoOutput {
                 };
                 // rustc reports the same error once per target (lib, lib test, ...): keep one.
                 let name = &workspace.package(owner).name;
+                if msg.message.level == DiagnosticLevel::Error
+                    && is_needed_by_dependents(&msg.target)
+                {
+                    self.lib_errors.insert(name.clone());
+                }
                 if let Some(problem) = diagnostic_problem(workspace, &msg.message)
                     && !self
                         .diagnostics
@@ -181,14 +189,29 @@ impl CargoOutput {
     }
 
     /// Workspace packages named in cargo's own `error:` lines (a failed build script, a crate
-    /// that did not compile), whether or not a diagnostic explained it.
-    fn packages_in_error_lines(&self, workspace: &Workspace) -> BTreeSet<String> {
-        let mut named = BTreeSet::new();
+    /// that did not compile), whether or not a diagnostic explained it; each with whether the
+    /// failed target is one its dependents need (`(lib)`, a build script, or not said).
+    pub(crate) fn packages_in_error_lines(&self, workspace: &Workspace) -> BTreeMap<String, bool> {
+        let mut named = BTreeMap::new();
         for line in self.text.iter().filter(|l| l.starts_with("error")) {
-            for quoted in line.split('`').skip(1).step_by(2) {
+            let parts: Vec<&str> = line.split('`').collect();
+            for (quoted, after) in parts
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .zip(parts.iter().skip(2).step_by(2))
+            {
                 let name = quoted.split_whitespace().next().unwrap_or_default();
                 if workspace.find(name).is_some() {
-                    named.insert(name.to_string());
+                    let target = after
+                        .trim_start()
+                        .strip_prefix('(')
+                        .map(|t| t.split(')').next());
+                    let needed = match target.flatten() {
+                        Some(t) => t == "lib" || t.starts_with("build script"),
+                        None => true,
+                    };
+                    *named.entry(name.to_string()).or_insert(false) |= needed;
                 }
             }
         }
@@ -245,76 +268,23 @@ pub(crate) fn relative(workspace: &Workspace, path: &str) -> String {
         .to_string()
 }
 
-/// Verdicts of a compiling step: a package fails when a diagnostic of a failing level is
-/// attributed to it or cargo names it in an error, and is not trusted when one of its
-/// dependencies failed (cargo did not build it). When cargo failed and nothing explains why,
-/// every package fails: never a pass that was not seen.
-pub(crate) fn compile_verdicts(
-    workspace: &Workspace,
-    packages: &[String],
-    output: &CargoOutput,
-    warnings_fail: bool,
-    reproduce: &dyn Fn(&str) -> String,
-) -> BTreeMap<String, PackageVerdict> {
-    let mut problems: BTreeMap<&str, Vec<Problem>> = BTreeMap::new();
-    // Packages that did not build: a warning fails the step but does not stop the build.
-    let mut failing = BTreeSet::new();
-    for (package, problem) in &output.diagnostics {
-        if let Problem::Diagnostic { level, .. } = problem
-            && (level == "error" || warnings_fail)
-        {
-            problems.entry(package).or_default().push(problem.clone());
-            if level == "error" {
-                failing.insert(package.clone());
-            }
-        }
-    }
-    if !output.success {
-        failing.extend(output.packages_in_error_lines(workspace));
-    }
-    let unexplained = !output.success && failing.is_empty();
-    let mut verdicts = BTreeMap::new();
-    for package in packages {
-        let command = reproduce(package);
-        let verdict = if let Some(found) = problems.get(package.as_str()) {
-            PackageVerdict::fail(command, found.clone())
-        } else if failing.contains(package) || unexplained {
-            let text = format!("cargo failed:\n{}", output.text_tail(40));
-            PackageVerdict::fail(command, vec![Problem::Other { text }])
-        } else if let Some(dep) = failing_dependency(workspace, package, &failing) {
-            let text = format!("not built: its dependency `{dep}` failed");
-            let mut found = vec![Problem::Other { text }];
-            // A dependency outside the selection has no verdict of its own to show its errors.
-            if !packages.contains(&dep) {
-                found.extend(problems.get(dep.as_str()).into_iter().flatten().cloned());
-            }
-            PackageVerdict::fail(command, found)
-        } else {
-            PackageVerdict::pass(command)
-        };
-        verdicts.insert(package.clone(), verdict);
-    }
-    verdicts
+/// Whether a target is one that the package's dependents build on: its library (any crate
+/// type) or its build script, as opposed to its tests, benches, examples and binaries.
+fn is_needed_by_dependents(target: &cargo_metadata::Target) -> bool {
+    const NEEDED: &[&str] = &[
+        "lib",
+        "rlib",
+        "dylib",
+        "cdylib",
+        "staticlib",
+        "proc-macro",
+        "custom-build",
+    ];
+    target
+        .kind
+        .iter()
+        .any(|kind| NEEDED.contains(&kind.to_string().as_str()))
 }
-
-fn failing_dependency(
-    workspace: &Workspace,
-    package: &str,
-    failing: &BTreeSet<String>,
-) -> Option<String> {
-    let ix = workspace.find(package)?;
-    let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
-    workspace
-        .dep_closure(ix, &kinds)
-        .into_iter()
-        .map(|dep| &workspace.package(dep).name)
-        .find(|name| failing.contains(*name))
-        .cloned()
-}
-
-#[cfg(test)]
-#[path = "cargo_tests.rs"]
-mod tests;
 
 /// Whether an artifact is what the package ships (libraries and binaries), as opposed to test
 /// harnesses, benches, examples and build scripts, whose size is not the package's size (a

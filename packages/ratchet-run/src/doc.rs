@@ -53,7 +53,8 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         let shown = cargo::display(&command);
         (runner.run_cargo(command)?, vec![shown])
     };
-    let mut verdicts = cargo::compile_verdicts(workspace, packages, &output, false, &reproduce);
+    let mut verdicts =
+        crate::verdicts::compile_verdicts(workspace, packages, &output, false, &reproduce);
     let failures = doc_failures(&output.text, &lib_of);
     let anything_failed = !failures.is_empty() || verdicts.values().any(|v| !v.passed);
     for (package, problem) in failures {

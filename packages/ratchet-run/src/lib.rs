@@ -24,6 +24,7 @@ mod nextest;
 mod outcome;
 mod runner;
 mod test_binaries;
+mod verdicts;
 
 pub use cancel::Cancel;
 pub use config::{Step, StepConfig, StepsConfig, TestRunner};

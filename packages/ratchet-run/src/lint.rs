@@ -147,7 +147,7 @@ pub(crate) fn report(
     let tool = runner.lint_tool();
     let args = runner.lint_args();
     let reproduce = |package: &str| args.reproduce(tool, package);
-    let verdicts = cargo::compile_verdicts(
+    let verdicts = crate::verdicts::compile_verdicts(
         runner.workspace,
         packages,
         output,

@@ -25,6 +25,9 @@ pub struct StepReport {
     pub units_fresh: usize,
     /// The test step only: CPU use while its binaries ran.
     pub test_run: Option<ratchet_events::check::TestRunUsage>,
+    /// Packages whose library or build script did not compile in this step: their dependents
+    /// could not be built on them.
+    pub unbuilt_libs: std::collections::BTreeSet<String>,
 }
 
 impl StepReport {
@@ -39,6 +42,7 @@ impl StepReport {
             units_built: 0,
             units_fresh: 0,
             test_run: None,
+            unbuilt_libs: std::collections::BTreeSet::new(),
         }
     }
 

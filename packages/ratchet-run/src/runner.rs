@@ -195,6 +195,7 @@ impl<'a> Runner<'a> {
             units_built: output.units_built,
             units_fresh: output.units_fresh,
             test_run: None,
+            unbuilt_libs: crate::verdicts::unbuilt(self.workspace, output).1,
         }
     }
 }

@@ -74,7 +74,7 @@ pub(crate) fn built(
         parts.join(" ")
     };
     let mut verdicts =
-        cargo::compile_verdicts(runner.workspace, packages, &output, false, &reproduce);
+        crate::verdicts::compile_verdicts(runner.workspace, packages, &output, false, &reproduce);
     if !output.success {
         fail_unbuilt(runner, &output, &mut verdicts);
     }

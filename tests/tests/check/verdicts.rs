@@ -205,3 +205,25 @@ fn since_selects_affected_packages_and_a_passing_run_records_the_baseline() {
     let bad_ref = check(root, &["--since", "no-such-ref"]);
     assert_eq!(bad_ref.code, 2, "{}", bad_ref.stderr);
 }
+
+#[test]
+fn a_compile_error_in_a_test_target_stops_only_its_own_package() {
+    let ws = workspace();
+    // `mid`'s integration test does not compile; its library, which `top` uses, does.
+    write(
+        ws.path(),
+        "crates/mid/tests/it.rs",
+        "#[test]\nfn adds_two() {\n    assert_eq!(mid::inc2(1), \"3\");\n}\n",
+    );
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lint = finished(&events, "lint");
+    assert_eq!(lint.failed, names(&["mid"]), "{}", run.stdout);
+    let test = finished(&events, "test");
+    assert_eq!(test.failed, names(&["mid"]), "{}", run.stdout);
+    assert!(
+        test.passed.contains(&"top".to_string()),
+        "top built on mid's library: {}",
+        run.stdout
+    );
+}

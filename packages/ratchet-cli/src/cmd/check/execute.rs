@@ -219,15 +219,18 @@ fn finish_step(
     Ok(report)
 }
 
-/// Packages of `report` with a compile error, and every package that depends on one.
+/// Packages of `report` with a compile error, and every package that depends on one whose
+/// library did not build (an error in a test or example target stops only its own package).
 fn compile_failures(workspace: &Workspace, report: &StepReport) -> BTreeSet<String> {
-    let mut broken = BTreeSet::new();
-    for (package, verdict) in &report.packages {
-        if verdict.problems.iter().any(Problem::is_compile_error)
-            && let Some(ix) = workspace.find(package)
-        {
-            broken.insert(package.clone());
-            let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
+    let mut broken: BTreeSet<String> = report
+        .packages
+        .iter()
+        .filter(|(_, verdict)| verdict.problems.iter().any(Problem::is_compile_error))
+        .map(|(package, _)| package.clone())
+        .collect();
+    let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
+    for package in &report.unbuilt_libs {
+        if let Some(ix) = workspace.find(package) {
             broken.extend(
                 workspace
                     .rdep_closure(ix, &kinds)

@@ -82,14 +82,37 @@ fn an_unexplained_failure_passes_nothing() {
 }
 
 #[test]
-fn an_error_fails_its_package_and_its_dependents_only() {
+fn an_error_in_a_library_fails_its_package_and_its_dependents_only() {
     let (_dir, ws) = workspace();
     let output = CargoOutput {
         success: false,
         diagnostics: vec![("base".into(), diagnostic("error", Some("E0308")))],
+        lib_errors: ["base".to_string()].into(),
         ..CargoOutput::default()
     };
     assert_eq!(passed(&ws, &output, false), ["lone"]);
+    let said = CargoOutput {
+        text: vec!["error: could not compile `base` (lib) due to 1 previous error".into()],
+        ..output
+    };
+    assert_eq!(passed(&ws, &said, false), ["lone"]);
+}
+
+#[test]
+fn an_error_in_a_test_target_fails_its_own_package_only() {
+    let (_dir, ws) = workspace();
+    // rustc calls a library's test harness a `lib` target too; cargo's line tells them apart.
+    let output = CargoOutput {
+        success: false,
+        diagnostics: vec![("base".into(), diagnostic("error", Some("E0308")))],
+        lib_errors: ["base".to_string()].into(),
+        text: vec![
+            "error: could not compile `base` (lib test) due to 1 previous error".into(),
+            "error: could not compile `base` (test \"it\") due to 1 previous error".into(),
+        ],
+        ..CargoOutput::default()
+    };
+    assert_eq!(passed(&ws, &output, false), ["lone", "mid"]);
 }
 
 #[test]
@@ -144,6 +167,7 @@ fn errors_of_an_unselected_dependency_are_shown_with_its_dependent() {
     let output = CargoOutput {
         success: false,
         diagnostics: vec![("base".into(), diagnostic("error", Some("E0308")))],
+        lib_errors: ["base".to_string()].into(),
         ..CargoOutput::default()
     };
     let verdicts = compile_verdicts(&ws, &["mid".to_string()], &output, false, &|p: &str| {
