@@ -14,6 +14,7 @@
 
 mod cancel;
 mod cargo;
+mod clippy_cfg;
 mod config;
 mod doc;
 mod doctest_scan;

@@ -160,6 +160,10 @@ pub(crate) fn report(
 /// The lint step alone: `cargo check` over the selection, linting as configured.
 pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport, RunError> {
     let mut command = runner.cargo("check", packages);
+    if let (LintTool::Clippy(driver), None) = (runner.lint_tool(), runner.clippy_everywhere()) {
+        // clippy for this command only: its units are metadata-only, which no other step uses.
+        configure(&mut command, driver, runner.lint_args());
+    }
     command.args(["--keep-going", "--message-format=json"]);
     command.args(&runner.lint_args().cargo);
     let shown = cargo::display(&command);

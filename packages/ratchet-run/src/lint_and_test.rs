@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::cargo;
+use crate::lint::LintTool;
 use crate::outcome::StepReport;
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::{self, BuiltTests};
@@ -16,6 +17,10 @@ use crate::{RunError, Step, lint};
 pub(crate) fn can_share_build(runner: &Runner<'_>) -> bool {
     let config = runner.config;
     if !config.get(Step::Lint).enabled || !config.get(Step::Test).enabled {
+        return false;
+    }
+    // Under clippy, the shared build is clippy's: only where it compiles every command.
+    if matches!(runner.lint_tool(), LintTool::Clippy(_)) && runner.clippy_everywhere().is_none() {
         return false;
     }
     let lint_cargo = &runner.lint_args().cargo;

@@ -1,7 +1,7 @@
 //! The runner: one cargo command per step over the whole selection, in ratchet's target
 //! directory, with the timing wrapper always set there.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -11,10 +11,10 @@ use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
 use crate::lint::{self, LintArgs, LintTool};
-use crate::lint_and_test;
 use crate::outcome::StepReport;
 use crate::test_binaries::BuiltTests;
 use crate::{Cancel, RunError, Step, StepsConfig, doc, fmt, test_binaries};
+use crate::{clippy_cfg, lint_and_test};
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +46,7 @@ pub struct Runner<'a> {
     pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
     lint_tool: OnceLock<LintTool>,
     lint_args: OnceLock<LintArgs>,
+    clippy_everywhere: OnceLock<Option<PathBuf>>,
 }
 
 impl<'a> Runner<'a> {
@@ -65,6 +66,7 @@ impl<'a> Runner<'a> {
             progress,
             lint_tool: OnceLock::new(),
             lint_args: OnceLock::new(),
+            clippy_everywhere: OnceLock::new(),
         }
     }
 
@@ -91,6 +93,27 @@ impl<'a> Runner<'a> {
                 }
             }
         })
+    }
+
+    /// clippy's driver when it compiles workspace members for every command here (lint on,
+    /// clippy installed, and no code of the workspace under `cfg(clippy)`), else `None`: then
+    /// only the lint step runs clippy, as `cargo clippy` would.
+    pub(crate) fn clippy_everywhere(&self) -> Option<&Path> {
+        self.clippy_everywhere
+            .get_or_init(|| {
+                if !self.config.get(Step::Lint).enabled {
+                    return None;
+                }
+                match self.lint_tool() {
+                    LintTool::Clippy(driver)
+                        if !clippy_cfg::workspace_uses_cfg_clippy(self.workspace) =>
+                    {
+                        Some(driver.clone())
+                    }
+                    _ => None,
+                }
+            })
+            .as_deref()
     }
 
     /// The lint step's arguments, taken apart for the lint tool.
@@ -166,9 +189,7 @@ impl<'a> Runner<'a> {
         }
         // Every command here compiles workspace members the same way, so no step rebuilds
         // what another built (cargo's fingerprints include the workspace wrapper).
-        if self.config.get(Step::Lint).enabled
-            && let LintTool::Clippy(driver) = self.lint_tool()
-        {
+        if let Some(driver) = self.clippy_everywhere() {
             lint::configure(&mut command, driver, self.lint_args());
         }
         command

@@ -166,3 +166,29 @@ fn nextest_runs_the_tests_when_configured_and_failures_keep_their_package() {
         misplaced.stderr
     );
 }
+
+#[test]
+fn code_under_cfg_clippy_is_tested_as_rustc_compiles_it() {
+    let ws = workspace();
+    // clippy's driver sets `cfg(clippy)`: were it to build the tests, this one would fail.
+    let by_rustc = "/// Whether rustc, not clippy, compiled this.\n#[cfg(not(clippy))]\npub fn by_rustc() -> bool {\n    true\n}\n\n/// Whether rustc, not clippy, compiled this.\n#[cfg(clippy)]\npub fn by_rustc() -> bool {\n    false\n}\n\n#[cfg(test)]";
+    let base = crate::BASE_LIB.replace("#[cfg(test)]", by_rustc).replace(
+        "assert_eq!(super::inc(2), 3);",
+        "assert_eq!(super::inc(2), 3);\n        assert!(super::by_rustc());",
+    );
+    write(ws.path(), "crates/base/src/lib.rs", &base);
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let lint = finished(&events, "lint");
+    assert!(
+        lint.commands[0].contains("cargo check"),
+        "{:?}",
+        lint.commands
+    );
+    let test = finished(&events, "test");
+    assert!(
+        test.commands[0].contains("cargo test") && !test.commands[0].contains("CLIPPY"),
+        "{:?}",
+        test.commands
+    );
+}
