@@ -271,38 +271,23 @@ pub(crate) fn relative(workspace: &Workspace, path: &str) -> String {
 /// Whether a target is one that the package's dependents build on: its library (any crate
 /// type) or its build script, as opposed to its tests, benches, examples and binaries.
 fn is_needed_by_dependents(target: &cargo_metadata::Target) -> bool {
-    const NEEDED: &[&str] = &[
-        "lib",
-        "rlib",
-        "dylib",
-        "cdylib",
-        "staticlib",
-        "proc-macro",
-        "custom-build",
-    ];
-    target
-        .kind
-        .iter()
-        .any(|kind| NEEDED.contains(&kind.to_string().as_str()))
+    is_library_or(target, &["custom-build"])
+}
+
+/// Every crate type of a library.
+const LIBRARY_KINDS: &[&str] = &["lib", "rlib", "dylib", "cdylib", "staticlib", "proc-macro"];
+
+/// Whether `target` is a library or of one of the `other` kinds.
+fn is_library_or(target: &cargo_metadata::Target, other: &[&str]) -> bool {
+    target.kind.iter().any(|kind| {
+        let kind = kind.to_string();
+        LIBRARY_KINDS.contains(&kind.as_str()) || other.contains(&kind.as_str())
+    })
 }
 
 /// Whether an artifact is what the package ships (libraries and binaries), as opposed to test
 /// harnesses, benches, examples and build scripts, whose size is not the package's size (a
 /// debug test binary is tens of MiB and would drown the budget).
 fn is_shipped(artifact: &cargo_metadata::Artifact) -> bool {
-    const SHIPPED: &[&str] = &[
-        "lib",
-        "rlib",
-        "dylib",
-        "cdylib",
-        "staticlib",
-        "proc-macro",
-        "bin",
-    ];
-    !artifact.profile.test
-        && artifact
-            .target
-            .kind
-            .iter()
-            .any(|kind| SHIPPED.contains(&kind.to_string().as_str()))
+    !artifact.profile.test && is_library_or(&artifact.target, &["bin"])
 }
