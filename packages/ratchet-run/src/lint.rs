@@ -23,8 +23,12 @@ use crate::{RunError, Step};
 pub(crate) enum LintTool {
     /// clippy's driver, at this path in the toolchain.
     Clippy(PathBuf),
-    /// No clippy: rustc's own warnings.
-    Check,
+    /// No clippy: rustc's own warnings. `expected` is where the toolchain would hold clippy's
+    /// driver, so that installing it (which does not change `rustc -vV`) is noticed.
+    Check {
+        /// The driver's path in the sysroot, when the sysroot is known.
+        expected: Option<PathBuf>,
+    },
 }
 
 impl LintTool {
@@ -32,15 +36,15 @@ impl LintTool {
     pub(crate) fn name(&self) -> &'static str {
         match self {
             LintTool::Clippy(_) => "clippy",
-            LintTool::Check => "check",
+            LintTool::Check { .. } => "check",
         }
     }
 
-    /// Whether a remembered tool can still be used (a toolchain update may move the driver).
-    pub(crate) fn still_there(&self) -> bool {
+    /// Whether a remembered answer still holds: the driver is still there, or still missing.
+    pub(crate) fn still_true(&self) -> bool {
         match self {
             LintTool::Clippy(driver) => driver.is_file(),
-            LintTool::Check => true,
+            LintTool::Check { expected } => expected.as_deref().is_none_or(|d| !d.is_file()),
         }
     }
 
@@ -60,9 +64,9 @@ impl LintTool {
                 .join("bin")
                 .join(format!("clippy-driver{}", std::env::consts::EXE_SUFFIX))
         });
-        match driver.filter(|d| d.is_file()) {
-            Some(driver) => LintTool::Clippy(driver),
-            None => LintTool::Check,
+        match driver {
+            Some(driver) if driver.is_file() => LintTool::Clippy(driver),
+            expected => LintTool::Check { expected },
         }
     }
 }
@@ -100,7 +104,7 @@ impl LintArgs {
         LintArgs {
             cargo: cargo_args.to_vec(),
             clippy,
-            warnings_fail: deny_warnings || *tool == LintTool::Check,
+            warnings_fail: deny_warnings || matches!(tool, LintTool::Check { .. }),
         }
     }
 
@@ -215,12 +219,29 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_answer_holds_until_the_driver_appears_or_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let driver = dir.path().join("clippy-driver");
+        let missing = LintTool::Check {
+            expected: Some(driver.clone()),
+        };
+        let present = LintTool::Clippy(driver.clone());
+        assert!(missing.still_true() && !present.still_true());
+        std::fs::write(&driver, "").unwrap();
+        assert!(!missing.still_true() && present.still_true());
+        assert!(LintTool::Check { expected: None }.still_true());
+    }
+
+    #[test]
     fn warnings_pass_unless_denied_and_always_fail_without_clippy() {
         let clippy = LintTool::Clippy(PathBuf::from("clippy-driver"));
         let args = strings(&["--", "-W", "clippy::pedantic"]);
         assert!(!LintArgs::parse(&args, &clippy).warnings_fail);
-        let check = LintArgs::parse(&args, &LintTool::Check);
+        let check = LintArgs::parse(&args, &LintTool::Check { expected: None });
         assert!(check.warnings_fail);
-        assert_eq!(check.reproduce(&LintTool::Check, "a"), "cargo check -p a");
+        assert_eq!(
+            check.reproduce(&LintTool::Check { expected: None }, "a"),
+            "cargo check -p a"
+        );
     }
 }

@@ -85,7 +85,7 @@ impl<'a> Runner<'a> {
             let toolchain = ratchet_graph::toolchain::version(&self.workspace.root, &state_dir);
             let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
             match remembered {
-                Some((seen, tool)) if seen == toolchain && tool.still_there() => tool,
+                Some((seen, tool)) if seen == toolchain && tool.still_true() => tool,
                 _ => {
                     let tool = LintTool::find(self.workspace.root.as_std_path());
                     let _ = ratchet_store::write_json(path.as_std_path(), &(toolchain, &tool));
