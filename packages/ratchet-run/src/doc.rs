@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use crate::cargo::{self, CargoOutput};
-use crate::doctest_scan::may_have_doctests;
 use crate::outcome::{Problem, StepReport};
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::failed_tests;
 use crate::{RunError, Step};
+use ratchet_scan::may_have_doctests;
 
 /// Runs the doc step. Packages without a library, or whose sources hold no documentation code
 /// block at all (see `doctest_scan`), have no doc tests and pass without a cargo run; extra

@@ -14,10 +14,8 @@
 
 mod cancel;
 mod cargo;
-mod clippy_cfg;
 mod config;
 mod doc;
-mod doctest_scan;
 mod fmt;
 mod lint;
 mod lint_and_test;

@@ -1,6 +1,7 @@
 //! The runner: one cargo command per step over the whole selection, in ratchet's target
 //! directory, with the timing wrapper always set there.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -11,10 +12,10 @@ use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
 use crate::lint::{self, LintArgs, LintTool};
+use crate::lint_and_test;
 use crate::outcome::StepReport;
 use crate::test_binaries::BuiltTests;
 use crate::{Cancel, RunError, Step, StepsConfig, doc, fmt, test_binaries};
-use crate::{clippy_cfg, lint_and_test};
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +48,7 @@ pub struct Runner<'a> {
     lint_tool: OnceLock<LintTool>,
     lint_args: OnceLock<LintArgs>,
     clippy_everywhere: OnceLock<Option<PathBuf>>,
+    rust_files: Option<BTreeMap<String, String>>,
 }
 
 impl<'a> Runner<'a> {
@@ -67,7 +69,15 @@ impl<'a> Runner<'a> {
             lint_tool: OnceLock::new(),
             lint_args: OnceLock::new(),
             clippy_everywhere: OnceLock::new(),
+            rust_files: None,
         }
+    }
+
+    /// The content hash of every member's Rust file (path relative to the workspace root), so
+    /// that the `cfg(clippy)` scan reads only files it has not seen at that content.
+    pub fn with_rust_file_hashes(mut self, files: BTreeMap<String, String>) -> Runner<'a> {
+        self.rust_files = Some(files);
+        self
     }
 
     /// ratchet's own target directory: `<target>/ratchet/build`.
@@ -106,7 +116,10 @@ impl<'a> Runner<'a> {
                 }
                 match self.lint_tool() {
                     LintTool::Clippy(driver)
-                        if !clippy_cfg::workspace_uses_cfg_clippy(self.workspace) =>
+                        if !ratchet_scan::workspace_uses_cfg_clippy(
+                            self.workspace,
+                            self.rust_files.as_ref(),
+                        ) =>
                     {
                         Some(driver.clone())
                     }

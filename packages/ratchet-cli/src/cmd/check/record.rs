@@ -38,6 +38,22 @@ impl<'a> Fingerprinter<'a> {
         )?))
     }
 
+    /// Like [`Fingerprinter::full`], with the content hash of every member's Rust file
+    /// (path relative to the workspace root), which the fingerprints hold anyway.
+    pub fn full_and_rust_files(
+        &self,
+    ) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
+        let fingerprints = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
+        let rust_files = fingerprints
+            .packages
+            .values()
+            .flat_map(|p| &p.files)
+            .filter(|(path, _)| path.ends_with(".rs"))
+            .map(|(path, hash)| (path.clone(), hash.clone()))
+            .collect();
+        Ok((full_of(&fingerprints), rust_files))
+    }
+
     /// After a run in which every package passed every step: records the current fingerprints
     /// as the baseline of `affected` (without `--since`), unless something changed since
     /// `before`. Returns whether it recorded.

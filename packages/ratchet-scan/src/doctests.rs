@@ -10,7 +10,7 @@ use camino::Utf8Path;
 
 /// `false` only when no Rust file under `dir` could hold a doc test; unreadable files and walk
 /// errors count as "maybe".
-pub(crate) fn may_have_doctests(dir: &Utf8Path) -> bool {
+pub fn may_have_doctests(dir: &Utf8Path) -> bool {
     for entry in ignore::WalkBuilder::new(dir).hidden(false).build() {
         let Ok(entry) = entry else { return true };
         let path = entry.path();
