@@ -111,9 +111,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let _ = ctrlc::set_handler(move || handler_cancel.cancel());
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
-    let (before, rust_files) = fingerprinter.full_and_rust_files()?;
-    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress)
-        .with_rust_file_hashes(rust_files);
+    let fingerprints = fingerprinter.compute()?;
+    let before = record::full_of(&fingerprints);
+    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
     let plan = plan::plan(&runner, &cache, &before, &selection, args.all);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
@@ -130,6 +130,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             args.message_format,
         );
     }
+    // Only a run that compiles may scan sources for `cfg(clippy)`: the no-op path above never
+    // builds this map.
+    let runner = runner.with_rust_file_hashes(record::rust_files_of(&fingerprints));
     let context = execute::Context {
         runner: &runner,
         fingerprinter: &fingerprinter,

@@ -38,20 +38,9 @@ impl<'a> Fingerprinter<'a> {
         )?))
     }
 
-    /// Like [`Fingerprinter::full`], with the content hash of every member's Rust file
-    /// (path relative to the workspace root), which the fingerprints hold anyway.
-    pub fn full_and_rust_files(
-        &self,
-    ) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
-        let fingerprints = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
-        let rust_files = fingerprints
-            .packages
-            .values()
-            .flat_map(|p| &p.files)
-            .filter(|(path, _)| path.ends_with(".rs"))
-            .map(|(path, hash)| (path.clone(), hash.clone()))
-            .collect();
-        Ok((full_of(&fingerprints), rust_files))
+    /// Every package's fingerprints, whole (see [`full_of`] and [`rust_files_of`]).
+    pub fn compute(&self) -> anyhow::Result<Fingerprints> {
+        Ok(ratchet_fingerprint::compute(self.workspace, &self.inputs)?)
     }
 
     /// After a run in which every package passed every step: records the current fingerprints
@@ -67,7 +56,19 @@ impl<'a> Fingerprinter<'a> {
     }
 }
 
-fn full_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
+/// The content hash of every member's Rust file, by path relative to the workspace root.
+pub fn rust_files_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
+    fingerprints
+        .packages
+        .values()
+        .flat_map(|p| &p.files)
+        .filter(|(path, _)| path.ends_with(".rs"))
+        .map(|(path, hash)| (path.clone(), hash.clone()))
+        .collect()
+}
+
+/// Each package's full fingerprint, by name.
+pub fn full_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
     fingerprints
         .packages
         .iter()
