@@ -218,6 +218,31 @@ fn user_wrapper(root: &std::path::Path) -> std::path::PathBuf {
     wrapper
 }
 
+/// `check -p base` in `root` with `wrapper_env` as `RUSTC_WRAPPER` (none when `None`); asserts
+/// it passed and returns what the user wrapper logged.
+fn check_base_through_user_wrapper(
+    root: &std::path::Path,
+    wrapper_env: Option<&std::path::Path>,
+) -> String {
+    let mut command = std::process::Command::new(BIN);
+    command
+        .args(["check", "-p", "base"])
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_RUSTC_WRAPPER");
+    match wrapper_env {
+        Some(wrapper) => command.env("RUSTC_WRAPPER", wrapper),
+        None => command.env_remove("RUSTC_WRAPPER"),
+    };
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::read_to_string(root.join("user-wrapper.log")).unwrap_or_default()
+}
+
 #[test]
 fn the_timing_wrapper_chains_to_the_wrapper_set_in_cargo_config() {
     let ws = workspace();
@@ -229,20 +254,7 @@ fn the_timing_wrapper_chains_to_the_wrapper_set_in_cargo_config() {
         ".cargo/config.toml",
         "[build]\nrustc-wrapper = \"./user-wrapper.sh\"\n",
     );
-    let out = std::process::Command::new(BIN)
-        .args(["check", "-p", "base"])
-        .current_dir(root)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("RUSTC_WRAPPER")
-        .env_remove("CARGO_BUILD_RUSTC_WRAPPER")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let calls = std::fs::read_to_string(root.join("user-wrapper.log")).unwrap_or_default();
+    let calls = check_base_through_user_wrapper(root, None);
     assert!(
         calls.contains("--crate-name base"),
         "the configured wrapper saw base compile:\n{calls}"
@@ -253,21 +265,8 @@ fn the_timing_wrapper_chains_to_the_wrapper_set_in_cargo_config() {
 fn the_timing_wrapper_chains_to_the_users_wrapper() {
     let ws = workspace();
     let root = ws.path();
-    let log = root.join("user-wrapper.log");
     let wrapper = user_wrapper(root);
-    let out = std::process::Command::new(BIN)
-        .args(["check", "-p", "base"])
-        .current_dir(root)
-        .env_remove("CARGO_TARGET_DIR")
-        .env("RUSTC_WRAPPER", &wrapper)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let calls = std::fs::read_to_string(&log).unwrap();
+    let calls = check_base_through_user_wrapper(root, Some(&wrapper));
     assert!(
         calls.contains("--crate-name base"),
         "the user's wrapper saw base compile:\n{calls}"
