@@ -97,6 +97,12 @@ pub struct TestRunUsage {
     pub wall_ms: u64,
     /// User + system CPU time of the test processes, in ms.
     pub cpu_ms: u64,
+    /// User + system CPU time of ratchet's own threads that started the test processes and
+    /// read their output, in ms (work of the test phase too: a pool of short binaries spends
+    /// a share of the cores starting them). 0 when nextest ran the tests (its time is in
+    /// `cpu_ms`) or where the OS does not report a thread's time.
+    #[serde(default)]
+    pub runner_cpu_ms: u64,
     /// Cores available (the pool's size is at most this).
     pub cores: usize,
 }

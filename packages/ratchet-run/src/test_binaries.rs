@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::process::Command;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use ratchet_events::check::TestRunUsage;
@@ -99,8 +99,13 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     let cpu_before = children_cpu_ms();
     let started = Instant::now();
     let mut commands = vec![shown];
+    let mut runner_cpu_ms = 0;
     let failures = match runner.config.test_runner() {
-        TestRunner::Ratchet => run_binaries(runner, &binaries, test_args)?,
+        TestRunner::Ratchet => {
+            let (failures, pool_cpu_ms) = run_binaries(runner, &binaries, test_args)?;
+            runner_cpu_ms = pool_cpu_ms;
+            failures
+        }
         TestRunner::Nextest => {
             let built: BTreeSet<String> = binaries.iter().map(|b| b.package.clone()).collect();
             let built: Vec<String> = built.into_iter().collect();
@@ -122,6 +127,7 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     let usage = TestRunUsage {
         wall_ms: started.elapsed().as_millis() as u64,
         cpu_ms: children_cpu_ms().saturating_sub(cpu_before),
+        runner_cpu_ms,
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let mut report = runner.report(Step::Test, commands, verdicts, &output);
@@ -172,12 +178,14 @@ fn binaries_to_run(
         .collect()
 }
 
-/// Runs `binaries` on a pool of one worker per core; returns the failures.
+/// Runs `binaries` on a pool of one worker per core; returns the failures and the CPU time
+/// the workers themselves spent starting the binaries and reading their output.
 fn run_binaries(
     runner: &Runner<'_>,
     binaries: &[Executable],
     test_args: &[String],
-) -> Result<Vec<BinaryFailure>, RunError> {
+) -> Result<(Vec<BinaryFailure>, u64), RunError> {
+    let workers_cpu_us = AtomicU64::new(0);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
@@ -188,9 +196,10 @@ fn run_binaries(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
+                let cpu_at_start = thread_cpu_us();
                 while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
                     if runner.cancel.is_cancelled() {
-                        return;
+                        break;
                     }
                     match run_binary(runner, binary, test_args) {
                         Ok(Some(failure)) => lock(&failures).push(failure),
@@ -206,6 +215,8 @@ fn run_binaries(
                         total: binaries.len(),
                     });
                 }
+                let spent = thread_cpu_us().saturating_sub(cpu_at_start);
+                workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
             });
         }
     });
@@ -215,7 +226,24 @@ fn run_binaries(
     if let Some(error) = lock(&first_error).take() {
         return Err(error);
     }
-    Ok(std::mem::take(&mut *lock(&failures)))
+    let failures = std::mem::take(&mut *lock(&failures));
+    Ok((failures, workers_cpu_us.load(Ordering::SeqCst) / 1000))
+}
+
+/// User + system time of the calling thread, in µs (0 where the OS does not say).
+fn thread_cpu_us() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{UsageWho, getrusage};
+        let us = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
+        getrusage(UsageWho::RUSAGE_THREAD)
+            .map(|usage| us(usage.user_time()) + us(usage.system_time()))
+            .unwrap_or(0)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

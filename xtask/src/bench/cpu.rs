@@ -1,6 +1,8 @@
 //! CPU use of one step of `ratchet check`: the CPU time (user + sys) that ratchet and every
 //! child it waited for spent between the step's `step_started` and `step_finished` events,
-//! over the wall time between them times the cores. Read from `/proc/<pid>/stat`, which counts
+//! over the wall time between them times the cores (for the test step, the `test_run` figures
+//! its `step_finished` event carries: the binaries and ratchet's threads running them, while
+//! they ran). Read from `/proc/<pid>/stat`, which counts
 //! a child's time (and that of the children it waited for, such as cargo's rustc) once the
 //! child is reaped, which happens before the step reports it finished.
 
@@ -57,8 +59,11 @@ pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
             Ok(CheckEvent::StepFinished(e)) if e.step == step => {
                 // The test step reports the phase that runs its binaries on its own, without
                 // cargo's single-threaded freshness checks before it: that is the test phase.
+                // Its CPU is the binaries' and that of the threads starting them, as the
+                // xargs reference row counts xargs itself.
                 if let Some(run) = e.test_run.filter(|r| r.wall_ms > 0) {
-                    share = Some(run.cpu_ms as f64 / (run.wall_ms as f64 * run.cores as f64));
+                    let cpu = (run.cpu_ms + run.runner_cpu_ms) as f64;
+                    share = Some(cpu / (run.wall_ms as f64 * run.cores as f64));
                     continue;
                 }
                 let end = cpu_time(pid, ticks);
