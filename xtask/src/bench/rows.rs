@@ -96,6 +96,15 @@ const fn after_root_edit(label: &'static str, command: &'static str) -> Row {
     }
 }
 
+/// A root edit checked the way a person would get ratchet's verdicts from cargo alone: lints
+/// and tests. With one warm-up, since no row before it leaves clippy's results built.
+const fn after_root_edit_warm(label: &'static str, command: &'static str) -> Row {
+    Row {
+        warm_up: true,
+        ..after_root_edit(label, command)
+    }
+}
+
 /// Only the test step enabled (a temporary `ratchet.toml`), `--all` so every test binary runs.
 const TEST_STEP_CPU: Row = Row {
     prepare: Some(
@@ -164,6 +173,10 @@ pub mod labels {
     pub const RATCHET_ROOT: &str = "ratchet check after one root edit";
     /// cargo test after a root edit.
     pub const CARGO_ROOT: &str = "cargo test --workspace after one root edit";
+    /// Lints and tests with cargo alone after a leaf edit (ratchet's verdicts, by hand).
+    pub const CLIPPY_TEST_LEAF: &str = "cargo clippy -p <leaf> --all-targets && cargo test -p <leaf> after one leaf edit (lint and test, as ratchet does)";
+    /// Lints and tests with cargo alone after a root edit.
+    pub const CLIPPY_TEST_ROOT: &str = "cargo clippy --workspace --all-targets && cargo test --workspace after one root edit (lint and test, as ratchet does)";
     /// Watch mode after saving a leaf file.
     pub const WATCH_LEAF: &str = "ratchet watch: save of a leaf file to its verdict";
     /// CPU use of `xargs` running cargo's test binaries.
@@ -181,6 +194,10 @@ const HASH: &str = "$RATCHET hash --manifest-path Cargo.toml";
 const CHECK: &str = "cargo check --workspace --offline -q";
 const RATCHET_CHECK: &str = "$RATCHET check --manifest-path Cargo.toml";
 const CARGO_TEST: &str = "cargo test --workspace --offline -q";
+const CLIPPY_TEST_LEAF: &str = "cargo clippy -p \"$LEAF_NAME\" --all-targets --offline -q \
+     && cargo test -p \"$LEAF_NAME\" --offline -q";
+const CLIPPY_TEST_ROOT: &str =
+    "cargo clippy --workspace --all-targets --offline -q && cargo test --workspace --offline -q";
 const LEAST_CARGO: &str =
     "cargo check -p \"$LEAF_NAME\" --offline -q && cargo test -p \"$LEAF_NAME\" --offline -q";
 
@@ -214,6 +231,7 @@ pub const ROWS: &[Row] = &[
     row(l::CARGO_RATCHET_NOOP, "cargo ratchet check"),
     after_leaf_edit(l::RATCHET_LEAF, RATCHET_CHECK),
     after_leaf_edit(l::CARGO_LEAF, LEAST_CARGO),
+    after_leaf_edit(l::CLIPPY_TEST_LEAF, CLIPPY_TEST_LEAF),
     WATCH_LEAF,
     TEST_STEP_CPU,
     heavy(l::TEST_NOOP, CARGO_TEST, 3),
@@ -221,4 +239,5 @@ pub const ROWS: &[Row] = &[
     heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),
     after_root_edit(l::RATCHET_ROOT, RATCHET_CHECK),
     after_root_edit(l::CARGO_ROOT, CARGO_TEST),
+    after_root_edit_warm(l::CLIPPY_TEST_ROOT, CLIPPY_TEST_ROOT),
 ];

@@ -66,6 +66,8 @@ const TARGETS: &[Target] = &[
     ),
     target(l::RATCHET_LEAF, Bound::WithinOf(l::CARGO_LEAF, 1.2), 0),
     target(l::RATCHET_ROOT, Bound::WithinOf(l::CARGO_ROOT, 1.0), 0),
+    target(l::RATCHET_LEAF, Bound::Versus(l::CLIPPY_TEST_LEAF), 0),
+    target(l::RATCHET_ROOT, Bound::Versus(l::CLIPPY_TEST_ROOT), 0),
     target(l::TEST_CPU, Bound::CpuAtLeast(0.9, l::XARGS_CPU), 0),
     target(l::WATCH_LEAF, Bound::Versus(l::CARGO_LEAF), 0),
 ];
