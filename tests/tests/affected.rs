@@ -93,11 +93,16 @@ fn active_toolchain() -> Option<String> {
 }
 
 #[test]
-fn cargo_config_and_toolchain_file_are_global_in_both_modes() {
-    let mut cases = vec![(
-        ".cargo/config.toml",
-        "[build]\nrustflags = [\"-Cdebuginfo=0\"]\n".to_string(),
-    )];
+fn cargo_config_toolchain_and_tool_configuration_files_are_global_in_both_modes() {
+    let mut cases = vec![
+        (
+            ".cargo/config.toml",
+            "[build]\nrustflags = [\"-Cdebuginfo=0\"]\n".to_string(),
+        ),
+        // Their verdicts (fmt, lint) change with these, whichever package they cover.
+        ("rustfmt.toml", "max_width = 80\n".to_string()),
+        ("clippy.toml", "msrv = \"1.70\"\n".to_string()),
+    ];
     // Name the toolchain already in use, so rustup never tries to install one.
     if let Some(active) = active_toolchain() {
         let text = format!("[toolchain]\nchannel = \"{active}\"\n");

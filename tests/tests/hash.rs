@@ -199,6 +199,32 @@ fn global_inputs_env_and_configured_files_move_everything() {
 }
 
 #[test]
+fn rustfmt_and_clippy_configuration_above_members_moves_what_it_covers() {
+    let ws = workspace();
+    let before = hash(ws.path());
+    write(ws.path(), &[("rustfmt.toml", "max_width = 80\n")]);
+    let root_fmt = hash(ws.path());
+    assert_eq!(moved(&before, &root_fmt, "build").len(), 6);
+    assert!(root_fmt["globals"]["file:rustfmt.toml"].is_string());
+
+    // Between the root and the members: as global as the root's.
+    write(ws.path(), &[("crates/clippy.toml", "msrv = \"1.70\"\n")]);
+    let crates_clippy = hash(ws.path());
+    assert_eq!(moved(&root_fmt, &crates_clippy, "build").len(), 6);
+    assert!(crates_clippy["globals"]["file:crates/clippy.toml"].is_string());
+
+    // In a member's directory it is that member's file, and `nested` sits below `a`.
+    write(ws.path(), &[("crates/a/.rustfmt.toml", "tab_spaces = 2\n")]);
+    let in_a = hash(ws.path());
+    assert!(in_a["globals"]["file:crates/a/.rustfmt.toml"].is_string());
+    assert_eq!(moved(&crates_clippy, &in_a, "build").len(), 6);
+
+    // Anywhere else it covers no member: nothing moves.
+    write(ws.path(), &[("docs/rustfmt.toml", "max_width = 60\n")]);
+    assert!(moved(&in_a, &hash(ws.path()), "build").is_empty());
+}
+
+#[test]
 fn explain_lists_the_inputs_of_one_package() {
     let ws = workspace();
     let run = ratchet(BIN, ws.path(), &["hash", "--explain", "c"]);

@@ -224,6 +224,18 @@ fn inputs_from_ratchet_toml_are_global() {
 }
 
 #[test]
+fn rustfmt_configuration_is_global() {
+    let ws = two_packages();
+    let watch = Watch::start(ws.path());
+    assert_eq!(watch.next_run()["run"], 1);
+    write(ws.path(), "rustfmt.toml", "max_width = 80\n");
+    let next = watch.next_run();
+    assert_eq!(strings(&next["trigger"]), ["rustfmt.toml"]);
+    assert_eq!(next["global"], true);
+    assert_eq!(watch.terminate(), Some(0));
+}
+
+#[test]
 fn watch_ends_when_its_reader_goes_away() {
     let ws = two_packages();
     let mut child = Command::new(BIN)

@@ -140,12 +140,17 @@ fn owners_and_users(ws: &Workspace, path: &Utf8Path) -> Vec<PkgIx> {
     out
 }
 
-/// Workspace-root files that affect every package whether configured or not.
+/// Workspace-root files that affect every package whether configured or not, and rustfmt's
+/// and clippy's configuration files wherever they are (they apply to the whole tree below
+/// them; counting every one as global is the safe side).
 fn is_fixed_global(rel: &Utf8Path) -> bool {
     rel == "Cargo.toml"
         || rel.starts_with(".cargo")
         || rel == "rust-toolchain"
         || rel == "rust-toolchain.toml"
+        || rel
+            .file_name()
+            .is_some_and(|name| ratchet_fingerprint::TOOL_CONFIG_FILES.contains(&name))
 }
 
 fn global_matcher(inputs: &InputsConfig) -> Result<GlobSet, AffectedError> {

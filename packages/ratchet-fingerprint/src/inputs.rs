@@ -1,6 +1,6 @@
 //! Global inputs: what every package's fingerprint depends on, whatever its own files are.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::Workspace;
@@ -73,6 +73,33 @@ impl InputsConfig {
     }
 }
 
+/// Configuration files of rustfmt and clippy, which apply to every file below their directory:
+/// at the workspace root and in every directory above a member they are global inputs (one in
+/// a member's own directory is already one of its files). Editing one changes fmt and lint
+/// verdicts, so it must change fingerprints.
+pub const TOOL_CONFIG_FILES: &[&str] = &[
+    "rustfmt.toml",
+    ".rustfmt.toml",
+    "clippy.toml",
+    ".clippy.toml",
+];
+
+/// The workspace root and every directory between it and a member's directory.
+fn dirs_above_members(ws: &Workspace) -> BTreeSet<Utf8PathBuf> {
+    let mut dirs = BTreeSet::from([ws.root.clone()]);
+    for package in &ws.packages {
+        let mut dir = package.dir.parent();
+        while let Some(d) = dir.filter(|d| d.starts_with(&ws.root)) {
+            // Its ancestors were added with it.
+            if !dirs.insert(d.to_path_buf()) {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    dirs
+}
+
 /// Every global input with a hash of its value: `file:PATH`, `env:NAME` and `rustc -vV`.
 /// A missing file or unset variable is recorded as such, so appearing later is a change.
 pub(crate) fn globals(
@@ -84,6 +111,15 @@ pub(crate) fn globals(
         let path = ws.root.join(rel);
         if let Some(hash) = hash_optional_file(&path)? {
             out.insert(format!("file:{rel}"), hash);
+        }
+    }
+    for dir in dirs_above_members(ws) {
+        for name in TOOL_CONFIG_FILES {
+            let path = dir.join(name);
+            if let (Some(hash), Ok(rel)) = (hash_optional_file(&path)?, path.strip_prefix(&ws.root))
+            {
+                out.insert(format!("file:{rel}"), hash);
+            }
         }
     }
     for rel in inputs.matched_files(&ws.root)? {

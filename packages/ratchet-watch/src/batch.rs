@@ -57,8 +57,15 @@ impl Classifier {
         Some(Utf8PathBuf::from(relative.to_string_lossy().into_owned()))
     }
 
+    /// The root's global inputs, the configured ones, and rustfmt's and clippy's configuration
+    /// files wherever they are (they apply to the whole tree below them).
     pub(crate) fn is_global(&self, relative: &Utf8Path) -> bool {
-        GLOBAL_INPUTS.contains(&relative.as_str()) || self.extra_globals.is_match(relative)
+        let tool_config = relative
+            .file_name()
+            .is_some_and(|name| ratchet_fingerprint::TOOL_CONFIG_FILES.contains(&name));
+        GLOBAL_INPUTS.contains(&relative.as_str())
+            || tool_config
+            || self.extra_globals.is_match(relative)
     }
 
     /// Whether a change to `relative` makes the run in progress stale: a global input or a file
