@@ -44,6 +44,17 @@ pub struct Fingerprints {
     pub externals: BTreeMap<String, String>,
 }
 
+impl Fingerprints {
+    /// Each package's own fingerprint, by name: its own files and the global inputs, none of
+    /// its dependencies (for steps that read only the package's files, such as formatting).
+    pub fn own(&self) -> BTreeMap<String, String> {
+        self.packages
+            .iter()
+            .map(|(name, fp)| (name.clone(), merkle::own_hash(&self.globals, &fp.files)))
+            .collect()
+    }
+}
+
 /// One package's fingerprints and what they were computed from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PackageFingerprint {

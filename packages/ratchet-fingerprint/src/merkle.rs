@@ -60,6 +60,19 @@ pub(crate) fn fingerprints(
     result
 }
 
+/// A package's fingerprint from its own files and the global inputs, without its dependencies:
+/// what a step that reads only the package's files (formatting) depends on.
+pub(crate) fn own_hash(
+    globals: &BTreeMap<String, String>,
+    files: &BTreeMap<String, String>,
+) -> String {
+    hash_lines(
+        std::iter::once(format!("{DOMAIN} own"))
+            .chain(globals.iter().map(|(k, v)| format!("global\t{k}\t{v}")))
+            .chain(files.iter().map(|(p, h)| format!("file\t{p}\t{h}"))),
+    )
+}
+
 /// `dep\tNAME\tKIND\tBUILD` for each selected edge, sorted, so edge order does not matter.
 fn dep_lines(
     ws: &Workspace,

@@ -2,7 +2,7 @@
 
 use ratchet_events::check::CheckEvent;
 
-use crate::{finished, json_check, workspace, write};
+use crate::{finished, json_check, planned, workspace, write};
 
 #[test]
 fn the_doc_step_runs_only_for_packages_that_can_have_doc_tests() {
@@ -18,6 +18,33 @@ fn the_doc_step_runs_only_for_packages_that_can_have_doc_tests() {
         doc.passed.contains(&"mid".to_string()),
         "no doc tests is a pass"
     );
+}
+
+#[test]
+fn formatting_is_keyed_by_the_packages_own_files() {
+    let ws = workspace();
+    let (run, _) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // A formatted edit to `base`: `mid` and `top` compile and test again, but none of their
+    // files changed, so their formatting is not checked again.
+    let edited = format!("{}\n/// One.\npub const ONE: u32 = 1;\n", crate::BASE_LIB);
+    write(ws.path(), "crates/base/src/lib.rs", &edited);
+    let (_, events) = json_check(ws.path(), &["--dry-run"]);
+    let plan = planned(&events);
+    assert_eq!(step_of(&plan, "fmt"), ["base"], "{plan:?}");
+    assert_eq!(step_of(&plan, "lint"), ["base", "mid", "top"], "{plan:?}");
+    // rustfmt's configuration is a global input: it re-checks everyone's formatting.
+    write(ws.path(), "rustfmt.toml", "max_width = 100\n");
+    let (_, events) = json_check(ws.path(), &["--dry-run"]);
+    let plan = planned(&events);
+    assert_eq!(step_of(&plan, "fmt"), ["base", "mid", "top"], "{plan:?}");
+}
+
+fn step_of(plan: &[(String, Vec<String>)], name: &str) -> Vec<String> {
+    plan.iter()
+        .find(|(step, _)| step == name)
+        .map(|(_, run)| run.clone())
+        .unwrap_or_default()
 }
 
 #[test]

@@ -112,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
-    let before = record::full_of(&fingerprints);
+    let before = record::StepKeys::of(&fingerprints);
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
     let plan = plan::plan(&runner, &cache, &before, &selection, args.all);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;

@@ -3,7 +3,7 @@
 //! share one build when their configurations allow it. Packages that do not compile are not
 //! tested: their test and doc verdicts say so instead of repeating the compiler's errors.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 use ratchet_cache::VerdictCache;
@@ -11,7 +11,7 @@ use ratchet_graph::{DepKind, Workspace};
 use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
 
 use super::plan::Planned;
-use super::record::{self, Fingerprinter};
+use super::record::{self, Fingerprinter, StepKeys};
 use super::report::Reporter;
 
 /// What running a step needs.
@@ -25,7 +25,7 @@ pub struct Context<'a> {
     /// Where output goes.
     pub reporter: &'a Reporter,
     /// The fingerprints the plan was made at.
-    pub before: &'a BTreeMap<String, String>,
+    pub before: &'a StepKeys,
 }
 
 /// The steps that ran and their verdicts.

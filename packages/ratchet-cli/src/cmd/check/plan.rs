@@ -7,6 +7,8 @@ use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Runner, Step};
 
+use super::record::StepKeys;
+
 /// The tool's identity in verdict keys: a new ratchet never trusts an old one's passes.
 pub const TOOL_VERSION: &str = concat!("ratchet ", env!("CARGO_PKG_VERSION"));
 
@@ -23,11 +25,11 @@ pub struct Planned {
 }
 
 /// Splits `selection` per enabled step into packages to run and packages with a cached pass
-/// at their fingerprint in `fingerprints` (every package runs with `all`).
+/// at their fingerprint for that step in `keys` (every package runs with `all`).
 pub fn plan(
     runner: &Runner<'_>,
     cache: &VerdictCache,
-    fingerprints: &BTreeMap<String, String>,
+    keys: &StepKeys,
     selection: &BTreeSet<String>,
     all: bool,
 ) -> Vec<Planned> {
@@ -43,6 +45,7 @@ pub fn plan(
         .into_iter()
         .map(|step| {
             let config_key = runner.step_fingerprint(step);
+            let fingerprints = keys.for_step(step);
             let (cached, run) = selection.iter().cloned().partition(|package| {
                 let fingerprint = fingerprints.get(package);
                 let known = passes.get(package);

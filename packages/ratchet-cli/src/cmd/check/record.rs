@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use ratchet_cache::{VerdictCache, VerdictKey};
 use ratchet_fingerprint::{Fingerprints, InputsConfig};
 use ratchet_graph::Workspace;
-use ratchet_run::StepReport;
+use ratchet_run::{Step, StepReport};
 
 use super::plan::{Planned, TOOL_VERSION};
 
@@ -29,16 +29,12 @@ impl<'a> Fingerprinter<'a> {
         &self.inputs
     }
 
-    /// Each package's full fingerprint (its files, its normal, build and dev dependencies',
-    /// the global inputs), by name.
-    pub fn full(&self) -> anyhow::Result<BTreeMap<String, String>> {
-        Ok(full_of(&ratchet_fingerprint::compute(
-            self.workspace,
-            &self.inputs,
-        )?))
+    /// The keys of every step's verdicts, computed now.
+    pub fn keys(&self) -> anyhow::Result<StepKeys> {
+        Ok(StepKeys::of(&self.compute()?))
     }
 
-    /// Every package's fingerprints, whole (see [`full_of`] and [`rust_files_of`]).
+    /// Every package's fingerprints, whole (see [`StepKeys`] and [`rust_files_of`]).
     pub fn compute(&self) -> anyhow::Result<Fingerprints> {
         Ok(ratchet_fingerprint::compute(self.workspace, &self.inputs)?)
     }
@@ -46,13 +42,41 @@ impl<'a> Fingerprinter<'a> {
     /// After a run in which every package passed every step: records the current fingerprints
     /// as the baseline of `affected` (without `--since`), unless something changed since
     /// `before`. Returns whether it recorded.
-    pub fn record_baseline(&self, before: &BTreeMap<String, String>) -> anyhow::Result<bool> {
+    pub fn record_baseline(&self, before: &StepKeys) -> anyhow::Result<bool> {
         let now = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
-        if full_of(&now) != *before {
+        if full_of(&now) != before.full {
             return Ok(false);
         }
         ratchet_fingerprint::record(self.workspace, &now)?;
         Ok(true)
+    }
+}
+
+/// Per package, the fingerprint a step's verdicts are keyed by: the full one (own files,
+/// dependencies, global inputs) for the steps that compile, whose result depends on what the
+/// package builds on; the own one (own files, global inputs) for fmt, which reads only the
+/// package's files, so that an edit near the root of the graph does not re-format its
+/// hundreds of dependents.
+pub struct StepKeys {
+    full: BTreeMap<String, String>,
+    own: BTreeMap<String, String>,
+}
+
+impl StepKeys {
+    /// The keys of `fingerprints`.
+    pub fn of(fingerprints: &Fingerprints) -> StepKeys {
+        StepKeys {
+            full: full_of(fingerprints),
+            own: fingerprints.own(),
+        }
+    }
+
+    /// The fingerprints `step`'s verdicts are keyed by, by package name.
+    pub fn for_step(&self, step: Step) -> &BTreeMap<String, String> {
+        match step {
+            Step::Fmt => &self.own,
+            Step::Lint | Step::Test | Step::Doc => &self.full,
+        }
     }
 }
 
@@ -68,7 +92,7 @@ pub fn rust_files_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
 }
 
 /// Each package's full fingerprint, by name.
-pub fn full_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
+fn full_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
     fingerprints
         .packages
         .iter()
@@ -82,9 +106,10 @@ pub fn record_passes(
     cache: &VerdictCache,
     planned: &Planned,
     report: &StepReport,
-    before: &BTreeMap<String, String>,
+    before: &StepKeys,
 ) -> anyhow::Result<Vec<String>> {
-    let after = fingerprinter.full()?;
+    let after = fingerprinter.keys()?;
+    let (before, after) = (before.for_step(planned.step), after.for_step(planned.step));
     let mut changed = Vec::new();
     for package in report
         .packages
