@@ -39,6 +39,8 @@ pub(crate) struct Executable {
     pub package: String,
     /// Its target's name.
     pub target: String,
+    /// Its target's kind (`lib`, `bin`, `test`, ...): a library and a binary may share a name.
+    pub kind: String,
     /// Whether the target is a bench (which `cargo test` builds and runs only when asked).
     pub bench: bool,
     /// The file.
@@ -175,6 +177,12 @@ impl CargoOutput {
                     self.executables.push(Executable {
                         package: name,
                         target: artifact.target.name.clone(),
+                        kind: artifact
+                            .target
+                            .kind
+                            .first()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
                         bench: artifact.target.is_bench(),
                         path,
                     });

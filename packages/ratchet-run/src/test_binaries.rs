@@ -14,6 +14,7 @@ use crate::cargo::{self, CargoOutput, Executable};
 use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Progress, Runner, split_at_dashes};
 use crate::{RunError, Step, TestRunner, nextest};
+use ratchet_schedule::Durations;
 use ratchet_wrapper::children_cpu_ms;
 
 /// Lines of a failing binary's output kept for the report.
@@ -94,7 +95,8 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     } = built;
     let args = runner.config.args(Step::Test);
     let (_, test_args) = split_at_dashes(&args);
-    let binaries = binaries_to_run(&output, &verdicts);
+    let mut binaries = binaries_to_run(&output, &verdicts);
+    Durations::load(&durations_file(runner)).longest_first(&mut binaries, duration_key);
     // Children's CPU time counts only once they are reaped: cargo is, the binaries will be.
     let cpu_before = children_cpu_ms();
     let started = Instant::now();
@@ -178,7 +180,8 @@ fn binaries_to_run(
         .collect()
 }
 
-/// Runs `binaries` on a pool of one worker per core; returns the failures and the CPU time
+/// Runs `binaries` on a pool of one worker per core, in their order (longest first, see
+/// ratchet-schedule, whose durations it updates); returns the failures and the CPU time
 /// the workers themselves spent starting the binaries and reading their output.
 fn run_binaries(
     runner: &Runner<'_>,
@@ -188,6 +191,7 @@ fn run_binaries(
     let workers_cpu_us = AtomicU64::new(0);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
+    let durations = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
     let first_error = Mutex::new(None);
     let workers = std::thread::available_parallelism()
@@ -201,6 +205,7 @@ fn run_binaries(
                     if runner.cancel.is_cancelled() {
                         break;
                     }
+                    let started = Instant::now();
                     match run_binary(runner, binary, test_args) {
                         Ok(Some(failure)) => lock(&failures).push(failure),
                         Ok(None) => {}
@@ -208,6 +213,8 @@ fn run_binaries(
                             lock(&first_error).get_or_insert(e);
                         }
                     }
+                    let ms = started.elapsed().as_millis() as u64;
+                    lock(&durations).push((binary, ms));
                     let finished = done.fetch_add(1, Ordering::SeqCst) + 1;
                     (runner.progress)(Progress::TestBinaryDone {
                         package: &binary.package,
@@ -223,6 +230,12 @@ fn run_binaries(
     if runner.cancel.is_cancelled() {
         return Err(RunError::Interrupted);
     }
+    // Not after Ctrl-C: a binary killed early would look quick.
+    let ran = lock(&durations)
+        .iter()
+        .map(|(b, ms)| (duration_key(b), *ms))
+        .collect::<Vec<_>>();
+    Durations::load(&durations_file(runner)).remember(ran);
     if let Some(error) = lock(&first_error).take() {
         return Err(error);
     }
@@ -244,6 +257,21 @@ fn thread_cpu_us() -> u64 {
     {
         0
     }
+}
+
+/// Where the test binaries' last durations are kept (ratchet-schedule orders them by it).
+fn durations_file(runner: &Runner<'_>) -> std::path::PathBuf {
+    runner
+        .workspace
+        .state_dir()
+        .join("test-durations.json")
+        .into_std_path_buf()
+}
+
+/// What names a test binary from one build to the next (its file name carries a hash that
+/// changes with the profile and features).
+fn duration_key(binary: &Executable) -> String {
+    format!("{}/{}/{}", binary.package, binary.kind, binary.target)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -87,6 +87,12 @@ fn the_test_step_reports_cpu_use_while_its_binaries_ran() {
     assert!(usage.cpu_ms > 0, "the test binaries' own time: {usage:?}");
     let cpu = usage.cpu_ms + usage.runner_cpu_ms;
     assert!(cpu <= usage.wall_ms * usage.cores as u64 + 50, "{usage:?}");
+    // Each binary's duration is kept, so that the next run starts the slowest first.
+    let durations = std::fs::read_to_string(ws.path().join("target/ratchet/test-durations.json"));
+    let durations: serde_json::Value = serde_json::from_str(&durations.unwrap()).unwrap();
+    for binary in ["base/lib/base", "mid/lib/mid", "mid/test/it", "top/bin/top"] {
+        assert!(durations[binary].is_u64(), "{binary}: {durations}");
+    }
     assert_eq!(finished(&events, "lint").test_run, None);
 }
 
