@@ -47,11 +47,14 @@ pub fn document(machine: &str, runs: usize, invocation: &str, sections: &[Sectio
          Every command runs once untimed (warm-up; for `cargo check` that is the cold build,\n\
          for the first `ratchet check` the cold full check, for the first `cargo test` the cold\n\
          test build), then the timed runs; heavy rows take fewer samples (the `runs` column),\n\
-         and the root-edit rows no warm-up and three samples (one above 100 packages). Edit rows append a comment to the\n\
-         package's `lib.rs` before every sample (each run edits again) and restore it after the\n\
-         row. The CPU row reads the `test` step's `step_started` and `step_finished` JSON events\n\
-         and the CPU time of ratchet and its reaped children from `/proc/<pid>/stat` at each:\n\
-         CPU time / (wall time x cores). `ratchet` is the release build of this repository's CLI run\n\
+         and the root-edit rows three samples (one above 100 packages) and no warm-up, but for\n\
+         the clippy-and-test row, whose warm-up builds clippy's results. Edit rows append a\n\
+         comment to the package's `lib.rs` before every sample (each run edits again) and\n\
+         restore it after the row. The CPU row reads the `test_run` figures of the `test` step's\n\
+         `step_finished` JSON event: CPU time of the test binaries and of ratchet's threads that\n\
+         start them, over the wall time from the first binary's start to the last one's end x\n\
+         cores; the xargs row, `getrusage` of its reaped process tree over its wall time x\n\
+         cores. `ratchet` is the release build of this repository's CLI run\n\
          directly with `--manifest-path`; `cargo ratchet` is the release `cargo-ratchet` put on\n\
          `PATH`. Commands run in the fixture's root through `sh -c`, output to `/dev/null`.\n\n\
          Run `cargo xtask bench` (100 and 1000 packages; `--quick` for 100 only, `--runs N`\n\
