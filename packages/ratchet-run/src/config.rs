@@ -79,7 +79,8 @@ pub struct StepConfig {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestRunner {
-    /// ratchet's own pool: every binary in its package's directory, one per core.
+    /// ratchet's own pool: every binary in its package's directory, one more at a time than
+    /// the cores.
     #[default]
     Ratchet,
     /// `cargo nextest run` over the built binaries: one process per test, nextest's own
