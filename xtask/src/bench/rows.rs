@@ -175,9 +175,9 @@ pub mod labels {
     /// cargo test after a root edit.
     pub const CARGO_ROOT: &str = "cargo test --workspace after one root edit";
     /// Lints and tests with cargo alone after a leaf edit (ratchet's verdicts, by hand).
-    pub const CLIPPY_TEST_LEAF: &str = "cargo clippy -p <leaf> --all-targets && cargo test -p <leaf> after one leaf edit (lint and test, as ratchet does)";
+    pub const CLIPPY_TEST_LEAF: &str = "lint and test by cargo alone after one leaf edit: cargo clippy -p <leaf> --all-targets, then cargo test -p <leaf>";
     /// Lints and tests with cargo alone after a root edit.
-    pub const CLIPPY_TEST_ROOT: &str = "cargo clippy --workspace --all-targets && cargo test --workspace after one root edit (lint and test, as ratchet does)";
+    pub const CLIPPY_TEST_ROOT: &str = "lint and test by cargo alone after one root edit: cargo clippy --workspace --all-targets, then cargo test --workspace";
     /// Watch mode after saving a leaf file.
     pub const WATCH_LEAF: &str = "ratchet watch: save of a leaf file to its verdict";
     /// CPU use of `xargs` running cargo's test binaries.
