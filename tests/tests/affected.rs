@@ -102,6 +102,7 @@ fn cargo_config_toolchain_and_tool_configuration_files_are_global_in_both_modes(
         // Their verdicts (fmt, lint) change with these, whichever package they cover.
         ("rustfmt.toml", "max_width = 80\n".to_string()),
         ("clippy.toml", "msrv = \"1.70\"\n".to_string()),
+        (".config/nextest.toml", "[profile.default]\n".to_string()),
     ];
     // Name the toolchain already in use, so rustup never tries to install one.
     if let Some(active) = active_toolchain() {

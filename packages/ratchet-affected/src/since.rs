@@ -148,6 +148,7 @@ fn is_fixed_global(rel: &Utf8Path) -> bool {
         || rel.starts_with(".cargo")
         || rel == "rust-toolchain"
         || rel == "rust-toolchain.toml"
+        || rel == ".config/nextest.toml"
         || rel
             .file_name()
             .is_some_and(|name| ratchet_fingerprint::TOOL_CONFIG_FILES.contains(&name))

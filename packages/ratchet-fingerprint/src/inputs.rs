@@ -18,6 +18,8 @@ pub const FIXED_FILES: &[&str] = &[
     ".cargo/config",
     "rust-toolchain",
     "rust-toolchain.toml",
+    // nextest's configuration (test groups, timeouts, retries) changes test verdicts.
+    ".config/nextest.toml",
 ];
 
 /// The `[inputs]` section of `ratchet.toml`: extra global inputs, which affect every package.

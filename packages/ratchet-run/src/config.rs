@@ -80,11 +80,12 @@ pub struct StepConfig {
 #[serde(rename_all = "lowercase")]
 pub enum TestRunner {
     /// ratchet's own pool: every binary in its package's directory, one more at a time than
-    /// the cores.
+    /// the cores. The default, unless the workspace configures nextest.
     #[default]
     Ratchet,
     /// `cargo nextest run` over the built binaries: one process per test, nextest's own
-    /// configuration (`.config/nextest.toml`: test groups, timeouts, retries).
+    /// configuration (`.config/nextest.toml`: test groups, timeouts, retries). The default
+    /// where that file exists and nextest is installed.
     Nextest,
 }
 
@@ -129,9 +130,9 @@ impl StepsConfig {
             .unwrap_or_else(|| step.default_args())
     }
 
-    /// What runs the test binaries.
-    pub fn test_runner(&self) -> TestRunner {
-        self.test.runner.unwrap_or_default()
+    /// What `[steps.test] runner` says runs the test binaries, if it is set.
+    pub fn configured_test_runner(&self) -> Option<TestRunner> {
+        self.test.runner
     }
 
     /// `runner` set on a step other than `test`, as an error message naming it.
@@ -148,14 +149,15 @@ impl StepsConfig {
             })
     }
 
-    /// Everything about `step` that changes its verdict, as a stable string for the verdict key.
-    pub fn fingerprint(&self, step: Step, tool: &str) -> String {
+    /// Everything about `step` that changes its verdict, as a stable string for the verdict key:
+    /// its tool, its arguments, and for the test step the runner that runs it.
+    pub fn fingerprint(&self, step: Step, tool: &str, test_runner: TestRunner) -> String {
         let mut key =
             serde_json::json!({"step": step.name(), "tool": tool, "args": self.args(step)});
-        // Only a runner other than the default is part of the key, so passes recorded before
+        // Only a runner other than ratchet's own is part of the key, so passes recorded before
         // the setting existed stay valid.
-        if step == Step::Test && self.test_runner() != TestRunner::default() {
-            key["runner"] = serde_json::json!(self.test_runner());
+        if step == Step::Test && test_runner != TestRunner::default() {
+            key["runner"] = serde_json::json!(test_runner);
         }
         key.to_string()
     }
@@ -189,25 +191,27 @@ mod tests {
         assert_eq!(config.enabled(), vec![Step::Fmt, Step::Lint, Step::Test]);
         assert_eq!(config.args(Step::Test), ["--features", "x"]);
         assert_ne!(
-            config.fingerprint(Step::Test, "t"),
-            parse("").unwrap().fingerprint(Step::Test, "t")
+            config.fingerprint(Step::Test, "t", TestRunner::Ratchet),
+            parse("")
+                .unwrap()
+                .fingerprint(Step::Test, "t", TestRunner::Ratchet)
         );
     }
 
     #[test]
     fn the_test_runner_is_part_of_the_key_and_belongs_to_the_test_step() {
         let nextest = parse("[steps.test]\nrunner = \"nextest\"\n").unwrap();
-        assert_eq!(nextest.test_runner(), TestRunner::Nextest);
+        assert_eq!(nextest.configured_test_runner(), Some(TestRunner::Nextest));
         let default = parse("").unwrap();
+        assert_eq!(default.configured_test_runner(), None);
         assert_ne!(
-            nextest.fingerprint(Step::Test, "cargo"),
-            default.fingerprint(Step::Test, "cargo")
+            default.fingerprint(Step::Test, "cargo", TestRunner::Nextest),
+            default.fingerprint(Step::Test, "cargo", TestRunner::Ratchet)
         );
         assert_eq!(
-            parse("[steps.test]\nrunner = \"ratchet\"\n")
-                .unwrap()
-                .fingerprint(Step::Test, "cargo"),
-            default.fingerprint(Step::Test, "cargo")
+            default.fingerprint(Step::Lint, "clippy", TestRunner::Nextest),
+            default.fingerprint(Step::Lint, "clippy", TestRunner::Ratchet),
+            "only the test step's key names the runner"
         );
         assert_eq!(default.misplaced_runner(), None);
         let misplaced = parse("[steps.lint]\nrunner = \"nextest\"\n").unwrap();

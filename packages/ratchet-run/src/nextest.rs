@@ -1,4 +1,5 @@
-//! The test step's other runner (`[steps.test] runner = "nextest"`): `cargo nextest run` over
+//! The test step's other runner (`[steps.test] runner = "nextest"`, or the default where the
+//! workspace has `.config/nextest.toml` and nextest is installed): `cargo nextest run` over
 //! the packages whose tests just built, in ratchet's target directory with the same compiler
 //! settings (so its own build finds everything fresh), reading nextest's libtest-style JSON
 //! events to tie every failing test to its package.
@@ -12,6 +13,23 @@ use crate::outcome::Problem;
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::BinaryFailure;
 use crate::{RunError, Step};
+
+/// nextest's configuration file, relative to the workspace root: where it exists, nextest is
+/// the default runner.
+pub(crate) const CONFIG_FILE: &str = ".config/nextest.toml";
+
+/// Whether `cargo-nextest` is installed: on `PATH` or in cargo's own `bin` directory, where
+/// `cargo nextest` finds it. A stat per directory, no process.
+pub(crate) fn installed() -> bool {
+    let exe = format!("cargo-nextest{}", std::env::consts::EXE_SUFFIX);
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(cargo_home.map(|home| home.join("bin")))
+        .any(|dir| dir.join(&exe).is_file())
+}
 
 /// Lines of nextest's own text kept when it fails without naming a test.
 const TAIL_LINES: usize = 40;

@@ -15,7 +15,7 @@ use crate::lint::{self, LintArgs, LintTool};
 use crate::lint_and_test;
 use crate::outcome::StepReport;
 use crate::test_binaries::BuiltTests;
-use crate::{Cancel, RunError, Step, StepsConfig, doc, fmt, test_binaries};
+use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, test_binaries};
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +48,7 @@ pub struct Runner<'a> {
     lint_tool: OnceLock<LintTool>,
     lint_args: OnceLock<LintArgs>,
     clippy_everywhere: OnceLock<Option<PathBuf>>,
+    test_runner: OnceLock<TestRunner>,
     rust_files: Option<BTreeMap<String, String>>,
 }
 
@@ -69,6 +70,7 @@ impl<'a> Runner<'a> {
             lint_tool: OnceLock::new(),
             lint_args: OnceLock::new(),
             clippy_everywhere: OnceLock::new(),
+            test_runner: OnceLock::new(),
             rust_files: None,
         }
     }
@@ -129,6 +131,22 @@ impl<'a> Runner<'a> {
             .as_deref()
     }
 
+    /// What runs the test binaries: `[steps.test] runner` when set; else nextest where the
+    /// workspace configures it (`.config/nextest.toml`, whose test groups, timeouts and retries
+    /// its tests may rely on) and it is installed; else ratchet's own pool.
+    pub(crate) fn test_runner(&self) -> TestRunner {
+        *self.test_runner.get_or_init(|| {
+            self.config.configured_test_runner().unwrap_or_else(|| {
+                let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
+                if configured && nextest::installed() {
+                    TestRunner::Nextest
+                } else {
+                    TestRunner::Ratchet
+                }
+            })
+        })
+    }
+
     /// The lint step's arguments, taken apart for the lint tool.
     pub(crate) fn lint_args(&self) -> &LintArgs {
         self.lint_args
@@ -143,7 +161,12 @@ impl<'a> Runner<'a> {
         } else {
             "cargo"
         };
-        self.config.fingerprint(step, tool)
+        let test_runner = if step == Step::Test {
+            self.test_runner()
+        } else {
+            TestRunner::default()
+        };
+        self.config.fingerprint(step, tool, test_runner)
     }
 
     /// Runs `step` on `packages` (names of workspace members).

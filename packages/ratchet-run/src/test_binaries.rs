@@ -65,7 +65,7 @@ pub(crate) fn built(
     output: CargoOutput,
 ) -> BuiltTests {
     let args = runner.config.args(Step::Test);
-    let tool = match runner.config.test_runner() {
+    let tool = match runner.test_runner() {
         TestRunner::Ratchet => "test",
         TestRunner::Nextest => "nextest run",
     };
@@ -102,7 +102,7 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     let started = Instant::now();
     let mut commands = vec![shown];
     let mut pool = Pool::default();
-    let failures = match runner.config.test_runner() {
+    let failures = match runner.test_runner() {
         TestRunner::Ratchet => {
             pool = run_binaries(runner, &binaries, test_args)?;
             std::mem::take(&mut pool.failures)

@@ -21,6 +21,7 @@ const GLOBAL_INPUTS: &[&str] = &[
     "rust-toolchain",
     "rust-toolchain.toml",
     "ratchet.toml",
+    ".config/nextest.toml",
 ];
 
 /// Sorts changed paths into global, owned and irrelevant ones.

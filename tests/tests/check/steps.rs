@@ -156,6 +156,50 @@ fn the_doc_step_reuses_the_libraries_the_shared_build_compiled() {
 }
 
 #[test]
+fn nextest_is_the_default_runner_where_the_workspace_configures_it() {
+    let ws = workspace();
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let commands = finished(&events, "test").commands;
+    assert!(
+        !commands.iter().any(|c| c.contains("nextest")),
+        "{commands:?}"
+    );
+
+    // Its test groups, timeouts and retries must apply: nextest runs the tests, and the file
+    // is a global input, so every test verdict is due again.
+    write(
+        ws.path(),
+        ".config/nextest.toml",
+        "[profile.default]\nslow-timeout = \"60s\"\n",
+    );
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let test = finished(&events, "test");
+    assert!(
+        test.commands
+            .iter()
+            .any(|c| c.contains("cargo nextest run")),
+        "{:?}",
+        test.commands
+    );
+    assert_eq!(test.passed.len(), 3, "{}", run.stdout);
+
+    // Set explicitly, ratchet's own pool wins over the file.
+    write(
+        ws.path(),
+        "ratchet.toml",
+        "[steps.test]\nrunner = \"ratchet\"\n",
+    );
+    let (_, events) = json_check(ws.path(), &[]);
+    let commands = finished(&events, "test").commands;
+    assert!(
+        !commands.iter().any(|c| c.contains("nextest")),
+        "{commands:?}"
+    );
+}
+
+#[test]
 fn nextest_runs_the_tests_when_configured_and_failures_keep_their_package() {
     let ws = workspace();
     write(
