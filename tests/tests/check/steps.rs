@@ -160,43 +160,28 @@ fn nextest_is_the_default_runner_where_the_workspace_configures_it() {
     let ws = workspace();
     let (run, events) = json_check(ws.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let commands = finished(&events, "test").commands;
-    assert!(
-        !commands.iter().any(|c| c.contains("nextest")),
-        "{commands:?}"
-    );
+    assert!(!ran_nextest(&events), "{}", run.stdout);
 
     // Its test groups, timeouts and retries must apply: nextest runs the tests, and the file
     // is a global input, so every test verdict is due again.
-    write(
-        ws.path(),
-        ".config/nextest.toml",
-        "[profile.default]\nslow-timeout = \"60s\"\n",
-    );
+    let config = "[profile.default]\nslow-timeout = \"60s\"\n";
+    write(ws.path(), ".config/nextest.toml", config);
     let (run, events) = json_check(ws.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let test = finished(&events, "test");
-    assert!(
-        test.commands
-            .iter()
-            .any(|c| c.contains("cargo nextest run")),
-        "{:?}",
-        test.commands
-    );
-    assert_eq!(test.passed.len(), 3, "{}", run.stdout);
+    assert!(ran_nextest(&events), "{}", run.stdout);
+    assert_eq!(finished(&events, "test").passed.len(), 3, "{}", run.stdout);
 
     // Set explicitly, ratchet's own pool wins over the file.
-    write(
-        ws.path(),
-        "ratchet.toml",
-        "[steps.test]\nrunner = \"ratchet\"\n",
-    );
-    let (_, events) = json_check(ws.path(), &[]);
-    let commands = finished(&events, "test").commands;
-    assert!(
-        !commands.iter().any(|c| c.contains("nextest")),
-        "{commands:?}"
-    );
+    let pool = "[steps.test]\nrunner = \"ratchet\"\n";
+    write(ws.path(), "ratchet.toml", pool);
+    let (run, events) = json_check(ws.path(), &[]);
+    assert!(!ran_nextest(&events), "{}", run.stdout);
+}
+
+/// Whether the test step's commands include `cargo nextest run`.
+fn ran_nextest(events: &[CheckEvent]) -> bool {
+    let commands = finished(events, "test").commands;
+    commands.iter().any(|c| c.contains("cargo nextest run"))
 }
 
 #[test]
@@ -213,13 +198,7 @@ fn nextest_runs_the_tests_when_configured_and_failures_keep_their_package() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     let test = finished(&events, "test");
     assert_eq!(test.failed, vec!["base".to_string()], "{}", run.stdout);
-    assert!(
-        test.commands
-            .iter()
-            .any(|c| c.contains("cargo nextest run")),
-        "{:?}",
-        test.commands
-    );
+    assert!(ran_nextest(&events), "{:?}", test.commands);
     let failure = crate::first_test_failure(&events);
     assert_eq!(failure.package, "base");
     assert_eq!(failure.tests, vec!["tests::inc_works".to_string()]);
