@@ -140,18 +140,12 @@ fn owners_and_users(ws: &Workspace, path: &Utf8Path) -> Vec<PkgIx> {
     out
 }
 
-/// Workspace-root files that affect every package whether configured or not, and rustfmt's
-/// and clippy's configuration files wherever they are (they apply to the whole tree below
-/// them; counting every one as global is the safe side).
+/// The fingerprints' fixed global files, anything else under `.cargo/`, and rustfmt's and
+/// clippy's configuration files wherever they are.
 fn is_fixed_global(rel: &Utf8Path) -> bool {
-    rel == "Cargo.toml"
+    ratchet_fingerprint::FIXED_FILES.contains(&rel.as_str())
         || rel.starts_with(".cargo")
-        || rel == "rust-toolchain"
-        || rel == "rust-toolchain.toml"
-        || rel == ".config/nextest.toml"
-        || rel
-            .file_name()
-            .is_some_and(|name| ratchet_fingerprint::TOOL_CONFIG_FILES.contains(&name))
+        || ratchet_fingerprint::is_tool_config(rel)
 }
 
 fn global_matcher(inputs: &InputsConfig) -> Result<GlobSet, AffectedError> {

@@ -86,6 +86,13 @@ pub const TOOL_CONFIG_FILES: &[&str] = &[
     ".clippy.toml",
 ];
 
+/// Whether `path` (relative to the workspace root) is one of [`TOOL_CONFIG_FILES`], wherever it
+/// is: for a changed path, counting every one as global is the safe side.
+pub fn is_tool_config(path: &Utf8Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| TOOL_CONFIG_FILES.contains(&name))
+}
+
 /// The workspace root and every directory between it and a member's directory.
 fn dirs_above_members(ws: &Workspace) -> BTreeSet<Utf8PathBuf> {
     let mut dirs = BTreeSet::from([ws.root.clone()]);

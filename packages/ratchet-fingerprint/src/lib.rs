@@ -22,7 +22,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{PkgIx, Workspace};
 use serde::{Deserialize, Serialize};
 
-pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig, TOOL_CONFIG_FILES};
+pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig, TOOL_CONFIG_FILES, is_tool_config};
 pub use merkle::{ExplainedDep, Explanation, external_key};
 
 /// Bump when the meaning of a fingerprint changes, so old records are ignored.

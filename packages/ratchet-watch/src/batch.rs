@@ -10,19 +10,10 @@ use ratchet_graph::Workspace;
 
 use crate::{CancelToken, ChangeBatch, WatchError};
 
-/// Inputs of every package: a change to one may change any build.
-/// The root `.gitignore` is one too: it decides which files are inputs of every package.
-const GLOBAL_INPUTS: &[&str] = &[
-    "Cargo.toml",
-    ".gitignore",
-    "Cargo.lock",
-    ".cargo/config.toml",
-    ".cargo/config",
-    "rust-toolchain",
-    "rust-toolchain.toml",
-    "ratchet.toml",
-    ".config/nextest.toml",
-];
+/// Inputs of every package beside the fingerprints' fixed global files: a change to one may
+/// change any build or verdict. The root `.gitignore` decides which files are inputs of every
+/// package; `ratchet.toml` holds the steps' configuration.
+const MORE_GLOBAL_INPUTS: &[&str] = &[".gitignore", "Cargo.lock", "ratchet.toml"];
 
 /// Sorts changed paths into global, owned and irrelevant ones.
 pub(crate) struct Classifier {
@@ -61,11 +52,10 @@ impl Classifier {
     /// The root's global inputs, the configured ones, and rustfmt's and clippy's configuration
     /// files wherever they are (they apply to the whole tree below them).
     pub(crate) fn is_global(&self, relative: &Utf8Path) -> bool {
-        let tool_config = relative
-            .file_name()
-            .is_some_and(|name| ratchet_fingerprint::TOOL_CONFIG_FILES.contains(&name));
-        GLOBAL_INPUTS.contains(&relative.as_str())
-            || tool_config
+        let name = relative.as_str();
+        ratchet_fingerprint::FIXED_FILES.contains(&name)
+            || MORE_GLOBAL_INPUTS.contains(&name)
+            || ratchet_fingerprint::is_tool_config(relative)
             || self.extra_globals.is_match(relative)
     }
 
