@@ -1,6 +1,6 @@
 //! `cargo xtask`: the ratchet CLI on this repository, plus `bench`, which measures ratchet
 //! itself, and `fixture`, which writes a synthetic workspace. Other repositories use the same
-//! CLI as `cargo ratchet` (see the README).
+//! CLI as `cargo ratchet` (the `cargo-ratchet` package; see the README).
 
 mod bench;
 mod fixture;
@@ -17,5 +17,20 @@ fn main() -> ExitCode {
         args.remove(1);
         return fixture::main(args);
     }
-    ratchet_cli::main_with(args)
+    let program = ratchet_cli::Program {
+        command: "cargo xtask",
+        name: "xtask",
+        version: env!("CARGO_PKG_VERSION"),
+        extra: vec![
+            (
+                "bench",
+                "Measure ratchet against cargo, nextest and git on generated workspaces",
+            ),
+            (
+                "fixture",
+                "Write a generated workspace (the one tests and benchmarks use)",
+            ),
+        ],
+    };
+    ratchet_cli::main_with(args, &program)
 }

@@ -11,13 +11,39 @@ mod common;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use common::{MessageFormat, WorkspaceArgs};
 
-/// The build-loop tool for large Cargo workspaces.
+/// How the user launched ratchet, so that help, version and every remedy name what they typed.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// What the user types before a subcommand: `cargo ratchet`, or `cargo xtask` in a
+    /// repository that vendors ratchet as its task runner.
+    pub command: &'static str,
+    /// The program's name as `--version` prints it (`cargo-ratchet`).
+    pub name: &'static str,
+    /// What `--version` prints after the name (`0.1.0 (1a2b3c4 2026-12-02)`).
+    pub version: &'static str,
+    /// Subcommands the caller runs itself before this CLI parses anything (xtask's `bench`
+    /// and `fixture`), as `(name, one-line description)`: listed in `--help` only.
+    pub extra: Vec<(&'static str, &'static str)>,
+}
+
+const ABOUT: &str = "The build loop for large Cargo workspaces: checks, lints and tests only what \
+a change affects, remembers what passed by content, and holds architecture rules and build \
+budgets that only tighten.";
+
+const AFTER_HELP: &str = "Examples:
+  {cmd} check                      rules, fmt, clippy, tests and doc tests of what changed
+  {cmd} check --since origin/main  only what the branch affects (for CI)
+  {cmd} affected --why PACKAGE     why a package must be re-checked
+  {cmd} budget gate                fail when build time or size crossed its ceiling
+
+Exit codes: 0 passed, 1 failed, 2 usage or input error, 3 budget exceeded.";
+
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", version, about, propagate_version = true)]
+#[command(propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,8 +63,9 @@ enum Command {
     Watch(cmd::watch::Args),
     /// Architecture rules on the package graph (layers, forbidden edges, fan-out, ...).
     Rules(cmd::rules::Args),
-    /// Build-time and size budgets: init, gate, tighten.
-    Ratchet(cmd::ratchet::Args),
+    /// Build-time and size budgets of ratchet.toml: init, gate, tighten.
+    #[command(alias = "ratchet")]
+    Budget(cmd::budget::Args),
     /// Turn the recorded budget history into a self-contained HTML page.
     Report(cmd::report::Args),
     /// Internal: the rustc wrapper that times each compiler call.
@@ -54,21 +81,40 @@ const SUBCOMMANDS: &[&str] = &[
     "check",
     "watch",
     "rules",
+    "budget",
     "ratchet",
     "report",
     "rustc-wrapper",
     "help",
 ];
 
+/// The clap command of `program`: its name, version, help text and the caller's extra
+/// subcommands (listed, never parsed here).
+fn command(program: &Program) -> clap::Command {
+    let mut command = Cli::command()
+        .name(program.name)
+        .bin_name(program.command)
+        .version(program.version)
+        .about(ABOUT)
+        .after_help(AFTER_HELP.replace("{cmd}", program.command));
+    for (name, about) in &program.extra {
+        command = command.subcommand(clap::Command::new(*name).about(*about));
+    }
+    command
+}
+
 /// Parses `args` (the first is the program name), runs the subcommand and maps the outcome to
 /// an exit code: the command's own code, or 2 with a one-line `error:` message on stderr.
-pub fn main_with(args: Vec<OsString>) -> ExitCode {
+pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
     if ratchet_wrapper::is_wrapper_call(&args, SUBCOMMANDS) {
         // cargo runs `$RUSTC_WRAPPER rustc ARGS...`: be the wrapper, with rustc's exit code.
         let code = ratchet_wrapper::run_wrapped(&args[1..]);
         return ExitCode::from(u8::try_from(code).unwrap_or(101));
     }
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command(program)
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -78,15 +124,16 @@ pub fn main_with(args: Vec<OsString>) -> ExitCode {
             });
         }
     };
+    let tool = program.command;
     let outcome = match cli.command {
         Command::Graph(args) => cmd::graph::run(args),
         Command::Hash(args) => cmd::hash::run(args),
         Command::Affected(args) => cmd::affected::run(args),
-        Command::Check(args) => cmd::check::run(args),
+        Command::Check(args) => cmd::check::run(args, tool),
         Command::Watch(args) => cmd::watch::run(args),
-        Command::Rules(args) => cmd::rules::run(args),
-        Command::Ratchet(args) => cmd::ratchet::run(args),
-        Command::Report(args) => cmd::report::run(args),
+        Command::Rules(args) => cmd::rules::run(args, tool),
+        Command::Budget(args) => cmd::budget::run(args),
+        Command::Report(args) => cmd::report::run(args, tool),
         Command::RustcWrapper(args) => cmd::rustc_wrapper::run(args),
     };
     match outcome {

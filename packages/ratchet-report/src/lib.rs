@@ -26,8 +26,9 @@ const TOP: usize = 5;
 /// One line of a chart: a name and a value per run (`None` where it was not measured).
 type Series = (String, Vec<Option<u64>>);
 
-/// The page for `history` (oldest first).
-pub fn html(history: &[BudgetSnapshot]) -> String {
+/// The page for `history` (oldest first); `tool` is the command the user runs
+/// (`cargo ratchet`), named where the page says what to do.
+pub fn html(history: &[BudgetSnapshot], tool: &str) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>ratchet budgets</title><style>body{font-family:sans-serif;max-width:780px;\
@@ -37,7 +38,11 @@ pub fn html(history: &[BudgetSnapshot]) -> String {
     );
     let _ = writeln!(out, "<p>{} recorded gate runs.</p>", history.len());
     if history.is_empty() {
-        out.push_str("<p>No history yet: run <code>cargo xtask ratchet gate</code>.</p>");
+        let _ = writeln!(
+            out,
+            "<p>No history yet: run <code>{}</code>.</p>",
+            escape(&format!("{tool} budget gate"))
+        );
     }
     for m in Measure::WORKSPACE {
         let values = history.iter().map(|s| workspace_value(s, m)).collect();
@@ -232,7 +237,7 @@ mod tests {
 
     #[test]
     fn page_is_self_contained_with_a_chart_per_measure() {
-        let page = html(&[run(10, 1000), run(30, 1500)]);
+        let page = html(&[run(10, 1000), run(30, 1500)], "cargo ratchet");
         assert!(!page.contains("<script"), "no scripts");
         assert!(
             !page.contains("http://")

@@ -17,11 +17,14 @@ pub const BASELINE_FILE: &str = "ratchet-rules-baseline.toml";
 
 const FORMAT: u32 = 1;
 
-const HEADER: &str = "\
-# Architecture-rule violations accepted when the rules were adopted (see docs/rules.md).
-# `cargo xtask rules` fails only on violations not listed here and removes entries once they are
-# fixed. To accept new violations, run `cargo xtask rules baseline` and commit the result.
-";
+/// The comment at the top of the file; `tool` is the command the user runs (`cargo ratchet`).
+fn header(tool: &str) -> String {
+    format!(
+        "# Architecture-rule violations accepted when the rules were adopted (see docs/rules.md).\n\
+         # `{tool} rules` fails only on violations not listed here and removes entries once they\n\
+         # are fixed. To accept new violations, run `{tool} rules baseline` and commit the result.\n"
+    )
+}
 
 /// The accepted violations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,19 +85,21 @@ impl Baseline {
 
     /// Reads the baseline at `path`; a missing file accepts nothing. A file that does not parse
     /// is an error with its line, never silently empty (that would fail every accepted finding).
-    pub fn read(path: &Utf8Path) -> Result<Baseline, RulesError> {
+    /// `tool` is the command the user runs, for the remedy in errors.
+    pub fn read(path: &Utf8Path, tool: &str) -> Result<Baseline, RulesError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Baseline::empty()),
-            Err(e) => return Err(bad(path, None, format!("cannot read: {e}"))),
+            Err(e) => return Err(bad(path, tool, None, format!("cannot read: {e}"))),
         };
         let baseline: Baseline = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| line_of(&text, s.start));
-            bad(path, line, e.message().trim_end().to_string())
+            bad(path, tool, line, e.message().trim_end().to_string())
         })?;
         if baseline.version != FORMAT {
             return Err(bad(
                 path,
+                tool,
                 None,
                 format!(
                     "version {} is not supported (expected {FORMAT})",
@@ -105,11 +110,12 @@ impl Baseline {
         Ok(baseline)
     }
 
-    /// Writes the baseline atomically.
-    pub fn write(&self, path: &Utf8Path) -> Result<(), RulesError> {
-        let body =
-            toml::to_string(self).map_err(|e| bad(path, None, format!("cannot serialize: {e}")))?;
-        ratchet_store::write_atomic(path.as_std_path(), format!("{HEADER}\n{body}").as_bytes())?;
+    /// Writes the baseline atomically, its header naming `tool` (the command the user runs).
+    pub fn write(&self, path: &Utf8Path, tool: &str) -> Result<(), RulesError> {
+        let body = toml::to_string(self)
+            .map_err(|e| bad(path, tool, None, format!("cannot serialize: {e}")))?;
+        let text = format!("{}\n{body}", header(tool));
+        ratchet_store::write_atomic(path.as_std_path(), text.as_bytes())?;
         Ok(())
     }
 
@@ -169,12 +175,12 @@ fn entry_for(finding: &Finding) -> Entry {
     }
 }
 
-fn bad(path: &Utf8Path, line: Option<usize>, message: String) -> RulesError {
+fn bad(path: &Utf8Path, tool: &str, line: Option<usize>, message: String) -> RulesError {
     RulesError::BadBaseline {
         path: path.to_path_buf(),
         line,
         message: format!(
-            "{message}; fix the file, or delete it and run `cargo xtask rules baseline` to record \
+            "{message}; fix the file, or delete it and run `{tool} rules baseline` to record \
              today's violations again"
         ),
     }
@@ -265,12 +271,15 @@ mod tests {
     fn round_trips_through_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8Path::from_path(dir.path()).unwrap().join(BASELINE_FILE);
-        assert_eq!(Baseline::read(&path).unwrap(), Baseline::empty());
+        assert_eq!(
+            Baseline::read(&path, "cargo ratchet").unwrap(),
+            Baseline::empty()
+        );
         let baseline = Baseline::from_findings(&[
             finding(Rule::DevCycle, "a", Some("b"), None),
             finding(Rule::FanOut, "f", None, Some(3)),
         ]);
-        baseline.write(&path).unwrap();
-        assert_eq!(Baseline::read(&path).unwrap(), baseline);
+        baseline.write(&path, "cargo ratchet").unwrap();
+        assert_eq!(Baseline::read(&path, "cargo ratchet").unwrap(), baseline);
     }
 }

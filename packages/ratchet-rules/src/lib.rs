@@ -141,9 +141,10 @@ impl Outcome {
 
 /// Evaluates the rules and compares the findings with the baseline. When nothing is new and
 /// the baseline lists violations that are gone, the baseline is rewritten without them.
-pub fn gate(ws: &Workspace, config: &ConfigFile) -> Result<Outcome, RulesError> {
+/// `tool` is the command the user runs (`cargo ratchet`), named in the file and in errors.
+pub fn gate(ws: &Workspace, config: &ConfigFile, tool: &str) -> Result<Outcome, RulesError> {
     let path = baseline_path(config);
-    let baseline = Baseline::read(&path)?;
+    let baseline = Baseline::read(&path, tool)?;
     let (rules, findings) = evaluate_resolved(ws, config)?;
     let judged = baseline.judge(findings, &rules.ran());
     // Compared in sorted order, so a hand-sorted file is not rewritten for its order alone.
@@ -151,7 +152,7 @@ pub fn gate(ws: &Workspace, config: &ConfigFile) -> Result<Outcome, RulesError> 
     current.sort();
     let shrink = judged.new.is_empty() && judged.shrunk.accepted != current && path.exists();
     if shrink {
-        judged.shrunk.write(&path)?;
+        judged.shrunk.write(&path, tool)?;
     }
     Ok(Outcome {
         judged,
@@ -160,14 +161,16 @@ pub fn gate(ws: &Workspace, config: &ConfigFile) -> Result<Outcome, RulesError> 
     })
 }
 
-/// Records today's findings as the baseline (replacing the file) and returns it.
+/// Records today's findings as the baseline (replacing the file) and returns it; `tool` is
+/// the command the user runs, named in the file's header.
 pub fn record_baseline(
     ws: &Workspace,
     config: &ConfigFile,
+    tool: &str,
 ) -> Result<(Baseline, Utf8PathBuf), RulesError> {
     let findings = evaluate(ws, config)?;
     let baseline = Baseline::from_findings(&findings);
     let path = baseline_path(config);
-    baseline.write(&path)?;
+    baseline.write(&path, tool)?;
     Ok((baseline, path))
 }

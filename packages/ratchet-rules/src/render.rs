@@ -36,8 +36,9 @@ pub fn human(finding: &Finding, root: &Utf8Path) -> String {
     out
 }
 
-/// One line summing up a run with findings; `None` when there is nothing to say.
-pub fn summary(outcome: &Outcome, root: &Utf8Path) -> Option<String> {
+/// One line summing up a run with findings; `None` when there is nothing to say. `tool` is
+/// the command the user runs (`cargo ratchet`), named in the remedy.
+pub fn summary(outcome: &Outcome, root: &Utf8Path, tool: &str) -> Option<String> {
     let judged = &outcome.judged;
     if judged.new.is_empty() {
         return None;
@@ -54,15 +55,15 @@ pub fn summary(outcome: &Outcome, root: &Utf8Path) -> Option<String> {
         n => (format!("{n} new violations"), "them"),
     };
     Some(format!(
-        "rules: {count}{accepted}; fix {them}, or accept {them} with `cargo xtask rules baseline`\n"
+        "rules: {count}{accepted}; fix {them}, or accept {them} with `{tool} rules baseline`\n"
     ))
 }
 
 /// What `rules` prints for people: each new finding, the summary line, and a line when the
 /// baseline shrank (the file changed and should be committed). Empty when all is well.
-pub fn human_report(outcome: &Outcome, root: &Utf8Path) -> String {
+pub fn human_report(outcome: &Outcome, root: &Utf8Path, tool: &str) -> String {
     let mut out: String = outcome.judged.new.iter().map(|f| human(f, root)).collect();
-    out.extend(summary(outcome, root));
+    out.extend(summary(outcome, root, tool));
     if outcome.baseline_shrunk {
         out.push_str(&format!(
             "rules: {} fixed violation(s) removed from {}; commit it\n",

@@ -20,7 +20,7 @@ fn human_output_says_where_why_and_how_to_fix_and_is_silent_on_success() {
          \x20 fix: a package of layer `types` may depend only on layers `types`; move what `t2` uses \
          from `m2` into `t2` or into a package of one of those layers, or let `m2` pass it in from \
          above (a trait or a callback that `m2` implements)\n\
-         rules: 1 new violation; fix it, or accept it with `cargo xtask rules baseline`\n"
+         rules: 1 new violation; fix it, or accept it with `cargo ratchet rules baseline`\n"
     );
     let fixed = rules(
         ws.path(),

@@ -20,15 +20,26 @@ fn target_dir(root: &Path) -> PathBuf {
 
 /// Builds `xtask` and `cargo-ratchet` in release mode; returns their directory.
 pub fn release_binaries(root: &Path) -> anyhow::Result<PathBuf> {
-    eprintln!("bench: cargo build --release -p xtask");
+    eprintln!("bench: cargo build --release -p xtask -p cargo-ratchet");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "-q", "-p", "xtask"])
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "xtask",
+            "-p",
+            "cargo-ratchet",
+        ])
         .current_dir(root)
         .status()
         .context("cannot run cargo")?;
     if !status.success() {
-        bail!("`cargo build --release -p xtask` failed: fix the build, then rerun the benchmarks");
+        bail!(
+            "`cargo build --release -p xtask -p cargo-ratchet` failed: fix the build, then rerun \
+             the benchmarks"
+        );
     }
     Ok(target_dir(root).join("release"))
 }

@@ -71,8 +71,8 @@ impl Args {
     }
 }
 
-/// Runs `check`.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+/// Runs `check`; `tool` is the command the user runs (`cargo ratchet`), named in remedies.
+pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let started = Instant::now();
     let workspace = args.workspace.load()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
@@ -81,7 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         anyhow::bail!(message);
     }
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
-    let rules = gates::rules(&workspace, &config_file, args.message_format)?;
+    let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
     if rules != ratchet_events::exit::OK {
         return Ok(rules);
     }

@@ -15,13 +15,13 @@ pub struct Args {
 }
 
 /// Runs `report`.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let ws = args.workspace.load()?;
     let history = ratchet_budget::read_history(&ws);
     let out = args
         .out
         .unwrap_or_else(|| ws.state_dir().join("budget-report.html"));
-    let page = ratchet_report::html(&history);
+    let page = ratchet_report::html(&history, tool);
     ratchet_store::write_atomic(out.as_std_path(), page.as_bytes())?;
     print(&format!("wrote {out} ({} runs)\n", history.len()))?;
     Ok(ratchet_events::exit::OK)

@@ -28,25 +28,26 @@ enum Command {
     },
 }
 
-/// Runs `rules`: exit 0 when nothing is new, 1 on new violations, 2 on bad input.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+/// Runs `rules`: exit 0 when nothing is new, 1 on new violations, 2 on bad input. `tool` is
+/// the command the user runs (`cargo ratchet`), named in remedies.
+pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     match args.command {
         Some(Command::Baseline { workspace }) => {
             let workspace = match workspace.manifest_path {
                 Some(_) => workspace,
                 None => args.workspace,
             };
-            baseline(&workspace)
+            baseline(&workspace, tool)
         }
-        None => gate(&args.workspace, args.message_format),
+        None => gate(&args.workspace, args.message_format, tool),
     }
 }
 
-fn gate(workspace: &WorkspaceArgs, format: MessageFormat) -> anyhow::Result<u8> {
+fn gate(workspace: &WorkspaceArgs, format: MessageFormat, tool: &str) -> anyhow::Result<u8> {
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
-    let outcome = ratchet_rules::gate(&ws, &config)?;
-    report(&outcome, &ws, format, Stream::Own)
+    let outcome = ratchet_rules::gate(&ws, &config, tool)?;
+    report(&outcome, &ws, format, Stream::Own, tool)
 }
 
 /// Whose JSON stream the rules events go into.
@@ -65,11 +66,12 @@ pub fn report(
     ws: &ratchet_graph::Workspace,
     format: MessageFormat,
     stream: Stream,
+    tool: &str,
 ) -> anyhow::Result<u8> {
     let mut out = match format {
         MessageFormat::Json if stream == Stream::Shared && outcome.passed() => String::new(),
         MessageFormat::Json => render::json_lines(outcome, &ws.root),
-        MessageFormat::Human => render::human_report(outcome, &ws.root),
+        MessageFormat::Human => render::human_report(outcome, &ws.root, tool),
     };
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         out.push_str(&render::annotations(outcome, &ws.root));
@@ -82,10 +84,10 @@ pub fn report(
     })
 }
 
-fn baseline(workspace: &WorkspaceArgs) -> anyhow::Result<u8> {
+fn baseline(workspace: &WorkspaceArgs, tool: &str) -> anyhow::Result<u8> {
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
-    let (baseline, path) = ratchet_rules::record_baseline(&ws, &config)?;
+    let (baseline, path) = ratchet_rules::record_baseline(&ws, &config, tool)?;
     print(&format!(
         "rules: {} violation(s) accepted in {}\n",
         baseline.accepted.len(),

@@ -20,10 +20,22 @@ pub struct CiGate {
 
 /// The rules gate: returns `exit::OK` or `exit::FAILED` (findings already printed). When the
 /// rules pass, the JSON stream gets nothing from them (check's own events follow); when they
-/// fail, it gets the `rule_violation` events and a `rules_summary`, and nothing else.
-pub fn rules(ws: &Workspace, config: &ConfigFile, format: MessageFormat) -> anyhow::Result<u8> {
-    let outcome = ratchet_rules::gate(ws, config)?;
-    crate::cmd::rules::report(&outcome, ws, format, crate::cmd::rules::Stream::Shared)
+/// fail, it gets the `rule_violation` events and a `rules_summary`, and nothing else. `tool`
+/// is the command the user runs, named in remedies.
+pub fn rules(
+    ws: &Workspace,
+    config: &ConfigFile,
+    format: MessageFormat,
+    tool: &str,
+) -> anyhow::Result<u8> {
+    let outcome = ratchet_rules::gate(ws, config, tool)?;
+    crate::cmd::rules::report(
+        &outcome,
+        ws,
+        format,
+        crate::cmd::rules::Stream::Shared,
+        tool,
+    )
 }
 
 /// Runs the budget gate when `--ci` asked for it and the steps passed. A failed step wins
@@ -45,7 +57,7 @@ pub fn budgets(
         forbid_loosen: gate.forbid_loosen,
         ..ratchet_budget::GateOptions::default()
     };
-    let code = crate::cmd::ratchet::gate_and_report(ws, &options, format)?;
+    let code = crate::cmd::budget::gate_and_report(ws, &options, format)?;
     if code == exit::OK && gate.tighten {
         tighten(ws, format)?;
     }

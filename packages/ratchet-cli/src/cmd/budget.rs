@@ -1,4 +1,4 @@
-//! `ratchet`: the budgets of `ratchet.toml`: `init`, `gate`, `tighten`.
+//! `budget`: the build-time and size budgets of `ratchet.toml`: `init`, `gate`, `tighten`.
 
 use std::io::Write;
 
@@ -8,7 +8,7 @@ use ratchet_graph::Workspace;
 
 use crate::common::{MessageFormat, WorkspaceArgs, print};
 
-/// Flags of `ratchet`.
+/// Flags of `budget`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -31,7 +31,7 @@ struct InitArgs {
     workspace: WorkspaceArgs,
 }
 
-/// Flags of `ratchet gate`.
+/// Flags of `budget gate`.
 #[derive(Debug, clap::Args)]
 pub struct GateArgs {
     #[command(flatten)]
@@ -59,7 +59,7 @@ struct TightenArgs {
     message_format: MessageFormat,
 }
 
-/// Runs `ratchet`.
+/// Runs `budget`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
     match args.command {
         Command::Init(a) => init(a),
