@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
+use crate::catalog::Measure;
 use crate::config::Budget;
-use crate::measures::Measure;
 
 fn parse(text: &str) -> Result<Budget, String> {
     Budget::parse(Path::new("ratchet.toml"), text, &["alpha", "beta"]).map_err(|e| e.to_string())

@@ -3,9 +3,9 @@
 use ratchet_events::budget::{BudgetFinding, BudgetSnapshot};
 use ratchet_graph::Workspace;
 
-use crate::gate::Check;
-use crate::measure::Measured;
-use crate::measures::Measure;
+use crate::catalog::Measure;
+use crate::evaluate::Check;
+use crate::take::Measured;
 use crate::units::{Amount, format_amount};
 
 /// Builds the finding for `check`, with its remedy and details.

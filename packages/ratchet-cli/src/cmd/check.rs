@@ -77,6 +77,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let workspace = args.workspace.load()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
+    // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
+    ratchet_budget::load_budget(&workspace)?;
     if let Some(message) = config.misplaced_runner() {
         anyhow::bail!(message);
     }
