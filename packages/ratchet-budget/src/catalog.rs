@@ -60,53 +60,19 @@ const fn row(measure: Measure, key: &'static str, kind: Kind, source: Source) ->
 }
 
 /// Every measure, package measures first, in the order they are reported.
+#[rustfmt::skip]
 pub const SPECS: [Spec; 8] = {
     use Kind::{Bytes, Lines, Millis};
     use Source::{Package as P, Workspace as W};
     [
         row(Measure::Lines, "lines", Lines, P(|m| Some(m.lines))),
-        row(
-            Measure::LongestFile,
-            "longest-file",
-            Lines,
-            P(|m| Some(m.longest_file)),
-        ),
-        row(
-            Measure::SourceBytes,
-            "source-bytes",
-            Bytes,
-            P(|m| Some(m.source_bytes)),
-        ),
-        row(
-            Measure::ArtifactBytes,
-            "artifact-bytes",
-            Bytes,
-            P(|m| m.artifact_bytes),
-        ),
-        row(
-            Measure::BuildCpu,
-            "build-cpu",
-            Millis,
-            P(|m| m.build_cpu_ms),
-        ),
-        row(
-            Measure::TotalBuildCpu,
-            "total-build-cpu",
-            Millis,
-            W(|s| s.total_build_cpu_ms),
-        ),
-        row(
-            Measure::CriticalPath,
-            "critical-path",
-            Millis,
-            W(|s| s.critical_path_ms),
-        ),
-        row(
-            Measure::InnerLoop,
-            "inner-loop",
-            Millis,
-            W(|s| s.inner_loop_ms),
-        ),
+        row(Measure::LongestFile, "longest-file", Lines, P(|m| Some(m.longest_file))),
+        row(Measure::SourceBytes, "source-bytes", Bytes, P(|m| Some(m.source_bytes))),
+        row(Measure::ArtifactBytes, "artifact-bytes", Bytes, P(|m| m.artifact_bytes)),
+        row(Measure::BuildCpu, "build-cpu", Millis, P(|m| m.build_cpu_ms)),
+        row(Measure::TotalBuildCpu, "total-build-cpu", Millis, W(|s| s.total_build_cpu_ms)),
+        row(Measure::CriticalPath, "critical-path", Millis, W(|s| s.critical_path_ms)),
+        row(Measure::InnerLoop, "inner-loop", Millis, W(|s| s.inner_loop_ms)),
     ]
 };
 

@@ -11,8 +11,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 use crate::catalog::{Measure, SPECS};
 use crate::error::BudgetError;
-use crate::spans;
 use crate::units::{Kind, Slack, Text};
+use ratchet_config::spans;
 
 /// Keys right under `[budget]` that are not measures.
 const SETTINGS: [&str; 9] = [
@@ -45,6 +45,7 @@ pub struct BudgetSection {
 }
 
 /// A key of a table whose keys are measures: package measures only, or any.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct MeasureKey<const PACKAGE_ONLY: bool>(Measure);
 
 fn unknown<E: de::Error>(key: &str, expected: impl Iterator<Item = &'static str>) -> E {
@@ -71,33 +72,11 @@ impl<'de, const P: bool> Deserialize<'de> for MeasureKey<P> {
     }
 }
 
-fn measures<'de, A: MapAccess<'de>, const P: bool>(
-    mut map: A,
-) -> Result<BTreeMap<Measure, Text>, A::Error> {
-    let mut out = BTreeMap::new();
-    while let Some(MeasureKey::<P>(m)) = map.next_key()? {
-        out.insert(m, map.next_value()?);
-    }
-    Ok(out)
-}
-
 /// A table of measures to values, `P` for package measures only.
-struct Measures<const P: bool>(BTreeMap<Measure, Text>);
+type Measures<const P: bool> = BTreeMap<MeasureKey<P>, Text>;
 
-impl<'de, const P: bool> Deserialize<'de> for Measures<P> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<const P: bool>;
-        impl<'de, const P: bool> Visitor<'de> for V<P> {
-            type Value = Measures<P>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "a table of measures")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Measures<P>, A::Error> {
-                measures::<A, P>(map).map(Measures)
-            }
-        }
-        d.deserialize_map(V::<P>)
-    }
+fn unwrap_keys<const P: bool>(table: Measures<P>) -> BTreeMap<Measure, Text> {
+    table.into_iter().map(|(k, v)| (k.0, v)).collect()
 }
 
 /// A top-level key of `[budget]`.
@@ -139,14 +118,17 @@ impl<'de> Deserialize<'de> for BudgetSection {
                         TopKey::Workspace(m) => drop(s.workspace.insert(m, map.next_value()?)),
                         TopKey::Setting("samples") => s.samples = Some(map.next_value()?),
                         TopKey::Setting("defaults") => {
-                            s.defaults = map.next_value::<Measures<true>>()?.0;
+                            s.defaults = unwrap_keys::<true>(map.next_value()?)
                         }
                         TopKey::Setting("tolerance") => {
-                            s.tolerance = map.next_value::<Measures<false>>()?.0;
+                            s.tolerance = unwrap_keys::<false>(map.next_value()?);
                         }
                         TopKey::Setting("packages") => {
                             let packages: BTreeMap<String, Measures<true>> = map.next_value()?;
-                            s.packages = packages.into_iter().map(|(k, v)| (k, v.0)).collect();
+                            s.packages = packages
+                                .into_iter()
+                                .map(|(k, v)| (k, unwrap_keys(v)))
+                                .collect();
                         }
                         TopKey::Setting(other) => {
                             s.settings.insert(other.to_string(), map.next_value()?);

@@ -14,15 +14,12 @@
 
 //!
 //! Files, each using only those listed before it (`tidy.rs` forbids import cycles): `units`
-//! (quantities), `catalog` (every measure: key, unit, where its value is read), `spans`,
-//! `error`, `config` (`[budget]`), `source` (the file walk), `take` (today's measures),
+//! (quantities), `catalog` (every measure: key, unit, where its value is read), `error`, `config` (`[budget]`), `source` (the file walk), `take` (today's measures),
 //! `evaluate` (measure against ceiling), `history`, `remeasure`, `remedy`, `pawl`, `gate`,
 //! `init`, `tighten`.
 
 mod catalog;
 mod config;
-#[cfg(test)]
-mod config_tests;
 mod error;
 mod evaluate;
 mod gate;
@@ -32,7 +29,6 @@ mod pawl;
 mod remeasure;
 mod remedy;
 mod source;
-mod spans;
 mod take;
 mod tighten;
 pub mod units;

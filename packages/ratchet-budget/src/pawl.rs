@@ -15,7 +15,7 @@ use ratchet_graph::Workspace;
 use crate::catalog::Measure;
 use crate::config::{Budget, Ceiling};
 use crate::error::BudgetError;
-use crate::spans;
+use ratchet_config::spans;
 
 /// Ceilings in `file` (parsed as `now`) raised since the merge-base of `since`.
 pub fn loosened(

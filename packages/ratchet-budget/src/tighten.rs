@@ -7,9 +7,9 @@ use ratchet_graph::Workspace;
 use crate::catalog::Measure;
 use crate::config::{Budget, Ceiling, KeyPath};
 use crate::error::BudgetError;
-use crate::spans;
 use crate::take::Measured;
 use crate::units::{Amount, format_amount, parse_amount};
+use ratchet_config::spans;
 
 /// One ceiling to lower: its key, and the text to write.
 #[derive(Debug, Clone)]

@@ -298,7 +298,3 @@ fn bare_number(n: &str, kind: Kind) -> String {
     };
     format!("{n} has no unit: write it as a string with one, like {example}")
 }
-
-#[cfg(test)]
-#[path = "units_tests.rs"]
-mod tests;

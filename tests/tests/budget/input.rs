@@ -57,3 +57,31 @@ fn every_bad_input_is_a_clear_usage_error() {
         );
     }
 }
+
+#[test]
+fn a_ceiling_past_u64_or_a_fraction_of_a_line_is_refused_with_its_key_and_line() {
+    let huge = bad("[budget]\n\n[budget.defaults]\nbuild-cpu = \"99999999999999999999 h\"\n");
+    assert!(
+        huge.contains("ratchet.toml:4:1: `budget.defaults.build-cpu`: ")
+            && huge.contains("too large"),
+        "{huge}"
+    );
+    let fraction = bad("[budget.packages.big]\nlines = \"1.5 lines\"\n");
+    assert!(
+        fraction.contains(":2:1: `budget.packages.big.lines`")
+            && fraction.contains("not a whole number of lines"),
+        "{fraction}"
+    );
+    assert!(bad("[budget.defaults]\nsource-bytes = \"0.5 B\"\n").contains("whole number of bytes"));
+}
+
+#[test]
+fn plain_check_refuses_a_malformed_budget_as_the_gate_does() {
+    let text = "[budget.defaults]\nlines = \"1.5 lines\"\n";
+    let gate = bad(text);
+    let ws = workspace();
+    budget(ws.path(), text);
+    let check = ratchet(BIN, ws.path(), &["check"]);
+    assert_eq!(check.code, 2, "{}", check.stdout);
+    assert_eq!(check.stderr, gate, "the same one-line message");
+}

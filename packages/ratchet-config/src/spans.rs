@@ -1,4 +1,5 @@
-//! Where a key sits in the text of `ratchet.toml`, so errors and the pawl can point at a line.
+//! Where a key and its value sit in the text of `ratchet.toml`, so that a section's owner can
+//! point an error at a line, or rewrite one value and keep every other byte.
 
 use std::ops::Range;
 

@@ -1,6 +1,6 @@
-//! Parsing and writing the units of `ratchet.toml`.
+//! Parsing and writing the units of `ratchet.toml` (`ratchet_budget::units`).
 
-use super::*;
+use ratchet_budget::units::*;
 
 fn ok(text: &str, kind: Kind) -> u64 {
     parse_amount(text, kind).unwrap().value
