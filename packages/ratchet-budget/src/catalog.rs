@@ -50,29 +50,20 @@ pub struct Spec {
     pub source: Source,
 }
 
-const fn row(measure: Measure, key: &'static str, kind: Kind, source: Source) -> Spec {
-    Spec {
-        measure,
-        key,
-        kind,
-        source,
-    }
-}
-
 /// Every measure, package measures first, in the order they are reported.
 #[rustfmt::skip]
 pub const SPECS: [Spec; 8] = {
     use Kind::{Bytes, Lines, Millis};
     use Source::{Package as P, Workspace as W};
     [
-        row(Measure::Lines, "lines", Lines, P(|m| Some(m.lines))),
-        row(Measure::LongestFile, "longest-file", Lines, P(|m| Some(m.longest_file))),
-        row(Measure::SourceBytes, "source-bytes", Bytes, P(|m| Some(m.source_bytes))),
-        row(Measure::ArtifactBytes, "artifact-bytes", Bytes, P(|m| m.artifact_bytes)),
-        row(Measure::BuildCpu, "build-cpu", Millis, P(|m| m.build_cpu_ms)),
-        row(Measure::TotalBuildCpu, "total-build-cpu", Millis, W(|s| s.total_build_cpu_ms)),
-        row(Measure::CriticalPath, "critical-path", Millis, W(|s| s.critical_path_ms)),
-        row(Measure::InnerLoop, "inner-loop", Millis, W(|s| s.inner_loop_ms)),
+        Spec { measure: Measure::Lines, key: "lines", kind: Lines, source: P(|m| Some(m.lines)) },
+        Spec { measure: Measure::LongestFile, key: "longest-file", kind: Lines, source: P(|m| Some(m.longest_file)) },
+        Spec { measure: Measure::SourceBytes, key: "source-bytes", kind: Bytes, source: P(|m| Some(m.source_bytes)) },
+        Spec { measure: Measure::ArtifactBytes, key: "artifact-bytes", kind: Bytes, source: P(|m| m.artifact_bytes) },
+        Spec { measure: Measure::BuildCpu, key: "build-cpu", kind: Millis, source: P(|m| m.build_cpu_ms) },
+        Spec { measure: Measure::TotalBuildCpu, key: "total-build-cpu", kind: Millis, source: W(|s| s.total_build_cpu_ms) },
+        Spec { measure: Measure::CriticalPath, key: "critical-path", kind: Millis, source: W(|s| s.critical_path_ms) },
+        Spec { measure: Measure::InnerLoop, key: "inner-loop", kind: Millis, source: W(|s| s.inner_loop_ms) },
     ]
 };
 

@@ -27,44 +27,28 @@ impl Check {
     }
 }
 
-/// Every measure that has both a ceiling and a value.
+/// Every measure that has both a ceiling and a value: each package's, then the workspace's.
 pub(crate) fn evaluate(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<Check> {
-    let mut checks = Vec::new();
-    for (ix, pkg) in ws.packages.iter().enumerate() {
-        for measure in Measure::PACKAGE {
-            let (Some(ceiling), Some(value)) = (
-                budget.package_ceiling(&pkg.name, measure),
-                measured.package_value(ws, ix, measure),
-            ) else {
-                continue;
-            };
-            let tolerance = budget.tolerance(measure, ceiling.value);
-            let ceiling = ceiling.clone();
-            checks.push(Check {
-                package: Some(ix),
-                measure,
-                ceiling,
-                tolerance,
-                value,
-            });
-        }
-    }
-    for measure in Measure::WORKSPACE {
-        let (Some(ceiling), Some(value)) = (
-            budget.workspace_ceiling(measure),
-            measured.workspace_value(measure),
-        ) else {
-            continue;
+    let packages = (0..ws.packages.len()).flat_map(|ix| Measure::PACKAGE.map(|m| (Some(ix), m)));
+    let workspace = Measure::WORKSPACE.map(|m| (None, m));
+    let found = packages.chain(workspace).filter_map(|(package, measure)| {
+        let (ceiling, value) = match package {
+            Some(ix) => (
+                budget.package_ceiling(&ws.package(ix).name, measure)?,
+                measured.package_value(ws, ix, measure)?,
+            ),
+            None => (
+                budget.workspace_ceiling(measure)?,
+                measured.workspace_value(measure)?,
+            ),
         };
-        let tolerance = budget.tolerance(measure, ceiling.value);
-        let ceiling = ceiling.clone();
-        checks.push(Check {
-            package: None,
+        Some(Check {
+            package,
             measure,
-            ceiling,
-            tolerance,
+            tolerance: budget.tolerance(measure, ceiling.value),
+            ceiling: ceiling.clone(),
             value,
-        });
-    }
-    checks
+        })
+    });
+    found.collect()
 }

@@ -77,11 +77,15 @@ fn a_ceiling_past_u64_or_a_fraction_of_a_line_is_refused_with_its_key_and_line()
 
 #[test]
 fn plain_check_refuses_a_malformed_budget_as_the_gate_does() {
-    let text = "[budget.defaults]\nlines = \"1.5 lines\"\n";
-    let gate = bad(text);
     let ws = workspace();
-    budget(ws.path(), text);
+    budget(ws.path(), "[budget.defaults]\nlines = \"1.5 lines\"\n");
+    let gate = ratchet(BIN, ws.path(), &["ratchet", "gate"]);
     let check = ratchet(BIN, ws.path(), &["check"]);
-    assert_eq!(check.code, 2, "{}", check.stdout);
-    assert_eq!(check.stderr, gate, "the same one-line message");
+    assert_eq!((gate.code, check.code), (2, 2), "{}", check.stdout);
+    assert!(
+        check.stderr.contains("not a whole number"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(check.stderr, gate.stderr, "the same one-line message");
 }
