@@ -50,6 +50,8 @@ pub struct GateOutcome {
     pub skipped: Vec<BudgetSkipped>,
     /// Everything measured.
     pub snapshot: BudgetSnapshot,
+    /// Why the run could not be appended to the history (a full disk), if it could not.
+    pub unrecorded: Option<String>,
 }
 
 impl GateOutcome {
@@ -59,13 +61,14 @@ impl GateOutcome {
     }
 
     /// 3 ([`ratchet_events::exit::BUDGET`]) when a measure is over or a forbidden loosening
-    /// was found, else 0.
+    /// was found, else 1 when the history could not be written (not 2: no input is wrong),
+    /// else 0.
     pub fn exit_code(&self) -> u8 {
         let failed = self.over().next().is_some() || self.loosened.iter().any(|l| l.forbidden);
-        if failed {
-            ratchet_events::exit::BUDGET
-        } else {
-            ratchet_events::exit::OK
+        match (failed, &self.unrecorded) {
+            (true, _) => ratchet_events::exit::BUDGET,
+            (false, Some(_)) => ratchet_events::exit::FAILED,
+            (false, None) => ratchet_events::exit::OK,
         }
     }
 
@@ -134,14 +137,17 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
     measured.snapshot.commit = ratchet_git::Repo::discover(&ws.root)
         .and_then(|repo| repo.merge_base("HEAD"))
         .ok();
-    let outcome = GateOutcome {
+    let mut outcome = GateOutcome {
         findings,
         loosened,
         skipped: skipped(ws, &budget, &measured),
         snapshot: measured.snapshot,
+        unrecorded: None,
     };
     if options.record_history {
-        history::append(ws, &outcome.snapshot)?;
+        // The findings are known: a failed write costs the history line, not the report.
+        let appended = history::append(ws, &outcome.snapshot);
+        outcome.unrecorded = appended.err().map(|e| e.to_string());
     }
     Ok(outcome)
 }

@@ -78,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 /// Runs the budget gate on `ws` and prints its outcome: human text or NDJSON events on
 /// stdout, plus GitHub annotations and a step summary under `GITHUB_ACTIONS=true`.
-/// Returns 0, or 3 when a budget failed. This is what `check --ci` calls after its steps.
+/// Returns 0, 3 when a budget failed, or 1 when the history could not be written. This is what `check --ci` calls after its steps.
 pub fn gate_and_report(
     ws: &Workspace,
     options: &GateOptions,
@@ -88,6 +88,9 @@ pub fn gate_and_report(
     match format {
         MessageFormat::Human => print(&ratchet_report::text::human(&outcome))?,
         MessageFormat::Json => print_events(&outcome.events())?,
+    }
+    if let Some(e) = &outcome.unrecorded {
+        eprintln!("error: could not record this gate run in the history: {e}");
     }
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         github(&outcome, format)?;
