@@ -1,105 +1,144 @@
 //! The `[budget]` section of `ratchet.toml`: its serde shape and its resolution, against a
-//! workspace, into the ceiling and tolerance of every measure.
+//! workspace, into the ceiling and tolerance of every measure. Keys of measures come from the
+//! catalog; values are read once their key is known, so every error names the key and its line.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::Deserialize;
+use ratchet_config::ConfigFile;
+use ratchet_graph::Workspace;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
+use crate::catalog::{Measure, SPECS};
 use crate::error::BudgetError;
-use crate::measures::Measure;
-use crate::spans;
-use crate::units::{Bytes, Kind, Lines, Millis, Slack, SlackText, parse_slack};
+use crate::units::{Kind, Slack, Text};
+use ratchet_config::spans;
+
+/// Keys right under `[budget]` that are not measures.
+const SETTINGS: [&str; 9] = [
+    "calibration",
+    "samples",
+    "near",
+    "headroom",
+    "time-headroom",
+    "tighten-margin",
+    "defaults",
+    "tolerance",
+    "packages",
+];
 
 /// `[budget]` as written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default)]
 pub struct BudgetSection {
-    /// CPU time of the calibration compile on the machine the time ceilings were recorded on.
-    pub calibration: Option<Millis>,
-    /// Samples taken when re-measuring a package's build time (default 3).
+    /// `samples`: builds per re-measurement (default 3).
     pub samples: Option<u32>,
-    /// Show a measure as "near" above this share of its ceiling (default "95%").
-    pub near: Option<SlackText>,
-    /// Headroom over today's measure for `init` and `tighten`, lines and bytes (default "10%").
-    pub headroom: Option<SlackText>,
-    /// Headroom for times (default "50%").
-    pub time_headroom: Option<SlackText>,
-    /// `tighten` lowers a ceiling only when the measure is below it by more than this (default "5%").
-    pub tighten_margin: Option<SlackText>,
-    /// Ceiling on the inner loop's wall time (default "60s").
-    pub inner_loop: Option<Millis>,
-    /// Ceiling on the workspace's total build CPU.
-    pub total_build_cpu: Option<Millis>,
-    /// Ceiling on the critical path.
-    pub critical_path: Option<Millis>,
-    /// Ceilings for every package without its own.
-    #[serde(default)]
-    pub defaults: PackageCeilings,
-    /// How far past its ceiling a measure may go before the gate fails.
-    #[serde(default)]
-    pub tolerance: Tolerances,
-    /// Ceilings of one package, overriding the defaults key by key.
-    #[serde(default)]
-    pub packages: BTreeMap<String, PackageCeilings>,
+    /// Every other setting (`calibration`, `near`, `headroom`, ...), by key.
+    pub settings: BTreeMap<String, Text>,
+    /// Ceilings of workspace measures.
+    pub workspace: BTreeMap<Measure, Text>,
+    /// `[budget.defaults]`: ceilings for every package without its own.
+    pub defaults: BTreeMap<Measure, Text>,
+    /// `[budget.tolerance]`: how far past its ceiling a measure may go.
+    pub tolerance: BTreeMap<Measure, Text>,
+    /// `[budget.packages.NAME]`: one package's ceilings, overriding the defaults key by key.
+    pub packages: BTreeMap<String, BTreeMap<Measure, Text>>,
 }
 
-/// The per-package ceilings, each optional.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PackageCeilings {
-    /// Lines of Rust.
-    pub lines: Option<Lines>,
-    /// Lines of the longest file.
-    pub longest_file: Option<Lines>,
-    /// Bytes of sources.
-    pub source_bytes: Option<Bytes>,
-    /// Bytes of artifacts.
-    pub artifact_bytes: Option<Bytes>,
-    /// Build CPU time.
-    pub build_cpu: Option<Millis>,
+/// A key of a table whose keys are measures: package measures only, or any.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct MeasureKey<const PACKAGE_ONLY: bool>(Measure);
+
+fn unknown<E: de::Error>(key: &str, expected: impl Iterator<Item = &'static str>) -> E {
+    let list: Vec<String> = expected.map(|k| format!("`{k}`")).collect();
+    E::custom(format!(
+        "unknown field `{key}`, expected one of {}",
+        list.join(", ")
+    ))
 }
 
-impl PackageCeilings {
-    /// The ceiling set here for `measure`, if any.
-    pub fn get(&self, measure: Measure) -> Option<u64> {
-        match measure {
-            Measure::Lines => self.lines.map(|v| v.0),
-            Measure::LongestFile => self.longest_file.map(|v| v.0),
-            Measure::SourceBytes => self.source_bytes.map(|v| v.0),
-            Measure::ArtifactBytes => self.artifact_bytes.map(|v| v.0),
-            Measure::BuildCpu => self.build_cpu.map(|v| v.0),
-            _ => None,
+impl<'de, const P: bool> Deserialize<'de> for MeasureKey<P> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        match Measure::from_key(&key).filter(|m| !P || m.is_package()) {
+            Some(m) => Ok(MeasureKey(m)),
+            None => Err(unknown(
+                &key,
+                SPECS
+                    .iter()
+                    .filter(|s| !P || s.measure.is_package())
+                    .map(|s| s.key),
+            )),
         }
     }
 }
 
-/// Tolerances, by measure.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(missing_docs)] // one field per measure, named as the measure
-pub struct Tolerances {
-    pub lines: Option<SlackText>,
-    pub longest_file: Option<SlackText>,
-    pub source_bytes: Option<SlackText>,
-    pub artifact_bytes: Option<SlackText>,
-    pub build_cpu: Option<SlackText>,
-    pub total_build_cpu: Option<SlackText>,
-    pub critical_path: Option<SlackText>,
-    pub inner_loop: Option<SlackText>,
+/// A table of measures to values, `P` for package measures only.
+type Measures<const P: bool> = BTreeMap<MeasureKey<P>, Text>;
+
+fn unwrap_keys<const P: bool>(table: Measures<P>) -> BTreeMap<Measure, Text> {
+    table.into_iter().map(|(k, v)| (k.0, v)).collect()
 }
 
-impl Tolerances {
-    fn get(&self, measure: Measure) -> Option<&SlackText> {
-        match measure {
-            Measure::Lines => self.lines.as_ref(),
-            Measure::LongestFile => self.longest_file.as_ref(),
-            Measure::SourceBytes => self.source_bytes.as_ref(),
-            Measure::ArtifactBytes => self.artifact_bytes.as_ref(),
-            Measure::BuildCpu => self.build_cpu.as_ref(),
-            Measure::TotalBuildCpu => self.total_build_cpu.as_ref(),
-            Measure::CriticalPath => self.critical_path.as_ref(),
-            Measure::InnerLoop => self.inner_loop.as_ref(),
+/// A top-level key of `[budget]`.
+enum TopKey {
+    Setting(&'static str),
+    Workspace(Measure),
+}
+
+impl<'de> Deserialize<'de> for TopKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        if let Some(s) = SETTINGS.iter().find(|s| **s == key) {
+            return Ok(TopKey::Setting(s));
         }
+        match Measure::from_key(&key).filter(|m| !m.is_package()) {
+            Some(m) => Ok(TopKey::Workspace(m)),
+            None => Err(unknown(
+                &key,
+                SETTINGS
+                    .into_iter()
+                    .chain(Measure::WORKSPACE.iter().map(|m| m.key())),
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BudgetSection {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BudgetSection;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "the [budget] table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BudgetSection, A::Error> {
+                let mut s = BudgetSection::default();
+                while let Some(key) = map.next_key::<TopKey>()? {
+                    match key {
+                        TopKey::Workspace(m) => drop(s.workspace.insert(m, map.next_value()?)),
+                        TopKey::Setting("samples") => s.samples = Some(map.next_value()?),
+                        TopKey::Setting("defaults") => {
+                            s.defaults = unwrap_keys::<true>(map.next_value()?)
+                        }
+                        TopKey::Setting("tolerance") => {
+                            s.tolerance = unwrap_keys::<false>(map.next_value()?);
+                        }
+                        TopKey::Setting("packages") => {
+                            let packages: BTreeMap<String, Measures<true>> = map.next_value()?;
+                            s.packages = packages
+                                .into_iter()
+                                .map(|(k, v)| (k, unwrap_keys(v)))
+                                .collect();
+                        }
+                        TopKey::Setting(other) => {
+                            s.settings.insert(other.to_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(s)
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -117,8 +156,8 @@ pub const DEFAULT_INNER_LOOP_MS: u64 = 60_000;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyPath(pub Vec<String>);
 
-impl std::fmt::Display for KeyPath {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}", self.0.join("."))
     }
 }
@@ -153,6 +192,14 @@ pub struct Budget {
     tolerances: BTreeMap<Measure, Slack>,
 }
 
+/// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
+pub fn load(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> {
+    let file = ConfigFile::read(ws.root.as_std_path())?;
+    let members: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
+    let budget = Budget::parse(&file.path, &file.text, &members)?;
+    Ok((file, budget))
+}
+
 impl Budget {
     /// Reads `[budget]` from `text` (the content of the file at `path`) and checks that every
     /// package it names is one of `members`.
@@ -161,8 +208,7 @@ impl Budget {
         text: &str,
         members: &[&str],
     ) -> Result<Budget, BudgetError> {
-        let file = ratchet_config::ConfigFile::from_text(path, text);
-        let section: BudgetSection = file.section("budget")?;
+        let section: BudgetSection = ConfigFile::from_text(path, text).section("budget")?;
         for name in section.packages.keys() {
             if !members.contains(&name.as_str()) {
                 let at = spans::key_position(text, &["budget", "packages", name]);
@@ -179,8 +225,7 @@ impl Budget {
 
     /// Like [`Budget::parse`] without checking package names (for a file at an older commit).
     pub fn parse_unchecked(path: &std::path::Path, text: &str) -> Result<Budget, BudgetError> {
-        let file = ratchet_config::ConfigFile::from_text(path, text);
-        let section: BudgetSection = file.section("budget")?;
+        let section: BudgetSection = ConfigFile::from_text(path, text).section("budget")?;
         Budget::resolve(&section, path, text)
     }
 
@@ -189,47 +234,48 @@ impl Budget {
         path: &std::path::Path,
         text: &str,
     ) -> Result<Budget, BudgetError> {
-        let percent = |value: &Option<SlackText>, key: &str, default: f64| {
-            fraction(value.as_ref(), default).map_err(|message| bad(path, text, &[key], message))
+        let percent = |key: &str, default: f64| match s.settings.get(key) {
+            None => Ok(default),
+            Some(t) => match (t, t.slack(Kind::Lines)) {
+                (_, Ok(Slack::Fraction(f))) => Ok(f),
+                (Text::Str(t), _) => Err(format!("\"{t}\" must be a percentage, like \"10%\"")),
+                (_, Err(e)) => Err(e),
+                (_, Ok(_)) => Err("must be a percentage, like \"10%\"".to_string()),
+            }
+            .map_err(|e| bad(path, text, &[key], e)),
         };
+        let calibration = s.settings.get("calibration").map(|t| {
+            t.amount(Kind::Millis)
+                .map(|a| a.value)
+                .map_err(|e| bad(path, text, &["calibration"], e))
+        });
         let mut budget = Budget {
-            calibration_ms: s.calibration.map(|c| c.0),
+            calibration_ms: calibration.transpose()?,
             samples: s.samples.unwrap_or(3).max(1),
-            near: percent(&s.near, "near", 0.95)?,
-            headroom: percent(&s.headroom, "headroom", 0.1)?,
-            time_headroom: percent(&s.time_headroom, "time-headroom", 0.5)?,
-            tighten_margin: percent(&s.tighten_margin, "tighten-margin", 0.05)?,
-            workspace: BTreeMap::new(),
-            defaults: ceilings(&s.defaults, &["budget", "defaults"]),
+            near: percent("near", 0.95)?,
+            headroom: percent("headroom", 0.1)?,
+            time_headroom: percent("time-headroom", 0.5)?,
+            tighten_margin: percent("tighten-margin", 0.05)?,
+            workspace: ceilings(&s.workspace, &[], path, text)?,
+            defaults: ceilings(&s.defaults, &["defaults"], path, text)?,
             packages: BTreeMap::new(),
             tolerances: BTreeMap::new(),
         };
         for (name, c) in &s.packages {
-            let set = ceilings(c, &["budget", "packages", name]);
+            let set = ceilings(c, &["packages", name], path, text)?;
             budget.packages.insert(name.clone(), set);
         }
-        let workspace = [
-            (Measure::TotalBuildCpu, s.total_build_cpu),
-            (Measure::CriticalPath, s.critical_path),
-            (Measure::InnerLoop, s.inner_loop),
-        ];
-        for (m, value) in workspace {
-            let ceiling = match value {
-                Some(v) => Ceiling {
-                    value: v.0,
-                    key: Some(key(&["budget", m.key()])),
-                },
-                None if m == Measure::InnerLoop => Ceiling {
-                    value: DEFAULT_INNER_LOOP_MS,
-                    key: None,
-                },
-                None => continue,
-            };
-            budget.workspace.insert(m, ceiling);
-        }
-        for m in Measure::PACKAGE.into_iter().chain(Measure::WORKSPACE) {
-            let slack = match s.tolerance.get(m) {
-                Some(t) => parse_slack(&t.0, m.kind())
+        budget
+            .workspace
+            .entry(Measure::InnerLoop)
+            .or_insert(Ceiling {
+                value: DEFAULT_INNER_LOOP_MS,
+                key: None,
+            });
+        for m in SPECS.map(|s| s.measure) {
+            let slack = match s.tolerance.get(&m) {
+                Some(t) => t
+                    .slack(m.kind())
                     .map_err(|e| bad(path, text, &["tolerance", m.key()], e))?,
                 None if m.is_time() => Slack::Fraction(DEFAULT_TIME_TOLERANCE),
                 None => Slack::Fraction(0.0),
@@ -276,6 +322,11 @@ impl Budget {
         }
     }
 
+    /// The ceiling plus its tolerance: past this, `measure` fails (saturating, never wrapping).
+    pub fn limit(&self, measure: Measure, ceiling: u64) -> u64 {
+        ceiling.saturating_add(self.tolerance(measure, ceiling))
+    }
+
     /// The headroom `init` and `tighten` add to `value`.
     pub fn with_headroom(&self, measure: Measure, value: u64) -> u64 {
         let h = if measure.is_time() {
@@ -283,40 +334,35 @@ impl Budget {
         } else {
             self.headroom
         };
-        value + (value as f64 * h).ceil() as u64
+        value.saturating_add((value as f64 * h).ceil() as u64)
     }
 }
 
-fn key(parts: &[&str]) -> KeyPath {
-    KeyPath(parts.iter().map(|p| p.to_string()).collect())
-}
-
-fn ceilings(c: &PackageCeilings, table: &[&str]) -> BTreeMap<Measure, Ceiling> {
-    Measure::PACKAGE
-        .into_iter()
-        .filter_map(|m| {
-            let value = c.get(m)?;
-            let mut parts = table.to_vec();
-            parts.push(m.key());
-            Some((
-                m,
-                Ceiling {
-                    value,
-                    key: Some(key(&parts)),
-                },
-            ))
-        })
-        .collect()
-}
-
-fn fraction(value: Option<&SlackText>, default: f64) -> Result<f64, String> {
-    match value {
-        None => Ok(default),
-        Some(text) => match parse_slack(&text.0, Kind::Lines) {
-            Ok(Slack::Fraction(f)) => Ok(f),
-            _ => Err(format!("\"{}\" must be a percentage, like \"10%\"", text.0)),
-        },
+/// The ceilings of one table (`table` is its key path under `budget`), each read in its kind.
+fn ceilings(
+    set: &BTreeMap<Measure, Text>,
+    table: &[&str],
+    path: &std::path::Path,
+    text: &str,
+) -> Result<BTreeMap<Measure, Ceiling>, BudgetError> {
+    let mut out = BTreeMap::new();
+    for (m, value) in set {
+        let mut parts = table.to_vec();
+        parts.push(m.key());
+        let value = value
+            .amount(m.kind())
+            .map_err(|e| bad(path, text, &parts, e))?
+            .value;
+        let key = std::iter::once("budget").chain(parts).map(String::from);
+        out.insert(
+            *m,
+            Ceiling {
+                value,
+                key: Some(KeyPath(key.collect())),
+            },
+        );
     }
+    Ok(out)
 }
 
 fn bad(path: &std::path::Path, text: &str, key: &[&str], message: String) -> BudgetError {

@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use ratchet_events::budget::{
     BudgetEvent, BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary,
 };
-use ratchet_graph::{PkgIx, Workspace};
+use ratchet_graph::Workspace;
 
-use crate::config::{Budget, Ceiling};
+use crate::catalog::Measure;
+use crate::config::{self, Budget};
 use crate::error::BudgetError;
-use crate::measure::{self, Measured};
-use crate::measures::Measure;
+use crate::evaluate::evaluate;
+use crate::take::{self, Measured};
 use crate::{history, pawl, remeasure, remedy};
 
 /// What `ratchet gate` (and `check --ci`) asks of the gate.
@@ -49,6 +50,8 @@ pub struct GateOutcome {
     pub skipped: Vec<BudgetSkipped>,
     /// Everything measured.
     pub snapshot: BudgetSnapshot,
+    /// Why the run could not be appended to the history (a full disk), if it could not.
+    pub unrecorded: Option<String>,
 }
 
 impl GateOutcome {
@@ -58,13 +61,14 @@ impl GateOutcome {
     }
 
     /// 3 ([`ratchet_events::exit::BUDGET`]) when a measure is over or a forbidden loosening
-    /// was found, else 0.
+    /// was found, else 1 when the history could not be written (not 2: no input is wrong),
+    /// else 0.
     pub fn exit_code(&self) -> u8 {
         let failed = self.over().next().is_some() || self.loosened.iter().any(|l| l.forbidden);
-        if failed {
-            ratchet_events::exit::BUDGET
-        } else {
-            ratchet_events::exit::OK
+        match (failed, &self.unrecorded) {
+            (true, _) => ratchet_events::exit::BUDGET,
+            (false, Some(_)) => ratchet_events::exit::FAILED,
+            (false, None) => ratchet_events::exit::OK,
         }
     }
 
@@ -94,36 +98,16 @@ impl GateOutcome {
     }
 }
 
-/// One measure against one ceiling.
-#[derive(Debug, Clone)]
-pub(crate) struct Check {
-    pub package: Option<PkgIx>,
-    pub measure: Measure,
-    pub ceiling: Ceiling,
-    pub tolerance: u64,
-    pub value: u64,
-}
-
-impl Check {
-    pub fn is_over(&self) -> bool {
-        self.value > self.ceiling.value + self.tolerance
-    }
-
-    fn is_near(&self, near: f64) -> bool {
-        self.value as f64 >= self.ceiling.value as f64 * near
-    }
-}
-
 /// Runs the gate on `ws`: this is what `ratchet gate` and `check --ci` call.
 pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, BudgetError> {
-    let (file, budget) = crate::load_budget(ws)?;
+    let (file, budget) = config::load(ws)?;
     // First, so that a bad ref fails before any measuring.
     let loosened = match &options.since {
         Some(since) => pawl::loosened(ws, &file, &budget, since, options.forbid_loosen)?,
         None => Vec::new(),
     };
-    let calibration = crate::calibration_for(&budget).filter(|_| has_time_ceiling(ws, &budget));
-    let mut measured = measure::take(ws, calibration)?;
+    let calibration = take::calibration_for(&budget).filter(|_| has_time_ceiling(ws, &budget));
+    let mut measured = take::take(ws, calibration)?;
     let mut checks = evaluate(ws, &budget, &measured);
     let mut samples = BTreeMap::new();
     let mut notes = BTreeMap::new();
@@ -153,14 +137,17 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
     measured.snapshot.commit = ratchet_git::Repo::discover(&ws.root)
         .and_then(|repo| repo.merge_base("HEAD"))
         .ok();
-    let outcome = GateOutcome {
+    let mut outcome = GateOutcome {
         findings,
         loosened,
         skipped: skipped(ws, &budget, &measured),
         snapshot: measured.snapshot,
+        unrecorded: None,
     };
     if options.record_history {
-        history::append(ws, &outcome.snapshot)?;
+        // The findings are known: a failed write costs the history line, not the report.
+        let appended = history::append(ws, &outcome.snapshot);
+        outcome.unrecorded = appended.err().map(|e| e.to_string());
     }
     Ok(outcome)
 }
@@ -173,48 +160,6 @@ fn has_time_ceiling(ws: &Workspace, budget: &Budget) -> bool {
     package
         || budget.workspace_ceiling(Measure::TotalBuildCpu).is_some()
         || budget.workspace_ceiling(Measure::CriticalPath).is_some()
-}
-
-/// Every measure that has both a ceiling and a value.
-pub(crate) fn evaluate(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<Check> {
-    let mut checks = Vec::new();
-    for (ix, pkg) in ws.packages.iter().enumerate() {
-        for measure in Measure::PACKAGE {
-            let (Some(ceiling), Some(value)) = (
-                budget.package_ceiling(&pkg.name, measure),
-                measured.package_value(ws, ix, measure),
-            ) else {
-                continue;
-            };
-            let tolerance = budget.tolerance(measure, ceiling.value);
-            let ceiling = ceiling.clone();
-            checks.push(Check {
-                package: Some(ix),
-                measure,
-                ceiling,
-                tolerance,
-                value,
-            });
-        }
-    }
-    for measure in Measure::WORKSPACE {
-        let (Some(ceiling), Some(value)) = (
-            budget.workspace_ceiling(measure),
-            measured.workspace_value(measure),
-        ) else {
-            continue;
-        };
-        let tolerance = budget.tolerance(measure, ceiling.value);
-        let ceiling = ceiling.clone();
-        checks.push(Check {
-            package: None,
-            measure,
-            ceiling,
-            tolerance,
-            value,
-        });
-    }
-    checks
 }
 
 /// Measures that have a ceiling somewhere but no value, once each.

@@ -5,9 +5,9 @@ use std::fmt::Write;
 
 use ratchet_graph::Workspace;
 
+use crate::catalog::Measure;
 use crate::config::{Budget, DEFAULT_INNER_LOOP_MS};
-use crate::measure::Measured;
-use crate::measures::Measure;
+use crate::take::Measured;
 use crate::units::{Amount, format_amount};
 
 /// The share of packages the defaults cover; larger packages get their own line.

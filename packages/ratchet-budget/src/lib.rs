@@ -12,52 +12,38 @@
 //! (the CLI renders the values built here), or write any file but `ratchet.toml` and the
 //! history.
 
+//!
+//! Files, each using only those listed before it (`tidy.rs` forbids import cycles): `units`
+//! (quantities), `catalog` (every measure: key, unit, where its value is read), `error`, `config` (`[budget]`), `source` (the file walk), `take` (today's measures),
+//! `evaluate` (measure against ceiling), `history`, `remeasure`, `remedy`, `pawl`, `gate`,
+//! `init`, `tighten`.
+
+mod catalog;
 mod config;
-#[cfg(test)]
-mod config_tests;
 mod error;
+mod evaluate;
 mod gate;
 mod history;
 mod init;
-mod measure;
-mod measures;
 mod pawl;
 mod remeasure;
 mod remedy;
-pub mod render;
 mod source;
-mod spans;
+mod take;
 mod tighten;
 pub mod units;
 
-use ratchet_config::ConfigFile;
 use ratchet_events::budget::BudgetTightened;
 use ratchet_graph::Workspace;
 
-pub use config::{Budget, BudgetSection, Ceiling, KeyPath, PackageCeilings};
+pub use catalog::{Measure, SPECS, Source, Spec};
+pub use config::{Budget, BudgetSection, Ceiling, KeyPath, load as load_budget};
 pub use error::BudgetError;
 pub use gate::{GateOptions, GateOutcome, gate};
 pub use history::{path as history_path, read as read_history};
-pub use measure::{Calibration, Measured, take as measure};
-pub use measures::Measure;
 pub use pawl::compare as compare_budgets;
 pub use source::{SourceStats, count_lines, measure_all};
-
-/// Reads `ratchet.toml` and its `[budget]`, checked against `ws`.
-pub fn load_budget(ws: &Workspace) -> Result<(ConfigFile, Budget), BudgetError> {
-    let file = ConfigFile::read(ws.root.as_std_path())?;
-    let members: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
-    let budget = Budget::parse(&file.path, &file.text, &members)?;
-    Ok((file, budget))
-}
-
-/// Calibrate only against a recorded reference: without one there is nothing to normalize to.
-fn calibration_for(budget: &Budget) -> Option<Calibration> {
-    budget.calibration_ms.map(|reference| Calibration {
-        reference: Some(reference),
-        samples: budget.samples,
-    })
-}
+pub use take::{Calibration, Measured, take as measure};
 
 /// `ratchet init`: writes a first `[budget]` into `ratchet.toml` (creating the file, or
 /// appending to one without a budget) and returns the section written.
@@ -70,7 +56,7 @@ pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
     if has_budget {
         return Err(BudgetError::AlreadyInitialized(file.path));
     }
-    let measured = measure::take(
+    let measured = take::take(
         ws,
         Some(Calibration {
             reference: None,
@@ -94,7 +80,7 @@ pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
 /// `dry_run`). Returns what was (or would be) lowered.
 pub fn tighten(ws: &Workspace, dry_run: bool) -> Result<Vec<BudgetTightened>, BudgetError> {
     let (file, budget) = load_budget(ws)?;
-    let measured = measure::take(ws, calibration_for(&budget))?;
+    let measured = take::take(ws, take::calibration_for(&budget))?;
     let lowerings = tighten::plan(ws, &budget, &measured);
     if !lowerings.is_empty() && !dry_run {
         let text = tighten::rewrite(&file.path, &file.text, &lowerings)?;

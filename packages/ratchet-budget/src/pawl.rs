@@ -12,10 +12,10 @@ use ratchet_config::ConfigFile;
 use ratchet_events::budget::BudgetLoosened;
 use ratchet_graph::Workspace;
 
+use crate::catalog::Measure;
 use crate::config::{Budget, Ceiling};
 use crate::error::BudgetError;
-use crate::measures::Measure;
-use crate::spans;
+use ratchet_config::spans;
 
 /// Ceilings in `file` (parsed as `now`) raised since the merge-base of `since`.
 pub fn loosened(
@@ -56,9 +56,7 @@ pub fn compare(
     let mut out = Vec::new();
     let mut consider =
         |measure: Measure, package: Option<&str>, old: Option<&Ceiling>, new: Option<&Ceiling>| {
-            let limit = |b: &Budget, c: Option<&Ceiling>| {
-                c.map(|c| c.value + b.tolerance(measure, c.value))
-            };
+            let limit = |b: &Budget, c: Option<&Ceiling>| c.map(|c| b.limit(measure, c.value));
             let (old_limit, new_limit) = (limit(before, old), limit(now, new));
             let raised = match (old_limit, new_limit) {
                 (Some(o), Some(n)) => n > o,

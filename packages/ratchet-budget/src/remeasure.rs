@@ -9,12 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ratchet_graph::{PkgIx, Workspace};
-use ratchet_timing::{Scratch, TimingError, median};
+use ratchet_timing::median;
 
+use crate::catalog::Measure;
 use crate::config::Budget;
-use crate::gate::Check;
-use crate::measure::Measured;
-use crate::measures::Measure;
+use crate::evaluate::Check;
+use crate::take::{Measured, scratch};
 
 /// What a re-measurement found.
 #[derive(Debug, Default)]
@@ -92,12 +92,4 @@ pub(crate) fn run(
     }
     measured.refresh(ws);
     out
-}
-
-/// The gate's scratch area in the state directory of `ws`, locked for this run.
-pub(crate) fn scratch(ws: &Workspace) -> Result<Scratch, TimingError> {
-    Scratch::open(
-        &ws.state_dir().join("budget-scratch"),
-        &ws.root.join("Cargo.toml"),
-    )
 }

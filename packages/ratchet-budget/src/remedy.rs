@@ -3,9 +3,9 @@
 use ratchet_events::budget::{BudgetFinding, BudgetSnapshot};
 use ratchet_graph::Workspace;
 
-use crate::gate::Check;
-use crate::measure::Measured;
-use crate::measures::Measure;
+use crate::catalog::Measure;
+use crate::evaluate::Check;
+use crate::take::Measured;
 use crate::units::{Amount, format_amount};
 
 /// Builds the finding for `check`, with its remedy and details.
@@ -211,23 +211,13 @@ fn grew(
     let Some(now) = measured.snapshot.packages.get(name) else {
         return Vec::new();
     };
+    // The measure that is over first, then the others that can explain it.
+    let others = Measure::PACKAGE
+        .into_iter()
+        .filter(|m| *m != check.measure && *m != Measure::LongestFile);
     let mut out = Vec::new();
-    let pairs = [
-        (
-            Measure::ArtifactBytes,
-            before.artifact_bytes,
-            now.artifact_bytes,
-        ),
-        (Measure::Lines, Some(before.lines), Some(now.lines)),
-        (
-            Measure::SourceBytes,
-            Some(before.source_bytes),
-            Some(now.source_bytes),
-        ),
-        (Measure::BuildCpu, before.build_cpu_ms, now.build_cpu_ms),
-    ];
-    for (measure, old, new) in pairs {
-        if let (Some(old), Some(new)) = (old, new)
+    for measure in std::iter::once(check.measure).chain(others) {
+        if let (Some(old), Some(new)) = (measure.package_value(before), measure.package_value(now))
             && new > old
         {
             out.push(format!(

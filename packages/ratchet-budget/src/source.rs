@@ -1,7 +1,8 @@
 //! Counting a package's own files: Rust lines, the longest file, bytes.
 //!
 //! One walk from the workspace root honours `.gitignore` (with or without a git repository),
-//! skips build output, and gives each file to its owner, so nested packages count for themselves.
+//! skips build output, follows symlinks as fingerprints do (a dangling one counts as its
+//! target's text), and gives each file to its owner, so nested packages count for themselves.
 
 use std::collections::HashSet;
 
@@ -64,13 +65,17 @@ fn walk(ws: &Workspace, root: &Utf8Path, stats: &mut [SourceStats]) -> Result<()
     };
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
+        .follow_links(true)
         .filter_entry(move |entry| !is_output(entry.path()))
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| BudgetError::Walk {
-            path: root.to_path_buf().into_std_path_buf(),
-            message: e.to_string(),
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                dangling(ws, root, e, stats)?;
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -78,6 +83,30 @@ fn walk(ws: &Workspace, root: &Utf8Path, stats: &mut [SourceStats]) -> Result<()
         if let Some(ix) = owner {
             add_file(ws, entry.path(), &mut stats[ix])?;
         }
+    }
+    Ok(())
+}
+
+/// A symlink that points nowhere counts as the text of its target, as fingerprints hash it;
+/// any other walk error is an error.
+fn dangling(
+    ws: &Workspace,
+    root: &Utf8Path,
+    err: ignore::Error,
+    stats: &mut [SourceStats],
+) -> Result<(), BudgetError> {
+    let path = match &err {
+        ignore::Error::WithPath { path, .. } if !path.exists() => Some(path),
+        _ => None,
+    };
+    let Some((path, target)) = path.and_then(|p| Some((p, std::fs::read_link(p).ok()?))) else {
+        return Err(BudgetError::Walk {
+            path: root.to_path_buf().into_std_path_buf(),
+            message: err.to_string(),
+        });
+    };
+    if let Some(ix) = Utf8Path::from_path(path).and_then(|p| ws.owner_of(p)) {
+        stats[ix].bytes += target.as_os_str().len() as u64;
     }
     Ok(())
 }

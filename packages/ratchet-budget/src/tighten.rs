@@ -3,13 +3,13 @@
 
 use ratchet_events::budget::BudgetTightened;
 use ratchet_graph::Workspace;
-use toml_edit::{DocumentMut, Item, Value};
 
+use crate::catalog::Measure;
 use crate::config::{Budget, Ceiling, KeyPath};
 use crate::error::BudgetError;
-use crate::measure::Measured;
-use crate::measures::Measure;
+use crate::take::Measured;
 use crate::units::{Amount, format_amount, parse_amount};
+use ratchet_config::spans;
 
 /// One ceiling to lower: its key, and the text to write.
 #[derive(Debug, Clone)]
@@ -79,41 +79,63 @@ fn lower(budget: &Budget, measure: Measure, ceiling: &Ceiling, measured: u64) ->
     })
 }
 
-/// `text` with each lowering applied: only the values change; comments, order, spacing and
-/// the values' own decoration (a trailing comment) stay byte for byte.
+/// `text` with each lowering applied: only the values' own bytes change; comments, order,
+/// spacing and line endings (CRLF stays CRLF) stay byte for byte.
 pub fn rewrite(
     path: &std::path::Path,
     text: &str,
     lowerings: &[Lowering],
 ) -> Result<String, BudgetError> {
-    let mut doc: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| BudgetError::BadValue {
-                path: path.to_path_buf(),
-                at: String::new(),
-                key: "budget".to_string(),
-                message: e.to_string(),
-            })?;
+    let mut edits = Vec::new();
     for lowering in lowerings {
-        let value = value_mut(doc.as_item_mut(), &lowering.path.0).ok_or_else(|| {
-            BudgetError::BadValue {
-                path: path.to_path_buf(),
-                at: String::new(),
-                key: lowering.path.to_string(),
-                message: "cannot find this key to rewrite it".to_string(),
-            }
+        let parts: Vec<&str> = lowering.path.0.iter().map(String::as_str).collect();
+        let span = spans::value_span(text, &parts).ok_or_else(|| BudgetError::BadValue {
+            path: path.to_path_buf(),
+            at: String::new(),
+            key: lowering.path.to_string(),
+            message: "cannot find this key to rewrite it".to_string(),
         })?;
-        let decor = value.decor().clone();
-        *value = Value::from(lowering.text.as_str());
-        *value.decor_mut() = decor;
+        edits.push((span, format!("\"{}\"", lowering.text)));
     }
-    Ok(doc.to_string())
+    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    let mut out = text.to_string();
+    for (span, value) in edits {
+        out.replace_range(span, &value);
+    }
+    Ok(out)
 }
 
-fn value_mut<'a>(item: &'a mut Item, path: &[String]) -> Option<&'a mut Value> {
-    let mut item = item;
-    for part in path {
-        item = item.get_mut(part.as_str())?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrite_changes_only_the_value_and_keeps_crlf_and_comments() {
+        let text = "# top\r\n[budget.defaults] # d\r\nlines = \"900 lines\"   # why\r\n\
+                    [budget.packages]\r\na = { lines = '9 lines', source-bytes = \"1 MiB\" }\r\n";
+        let lowering = |path: &[&str], text: &str| Lowering {
+            event: BudgetTightened {
+                version: 1,
+                key: path.join("."),
+                unit: "lines".to_string(),
+                old: 0,
+                new: 0,
+                measured: 0,
+            },
+            path: KeyPath(path.iter().map(|p| p.to_string()).collect()),
+            text: text.to_string(),
+        };
+        let out = rewrite(
+            std::path::Path::new("ratchet.toml"),
+            text,
+            &[
+                lowering(&["budget", "defaults", "lines"], "500 lines"),
+                lowering(&["budget", "packages", "a", "lines"], "8 lines"),
+            ],
+        )
+        .unwrap();
+        let expected = "# top\r\n[budget.defaults] # d\r\nlines = \"500 lines\"   # why\r\n\
+                        [budget.packages]\r\na = { lines = \"8 lines\", source-bytes = \"1 MiB\" }\r\n";
+        assert_eq!(out, expected);
     }
-    item.as_value_mut()
 }

@@ -1,6 +1,9 @@
 //! Quantities as people write them in `ratchet.toml`: "350 lines", "4 MiB", "20s", "1m 30s",
-//! "10%". Parsing is by hand because one small grammar covers all three kinds and gives one
-//! style of error message; a bare number is refused so that no reader has to guess the unit.
+//! "10%". Parsing is by hand, in exact integer arithmetic: one small grammar covers all three
+//! kinds with one style of error message, accepts "1,200 lines" and "2.5 s" alike, and refuses
+//! what cannot be a ceiling (a bare number, a fraction of a line, a value past `u64`) instead of
+//! rounding or wrapping it. (`humantime` and `bytesize` parse through floats or not at all these
+//! spellings, so they are not used.)
 
 use std::fmt;
 
@@ -57,7 +60,7 @@ pub enum Slack {
 }
 
 impl Slack {
-    /// The slack, in base units, around a ceiling of `base`.
+    /// The slack, in base units, around a ceiling of `base` (saturating, never wrapping).
     pub fn of(self, base: u64) -> u64 {
         match self {
             Slack::Fraction(f) => (base as f64 * f).round() as u64,
@@ -68,9 +71,8 @@ impl Slack {
 
 /// Parses `text` as an amount of `kind`; the error says what was expected.
 pub fn parse_amount(text: &str, kind: Kind) -> Result<Amount, String> {
-    let terms = terms(text)?;
-    let mut total = 0f64;
-    for (number, unit) in terms {
+    let mut total: u128 = 0;
+    for (number, unit) in terms(text)? {
         let (unit_kind, factor) = unit_factor(&unit).ok_or_else(|| {
             format!(
                 "unknown unit `{unit}` in \"{text}\": write it like {}",
@@ -85,14 +87,36 @@ pub fn parse_amount(text: &str, kind: Kind) -> Result<Amount, String> {
                 kind.example()
             ));
         }
-        total += number * factor;
+        let (whole, fraction) = number.split_once('.').unwrap_or((&number, ""));
+        let fraction = fraction.trim_end_matches('0');
+        if factor == 1 && !fraction.is_empty() {
+            return Err(format!(
+                "\"{text}\" is not a whole number of {}: there is no fraction of one",
+                kind.unit()
+            ));
+        }
+        // Down, so that "11.6 MiB" reads back as at most 11.6 MiB and is shown as written.
+        let too_large = || too_large(text, kind);
+        let digits: u128 = format!("{whole}{fraction}0")
+            .parse()
+            .map_err(|_| too_large())?;
+        let scale = u32::try_from(fraction.len() + 1)
+            .ok()
+            .and_then(|n| 10u128.checked_pow(n))
+            .ok_or_else(too_large)?;
+        let value = digits.checked_mul(factor).ok_or_else(too_large)? / scale;
+        total = total.checked_add(value).ok_or_else(too_large)?;
     }
-    // Down, so that "11.6 MiB" reads back as at most 11.6 MiB and is shown as written; the
-    // epsilon absorbs float error ("2.3s" is 2299.9999... ms).
-    Ok(Amount {
-        kind,
-        value: (total + 1e-6).floor() as u64,
-    })
+    let value = u64::try_from(total).map_err(|_| too_large(text, kind))?;
+    Ok(Amount { kind, value })
+}
+
+fn too_large(text: &str, kind: Kind) -> String {
+    format!(
+        "\"{text}\" is too large: a ceiling is at most {} {}",
+        u64::MAX,
+        kind.unit()
+    )
 }
 
 /// Parses a slack: "10%" or an amount of `kind`.
@@ -102,7 +126,9 @@ pub fn parse_slack(text: &str, kind: Kind) -> Result<Slack, String> {
             let f: f64 = number
                 .trim()
                 .parse()
-                .map_err(|_| format!("\"{text}\" is not a percentage: write it like \"10%\""))?;
+                .ok()
+                .filter(|f: &f64| f.is_finite())
+                .ok_or_else(|| format!("\"{text}\" is not a percentage: write it like \"10%\""))?;
             if f < 0.0 {
                 return Err(format!(
                     "\"{text}\" is negative: write a percentage of 0% or more"
@@ -114,8 +140,9 @@ pub fn parse_slack(text: &str, kind: Kind) -> Result<Slack, String> {
     }
 }
 
-/// Splits "1m 30s" into `[(1, "m"), (30, "s")]`, refusing negatives and bare numbers.
-fn terms(text: &str) -> Result<Vec<(f64, String)>, String> {
+/// Splits "1m 30s" into `[("1", "m"), ("30", "s")]` (digits and at most one `.`, separators
+/// `_` and `,` dropped), refusing negatives and bare numbers.
+fn terms(text: &str) -> Result<Vec<(String, String)>, String> {
     let trimmed = text.trim();
     if trimmed.starts_with('-') {
         return Err(format!(
@@ -132,9 +159,11 @@ fn terms(text: &str) -> Result<Vec<(f64, String)>, String> {
             .chars()
             .filter(|c| *c != '_' && *c != ',')
             .collect();
-        let value: f64 = number.parse().map_err(|_| {
-            format!("cannot read \"{text}\": write a number and a unit, like \"20s\"")
-        })?;
+        if !number.chars().any(|c| c.is_ascii_digit()) || number.matches('.').count() > 1 {
+            return Err(format!(
+                "cannot read \"{text}\": write a number and a unit, like \"20s\""
+            ));
+        }
         rest = rest[number_len..].trim_start();
         let unit_len = rest
             .find(|c: char| !c.is_ascii_alphabetic())
@@ -144,7 +173,7 @@ fn terms(text: &str) -> Result<Vec<(f64, String)>, String> {
                 "\"{text}\" has no unit: write \"{number} lines\", \"{number} KiB\" or \"{number}s\""
             ));
         }
-        out.push((value, rest[..unit_len].to_string()));
+        out.push((number, rest[..unit_len].to_string()));
         rest = rest[unit_len..].trim_start();
     }
     if out.is_empty() {
@@ -153,22 +182,23 @@ fn terms(text: &str) -> Result<Vec<(f64, String)>, String> {
     Ok(out)
 }
 
-fn unit_factor(unit: &str) -> Option<(Kind, f64)> {
-    let bytes = |f: f64| Some((Kind::Bytes, f));
-    let millis = |f: f64| Some((Kind::Millis, f));
+/// The kind a unit counts and how many base units one of it is.
+fn unit_factor(unit: &str) -> Option<(Kind, u128)> {
+    let bytes = |f: u128| Some((Kind::Bytes, f));
+    let millis = |f: u128| Some((Kind::Millis, f));
     match unit {
-        "line" | "lines" => Some((Kind::Lines, 1.0)),
-        "B" | "b" | "byte" | "bytes" => bytes(1.0),
-        "KB" | "kB" | "kb" => bytes(1e3),
-        "MB" | "mb" => bytes(1e6),
-        "GB" | "gb" => bytes(1e9),
-        "KiB" | "kiB" | "kib" => bytes(1024.0),
-        "MiB" | "mib" => bytes(1024.0 * 1024.0),
-        "GiB" | "gib" => bytes(1024.0 * 1024.0 * 1024.0),
-        "ms" => millis(1.0),
-        "s" | "sec" | "secs" | "second" | "seconds" => millis(1e3),
-        "m" | "min" | "mins" | "minute" | "minutes" => millis(60e3),
-        "h" | "hour" | "hours" => millis(3600e3),
+        "line" | "lines" => Some((Kind::Lines, 1)),
+        "B" | "b" | "byte" | "bytes" => bytes(1),
+        "KB" | "kB" | "kb" => bytes(1000),
+        "MB" | "mb" => bytes(1000 * 1000),
+        "GB" | "gb" => bytes(1000 * 1000 * 1000),
+        "KiB" | "kiB" | "kib" => bytes(1 << 10),
+        "MiB" | "mib" => bytes(1 << 20),
+        "GiB" | "gib" => bytes(1 << 30),
+        "ms" => millis(1),
+        "s" | "sec" | "secs" | "second" | "seconds" => millis(1000),
+        "m" | "min" | "mins" | "minute" | "minutes" => millis(60 * 1000),
+        "h" | "hour" | "hours" => millis(3600 * 1000),
         _ => None,
     }
 }
@@ -190,7 +220,7 @@ pub fn format_amount(amount: Amount) -> String {
 
 /// `v / unit` rounded up to one decimal, without a trailing ".0".
 fn tenths_up(v: u64, unit: u64) -> String {
-    let tenths = (v * 10).div_ceil(unit);
+    let tenths = (u128::from(v) * 10).div_ceil(u128::from(unit));
     if tenths.is_multiple_of(10) {
         format!("{}", tenths / 10)
     } else {
@@ -198,57 +228,59 @@ fn tenths_up(v: u64, unit: u64) -> String {
     }
 }
 
-/// A `ratchet.toml` value of a fixed kind; the kind is a type parameter so serde can check it.
-macro_rules! amount_type {
-    ($name:ident, $kind:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-        pub struct $name(pub u64);
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any(TextVisitor($kind))
-                    .map(|a: Amount| $name(a.value))
-            }
-        }
-    };
+/// A value of `ratchet.toml` as written, read once its key (hence its kind) is known, so that
+/// every error names the key and its line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    /// A string, such as "350 lines" or "10%".
+    Str(String),
+    /// A bare number, which is refused with a suggestion when read.
+    Number(String),
 }
 
-amount_type!(Lines, Kind::Lines, "A line count, written \"350 lines\".");
-amount_type!(
-    Bytes,
-    Kind::Bytes,
-    "A size, written \"4 MiB\", \"200 KB\" or \"512 B\"."
-);
-amount_type!(
-    Millis,
-    Kind::Millis,
-    "A duration, written \"20s\", \"1m 30s\" or \"500ms\"."
-);
-
-struct TextVisitor(Kind);
-
-impl Visitor<'_> for TextVisitor {
-    type Value = Amount;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "a string with a unit, like {}", self.0.example())
+impl Text {
+    /// Reads it as an amount of `kind`.
+    pub fn amount(&self, kind: Kind) -> Result<Amount, String> {
+        match self {
+            Text::Str(text) => parse_amount(text, kind),
+            Text::Number(n) => Err(bare_number(n, kind)),
+        }
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Amount, E> {
-        parse_amount(text, self.0).map_err(E::custom)
+    /// Reads it as a slack of `kind`: a percentage or an amount.
+    pub fn slack(&self, kind: Kind) -> Result<Slack, String> {
+        match self {
+            Text::Str(text) => parse_slack(text, kind),
+            Text::Number(n) => Err(format!("{n} has no unit: write a percentage like \"{n}%\"")),
+        }
     }
+}
 
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Amount, E> {
-        Err(E::custom(bare_number(&n.to_string(), self.0)))
-    }
-
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Amount, E> {
-        Err(E::custom(bare_number(&n.to_string(), self.0)))
-    }
-
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Amount, E> {
-        Err(E::custom(bare_number(&n.to_string(), self.0)))
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(
+                    f,
+                    "a string with a unit, like \"350 lines\", \"4 MiB\" or \"10%\""
+                )
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text, E> {
+                Ok(Text::Str(text.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Text, E> {
+                Ok(Text::Number(n.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Text, E> {
+                Ok(Text::Number(n.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Text, E> {
+                Ok(Text::Number(n.to_string()))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -266,46 +298,3 @@ fn bare_number(n: &str, kind: Kind) -> String {
     };
     format!("{n} has no unit: write it as a string with one, like {example}")
 }
-
-/// A tolerance, headroom or margin as written: "10%" or an amount with a unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SlackText(pub String);
-
-impl<'de> Deserialize<'de> for SlackText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = SlackText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "a percentage like \"10%\" or an amount with a unit")
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<SlackText, E> {
-                // The kind is known only from the key; check the syntax now, the kind later.
-                let ok = [Kind::Lines, Kind::Bytes, Kind::Millis]
-                    .iter()
-                    .any(|k| parse_slack(text, *k).is_ok());
-                match ok {
-                    true => Ok(SlackText(text.to_string())),
-                    false => Err(E::custom(
-                        parse_slack(text, Kind::Millis).err().unwrap_or_default(),
-                    )),
-                }
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<SlackText, E> {
-                Err(E::custom(format!(
-                    "{n} has no unit: write a percentage like \"{n}%\""
-                )))
-            }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<SlackText, E> {
-                Err(E::custom(format!(
-                    "{n} has no unit: write a percentage like \"{n}%\""
-                )))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-#[cfg(test)]
-#[path = "units_tests.rs"]
-mod tests;

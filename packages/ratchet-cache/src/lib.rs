@@ -82,6 +82,8 @@ impl PackagePasses {
 pub struct VerdictCache {
     dir: PathBuf,
     lock_path: PathBuf,
+    /// With [`VerdictCache::keep_going`]: the first pass that could not be written.
+    failed_write: Option<std::sync::Arc<std::sync::Mutex<Option<String>>>>,
 }
 
 impl VerdictCache {
@@ -90,7 +92,22 @@ impl VerdictCache {
         VerdictCache {
             dir: state_dir.join("verdicts"),
             lock_path: state_dir.join("check.lock"),
+            failed_write: None,
         }
+    }
+
+    /// A pass that cannot be written (a full disk) is then not an error of `record_pass`: it
+    /// is only not recorded (a miss next time), and [`VerdictCache::failed_write`] says why, so
+    /// that a run can still report the verdicts it has.
+    pub fn keep_going(mut self) -> VerdictCache {
+        self.failed_write = Some(Default::default());
+        self
+    }
+
+    /// The first write that failed since [`VerdictCache::keep_going`], as one line.
+    pub fn failed_write(&self) -> Option<String> {
+        let slot = self.failed_write.as_ref()?;
+        slot.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Where the entries live.
@@ -153,7 +170,17 @@ impl VerdictCache {
             excess -= usize::from(drop);
             !drop
         });
-        ratchet_store::write_json(&self.entry_path(package), &file)
+        match (
+            ratchet_store::write_json(&self.entry_path(package), &file),
+            &self.failed_write,
+        ) {
+            (Err(e), Some(slot)) => {
+                let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+                slot.get_or_insert(e.to_string());
+                Ok(())
+            }
+            (result, _) => result,
+        }
     }
 
     /// The file holding `package`'s passes.

@@ -3,7 +3,7 @@
 //! Each package that is configured by `ratchet.toml` owns the types of its own section (`[rules]`
 //! belongs to `ratchet-rules`, `[budget]` to `ratchet-budget`, ...) and asks this package to
 //! deserialize that section from the file. This package owns only what they share: finding and
-//! reading the file, errors that carry `line:column`, "did you mean" for misspelt keys, and the
+//! reading the file, errors that carry `line:column`, where a key sits in the text (`spans`), "did you mean" for misspelt keys, and the
 //! list of known top-level sections. It must not know what any section means.
 
 use std::fmt;
@@ -11,6 +11,8 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+pub mod spans;
 
 /// The file name ratchet reads at the workspace root.
 pub const FILE_NAME: &str = "ratchet.toml";

@@ -177,13 +177,17 @@ fn walk_error(
         ignore::Error::Loop { child, .. } => Err(FingerprintError::SymlinkLoop {
             path: utf8(&child)?,
         }),
-        ignore::Error::WithPath { path, err } => match *err {
-            ignore::Error::Io(io) => missing_or_unreadable(ws, externals, utf8(&path)?, io),
-            other => Err(FingerprintError::Walk {
-                path: utf8(&path)?,
-                message: other.to_string(),
-            }),
-        },
+        // The walker wraps the error of a followed link as path, then depth, then I/O.
+        ignore::Error::WithPath { path, err } => {
+            let message = err.to_string();
+            match err.into_io_error() {
+                Some(io) => missing_or_unreadable(ws, externals, utf8(&path)?, io),
+                None => Err(FingerprintError::Walk {
+                    path: utf8(&path)?,
+                    message,
+                }),
+            }
+        }
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             walk_error(ws, externals, *err)
         }

@@ -2,17 +2,20 @@
 //! and the critical path of every run. No script, no stylesheet or font from the network.
 //!
 //! Owns: the page, from the snapshots `ratchet-budget` recorded (oldest first), with the names
-//! and units of its measures.
+//! and units of its measures; and the gate's outcome as text (`text`: the human report, GitHub
+//! annotations, the step summary), which the CLI prints.
 //!
 //! Must not: read or write the history file (`ratchet-budget` owns its format), measure
 //! anything, or write the page (the caller does, atomically).
 
 use std::fmt::Write;
 
-use ratchet_events::budget::{BudgetSnapshot, PackageMeasures};
+use ratchet_events::budget::BudgetSnapshot;
 
 use ratchet_budget::Measure;
-use ratchet_budget::render::amount;
+use text::amount;
+
+pub mod text;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 220.0;
@@ -45,7 +48,7 @@ pub fn html(history: &[BudgetSnapshot], tool: &str) -> String {
         );
     }
     for m in Measure::WORKSPACE {
-        let values = history.iter().map(|s| workspace_value(s, m)).collect();
+        let values = history.iter().map(|s| m.workspace_value(s)).collect();
         out.push_str(&section(m, &[(m.key().to_string(), values)]));
     }
     for m in Measure::PACKAGE {
@@ -56,26 +59,6 @@ pub fn html(history: &[BudgetSnapshot], tool: &str) -> String {
     out
 }
 
-fn workspace_value(s: &BudgetSnapshot, m: Measure) -> Option<u64> {
-    match m {
-        Measure::TotalBuildCpu => s.total_build_cpu_ms,
-        Measure::CriticalPath => s.critical_path_ms,
-        Measure::InnerLoop => s.inner_loop_ms,
-        _ => None,
-    }
-}
-
-fn package_value(p: &PackageMeasures, m: Measure) -> Option<u64> {
-    match m {
-        Measure::Lines => Some(p.lines),
-        Measure::LongestFile => Some(p.longest_file),
-        Measure::SourceBytes => Some(p.source_bytes),
-        Measure::ArtifactBytes => p.artifact_bytes,
-        Measure::BuildCpu => p.build_cpu_ms,
-        _ => None,
-    }
-}
-
 fn top_packages(history: &[BudgetSnapshot], m: Measure) -> Vec<Series> {
     let Some(last) = history.last() else {
         return Vec::new();
@@ -83,7 +66,7 @@ fn top_packages(history: &[BudgetSnapshot], m: Measure) -> Vec<Series> {
     let mut names: Vec<(&String, u64)> = last
         .packages
         .iter()
-        .filter_map(|(name, p)| Some((name, package_value(p, m)?)))
+        .filter_map(|(name, p)| Some((name, m.package_value(p)?)))
         .collect();
     names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     names
@@ -92,7 +75,7 @@ fn top_packages(history: &[BudgetSnapshot], m: Measure) -> Vec<Series> {
         .map(|(name, _)| {
             let values = history
                 .iter()
-                .map(|s| s.packages.get(name).and_then(|p| package_value(p, m)))
+                .map(|s| s.packages.get(name).and_then(|p| m.package_value(p)))
                 .collect();
             (name.clone(), values)
         })
@@ -218,6 +201,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratchet_events::budget::PackageMeasures;
 
     fn run(lines: u64, path_ms: u64) -> BudgetSnapshot {
         let mut s = BudgetSnapshot {

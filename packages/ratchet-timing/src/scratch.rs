@@ -113,6 +113,9 @@ impl Scratch {
         let overhead = match self.calibration_overhead.get() {
             Some(overhead) => overhead,
             None => {
+                // Its lock file is ours: one left corrupt (a crash, a full disk) would fail every
+                // build from now on, so it is a miss, made again by cargo (no dependencies).
+                let _ = std::fs::remove_file(self.dir.join("calibration/Cargo.lock"));
                 let overhead = self.prepare_in(&manifest, &target, CALIBRATION)?;
                 self.calibration_overhead.set(Some(overhead));
                 overhead
@@ -221,5 +224,23 @@ impl Scratch {
         }
         let ratio = ratio(reference, median(&calibrations));
         Ok(builds.into_iter().map(|b| normalize(b, ratio)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrupt_lock_file_of_the_calibration_crate_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = Utf8Path::from_path(dir.path()).unwrap();
+        let lock = dir.join("calibration/Cargo.lock");
+        std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+        std::fs::write(&lock, "this is not a lock file [[[").unwrap();
+        let scratch = Scratch::open(dir, &dir.join("Cargo.toml")).unwrap();
+        scratch.calibrate_once().unwrap();
+        let text = std::fs::read_to_string(&lock).unwrap();
+        assert!(text.contains("ratchet-calibration"), "{text}");
     }
 }

@@ -78,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 /// Runs the budget gate on `ws` and prints its outcome: human text or NDJSON events on
 /// stdout, plus GitHub annotations and a step summary under `GITHUB_ACTIONS=true`.
-/// Returns 0, or 3 when a budget failed. This is what `check --ci` calls after its steps.
+/// Returns 0, 3 when a budget failed, or 1 when the history could not be written. This is what `check --ci` calls after its steps.
 pub fn gate_and_report(
     ws: &Workspace,
     options: &GateOptions,
@@ -86,8 +86,11 @@ pub fn gate_and_report(
 ) -> anyhow::Result<u8> {
     let outcome = ratchet_budget::gate(ws, options)?;
     match format {
-        MessageFormat::Human => print(&ratchet_budget::render::human(&outcome))?,
+        MessageFormat::Human => print(&ratchet_report::text::human(&outcome))?,
         MessageFormat::Json => print_events(&outcome.events())?,
+    }
+    if let Some(e) = &outcome.unrecorded {
+        eprintln!("error: could not record this gate run in the history: {e}");
     }
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         github(&outcome, format)?;
@@ -105,13 +108,13 @@ fn print_events(events: &[BudgetEvent]) -> anyhow::Result<()> {
 }
 
 fn github(outcome: &GateOutcome, format: MessageFormat) -> anyhow::Result<()> {
-    let annotations = ratchet_budget::render::github_annotations(outcome);
+    let annotations = ratchet_report::text::github_annotations(outcome);
     // Workflow commands on stdout would break an NDJSON stream; the runner reads stderr too.
     match format {
         MessageFormat::Human => print(&annotations)?,
         MessageFormat::Json => eprint!("{annotations}"),
     }
-    let summary = ratchet_budget::render::step_summary(outcome);
+    let summary = ratchet_report::text::step_summary(outcome);
     if let (Some(path), false) = (std::env::var_os("GITHUB_STEP_SUMMARY"), summary.is_empty()) {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
@@ -151,7 +154,7 @@ fn tighten_text(lowered: &[BudgetTightened], dry_run: bool) -> String {
     lowered
         .iter()
         .map(|t| {
-            let show = |v| ratchet_budget::render::amount(&t.unit, v);
+            let show = |v| ratchet_report::text::amount(&t.unit, v);
             format!(
                 "{verb} {} from {} to {} (measured {})\n",
                 t.key,

@@ -77,6 +77,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let workspace = args.workspace.load()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
+    // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
+    ratchet_budget::load_budget(&workspace)?;
     if let Some(message) = config.misplaced_runner() {
         anyhow::bail!(message);
     }
@@ -95,7 +97,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
-    let cache = VerdictCache::open(workspace.state_dir().as_std_path());
+    let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,
         None => {
@@ -147,13 +149,21 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         &outcome.reports,
         outcome.complete_run(&plan).then_some(wall_ms),
     );
-    let code = outcome.exit_code();
+    let mut code = outcome.exit_code();
+    let mut failed_write = None;
     if code == ratchet_events::exit::OK
         && outcome.complete_run(&plan)
         && selection.len() == workspace.packages.len()
+        && let Err(e) = fingerprinter.record_baseline(&before)
     {
         // Every package passed every step at `before`: `affected` starts from here.
-        fingerprinter.record_baseline(&before)?;
+        failed_write = Some(format!("{e:#}"));
+    }
+    // A state write that failed (a full disk) costs only the record, never the verdicts: they
+    // are reported, and the run fails with 1 (not 2, which means bad input).
+    if let Some(e) = cache.failed_write().or(failed_write) {
+        eprintln!("error: could not record this run's passes: {e}");
+        code = code.max(ratchet_events::exit::FAILED);
     }
     let ran: Vec<&str> = outcome.reports.iter().map(|r| r.step.name()).collect();
     let summary = summary(

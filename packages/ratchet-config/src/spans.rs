@@ -1,4 +1,7 @@
-//! Where a key sits in the text of `ratchet.toml`, so errors and the pawl can point at a line.
+//! Where a key and its value sit in the text of `ratchet.toml`, so that a section's owner can
+//! point an error at a line, or rewrite one value and keep every other byte.
+
+use std::ops::Range;
 
 use toml_edit::{Document, Item};
 
@@ -11,6 +14,18 @@ pub fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
 
 /// The byte offset where the key at `path` is written.
 pub fn key_offset(text: &str, path: &[&str]) -> Option<usize> {
+    spans(text, path).map(|(key, value)| key.or(value).map_or(0, |r| r.start))
+}
+
+/// The bytes of the value at `path` as written (without its spacing or comment).
+pub fn value_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
+    spans(text, path)?.1
+}
+
+type Spans = (Option<Range<usize>>, Option<Range<usize>>);
+
+/// The spans of the key at `path` and of its value.
+fn spans(text: &str, path: &[&str]) -> Option<Spans> {
     let doc = Document::parse(text).ok()?;
     let (last, parents) = path.split_last()?;
     let mut table = doc.as_table() as &dyn toml_edit::TableLike;
@@ -19,7 +34,7 @@ pub fn key_offset(text: &str, path: &[&str]) -> Option<usize> {
         table = item.as_table_like()?;
     }
     let (key, item) = table.get_key_value(last)?;
-    key.span().or_else(|| item.span()).map(|r| r.start)
+    Some((key.span(), item.span()))
 }
 
 /// 1-based line and column of a byte offset.

@@ -1,12 +1,12 @@
-//! Text for people and for GitHub Actions, built from a [`GateOutcome`]. Silent when all is
+//! The gate's outcome as text for people and for GitHub Actions, built from a [`GateOutcome`]. Silent when all is
 //! well: only measures over or near their ceilings, raised ceilings and skipped measures show.
 
 use std::fmt::Write;
 
 use ratchet_events::budget::{BudgetFinding, BudgetLoosened};
 
-use crate::gate::GateOutcome;
-use crate::units::{Amount, Kind, format_amount};
+use ratchet_budget::GateOutcome;
+use ratchet_budget::units::{Amount, Kind, format_amount};
 
 fn kind(unit: &str) -> Kind {
     match unit {

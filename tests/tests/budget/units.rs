@@ -1,6 +1,6 @@
-//! Parsing and writing the units of `ratchet.toml`.
+//! Parsing and writing the units of `ratchet.toml` (`ratchet_budget::units`).
 
-use super::*;
+use ratchet_budget::units::*;
 
 fn ok(text: &str, kind: Kind) -> u64 {
     parse_amount(text, kind).unwrap().value
@@ -34,6 +34,20 @@ fn refuses_bad_values_with_the_fix() {
     assert!(err("4 MiB", Kind::Lines).contains("takes lines"));
     assert!(err("", Kind::Millis).contains("empty"));
     assert!(err("fast", Kind::Millis).contains("cannot read"));
+    assert!(err("1.2.3 lines", Kind::Lines).contains("cannot read"));
+}
+
+#[test]
+fn refuses_what_cannot_be_a_ceiling_instead_of_rounding_or_wrapping() {
+    let huge = err("99999999999999999999 h", Kind::Millis);
+    assert!(huge.contains("too large"), "{huge}");
+    assert!(err("18446744073709551616 B", Kind::Bytes).contains("too large"));
+    assert_eq!(ok("18446744073709551615 B", Kind::Bytes), u64::MAX);
+    assert!(err("1.5 lines", Kind::Lines).contains("not a whole number of lines"));
+    assert!(err("0.5 B", Kind::Bytes).contains("not a whole number of bytes"));
+    assert_eq!(ok("2.0 lines", Kind::Lines), 2, "a zero fraction is whole");
+    assert!(parse_slack("inf%", Kind::Lines).is_err());
+    assert_eq!(Slack::Fraction(1e30).of(u64::MAX), u64::MAX, "saturates");
 }
 
 #[test]

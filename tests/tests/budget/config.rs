@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use crate::config::Budget;
-use crate::measures::Measure;
+use ratchet_budget::{Budget, Measure};
 
 fn parse(text: &str) -> Result<Budget, String> {
     Budget::parse(Path::new("ratchet.toml"), text, &["alpha", "beta"]).map_err(|e| e.to_string())

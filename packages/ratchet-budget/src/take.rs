@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use ratchet_events::budget::{BudgetSnapshot, PackageMeasures};
 use ratchet_events::measure::BuildCosts;
 use ratchet_graph::{PkgIx, Workspace};
-use ratchet_timing::{build_cpu_ms, critical_path, normalize};
+use ratchet_timing::{Scratch, TimingError, build_cpu_ms, critical_path, normalize};
 
+use crate::catalog::Measure;
+use crate::config::Budget;
 use crate::error::BudgetError;
-use crate::measures::Measure;
 use crate::source::{SourceStats, measure_all};
 
 /// Everything measured in one run, with what the remedies need to explain it.
@@ -45,7 +46,7 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
     let costs = ratchet_timing::read_costs(ws);
     let (calibration_ms, ratio) = match (&costs, calibration) {
         (Some(_), Some(c)) => {
-            let (now, _) = crate::remeasure::scratch(ws)?.calibrate(c.samples)?;
+            let (now, _) = scratch(ws)?.calibrate(c.samples)?;
             (Some(now), ratchet_timing::ratio(c.reference, now))
         }
         _ => (None, 1.0),
@@ -108,26 +109,29 @@ impl Measured {
 
     /// The value of a package measure, or `None` when it was not measured.
     pub fn package_value(&self, ws: &Workspace, ix: PkgIx, measure: Measure) -> Option<u64> {
-        let m = self.snapshot.packages.get(&ws.package(ix).name)?;
-        match measure {
-            Measure::Lines => Some(m.lines),
-            Measure::LongestFile => Some(m.longest_file),
-            Measure::SourceBytes => Some(m.source_bytes),
-            Measure::ArtifactBytes => m.artifact_bytes,
-            Measure::BuildCpu => m.build_cpu_ms,
-            _ => None,
-        }
+        measure.package_value(self.snapshot.packages.get(&ws.package(ix).name)?)
     }
 
     /// The value of a workspace measure, or `None` when it was not measured.
     pub fn workspace_value(&self, measure: Measure) -> Option<u64> {
-        match measure {
-            Measure::TotalBuildCpu => self.snapshot.total_build_cpu_ms,
-            Measure::CriticalPath => self.snapshot.critical_path_ms,
-            Measure::InnerLoop => self.snapshot.inner_loop_ms,
-            _ => None,
-        }
+        measure.workspace_value(&self.snapshot)
     }
+}
+
+/// Calibrate only against a recorded reference: without one there is nothing to normalize to.
+pub fn calibration_for(budget: &Budget) -> Option<Calibration> {
+    budget.calibration_ms.map(|reference| Calibration {
+        reference: Some(reference),
+        samples: budget.samples,
+    })
+}
+
+/// The gate's scratch area in the state directory of `ws`, locked for this run.
+pub fn scratch(ws: &Workspace) -> Result<Scratch, TimingError> {
+    Scratch::open(
+        &ws.state_dir().join("budget-scratch"),
+        &ws.root.join("Cargo.toml"),
+    )
 }
 
 fn now_secs() -> u64 {
