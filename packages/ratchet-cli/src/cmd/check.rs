@@ -133,14 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let fingerprints = fingerprinter.compute()?;
     let before = key::StepKeys::of(&fingerprints);
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let verify = plan::verify_sample(verify_fraction, seed);
-    let reuse = match args.all {
-        true => plan::Reuse::Ignore,
-        false => plan::Reuse::Cached(&verify),
-    };
+    let reuse = plan::Reuse::new(args.all, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
@@ -155,14 +148,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             ratchet_events::exit::OK,
             args.message_format,
         )?;
-        let summary = summary(0, 0, cached, BTreeSet::new(), false, started);
-        reporter.summary(
-            ev::Summary {
-                exit_code: code,
-                ..summary
-            },
-            &[],
-        )?;
+        let summary = summary(0, 0, cached, BTreeSet::new(), false, started, code);
+        reporter.summary(summary, &[])?;
         return Ok(code);
     }
     // Only a run that compiles may scan sources for `cfg(clippy)`: the no-op path above never
@@ -208,14 +195,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         outcome.failed_packages,
         outcome.interrupted,
         started,
+        code,
     );
-    reporter.summary(
-        ev::Summary {
-            exit_code: code,
-            ..summary
-        },
-        &ran,
-    )?;
+    reporter.summary(summary, &ran)?;
     Ok(code)
 }
 
@@ -226,6 +208,7 @@ fn summary(
     failed_packages: BTreeSet<String>,
     interrupted: bool,
     started: Instant,
+    exit_code: u8,
 ) -> ev::Summary {
     ev::Summary {
         version: VERSION,
@@ -235,6 +218,6 @@ fn summary(
         failed_packages: failed_packages.into_iter().collect(),
         interrupted,
         wall_ms: started.elapsed().as_millis() as u64,
-        exit_code: ratchet_events::exit::OK,
+        exit_code,
     }
 }

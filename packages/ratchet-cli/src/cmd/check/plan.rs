@@ -27,11 +27,30 @@ pub struct Planned {
 }
 
 /// What the plan does with cached passes.
-pub enum Reuse<'a> {
-    /// Serve them (`verify` says which to run again anyway).
-    Cached(&'a dyn Fn(&str, Step) -> bool),
+#[derive(Debug, Clone, Copy)]
+pub enum Reuse {
+    /// Serve them, except a share `verify` (0 to 1) drawn from `seed`, run again.
+    Cached {
+        /// The share of cached package-steps to run again (1 with `--verify`).
+        verify: f64,
+        /// Fixes the draw of one run.
+        seed: u64,
+    },
     /// `--all`: run every package.
     Ignore,
+}
+
+impl Reuse {
+    /// `--all`, or the cache with the share `verify` drawn from the clock.
+    pub fn new(all: bool, verify: f64) -> Reuse {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        match all {
+            true => Reuse::Ignore,
+            false => Reuse::Cached { verify, seed },
+        }
+    }
 }
 
 /// Splits `selection` per enabled step into packages to run and packages with a cached pass
@@ -41,12 +60,12 @@ pub fn plan(
     cache: &VerdictCache,
     keys: &StepKeys,
     selection: &BTreeSet<String>,
-    reuse: Reuse<'_>,
+    reuse: Reuse,
 ) -> Vec<Planned> {
     // Each package's passes are read once, whatever the number of steps.
     let passes: BTreeMap<&String, PackagePasses> = match reuse {
         Reuse::Ignore => BTreeMap::new(),
-        Reuse::Cached(_) => selection.iter().map(|p| (p, cache.passes(p))).collect(),
+        Reuse::Cached { .. } => selection.iter().map(|p| (p, cache.passes(p))).collect(),
     };
     runner
         .config
@@ -62,7 +81,10 @@ pub fn plan(
                         .is_some_and(|(key, known)| known.contains(&key))
                 });
             let (verifying, cached): (Vec<String>, Vec<String>) = match reuse {
-                Reuse::Cached(verify) => cached.into_iter().partition(|p| verify(p, step)),
+                Reuse::Cached { verify, seed } => {
+                    let pick = verify_sample(verify, seed);
+                    cached.into_iter().partition(|p| pick(p, step))
+                }
                 Reuse::Ignore => (Vec::new(), cached),
             };
             run.extend(verifying.iter().cloned());
