@@ -1,7 +1,9 @@
 //! The verdict store: which steps passed on which package contents.
 //!
-//! Owns: the verdict key (blake3 over the package's fingerprint, the step's name, the step's
-//! configuration and the tool's version), one small JSON file per package under
+//! Owns: the verdict key (blake3 over named, length-prefixed parts: the package's fingerprint,
+//! the step's name, the step's configuration, the tool's version and any further parts; which
+//! values go in is decided in one place, `ratchet-cli`'s `check/key.rs`), one small JSON file
+//! per package under
 //! `<target>/ratchet/verdicts/` holding its recent passes, and the lock that serializes whole
 //! `check` runs.
 //!
@@ -15,21 +17,45 @@ use ratchet_store::{Lock, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the meaning of an entry changes, so that old entries miss.
-const ENTRY_FORMAT: u32 = 2;
+const ENTRY_FORMAT: u32 = 3;
+
+/// The parts a verdict is keyed by. Each is hashed under its own name and length, so two
+/// different sets of parts never give the same key, and a value moved from one part to
+/// another gives another key. Built in one place, `ratchet-cli`'s `check/key.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyParts<'a> {
+    /// The package's fingerprint that the step's result depends on (full or own).
+    pub fingerprint: &'a str,
+    /// The step's name.
+    pub step: &'a str,
+    /// What identifies the step's configuration (its arguments, its tool).
+    pub step_config: &'a str,
+    /// ratchet's version: a new ratchet never trusts an old one's passes.
+    pub tool_version: &'a str,
+    /// Further named parts (such as a feature set or a hash of learned inputs), in order;
+    /// empty when there are none, which leaves the key of the four parts above unchanged.
+    pub extra: &'a [(&'a str, &'a str)],
+}
 
 /// The identity of one verdict: a step on one package at one content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VerdictKey(String);
 
 impl VerdictKey {
-    /// The key of `step` (run with `step_config`, by `tool_version`) on a package whose full
-    /// fingerprint is `fingerprint`. Every part is length-prefixed so that no two different
-    /// inputs can concatenate to the same bytes.
-    pub fn new(fingerprint: &str, step: &str, step_config: &str, tool_version: &str) -> VerdictKey {
+    /// The key of `parts`: blake3 over each part's name and value, each length-prefixed.
+    pub fn of(parts: &KeyParts<'_>) -> VerdictKey {
         let mut hasher = blake3::Hasher::new();
-        for part in [fingerprint, step, step_config, tool_version] {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
+        let fixed = [
+            ("fingerprint", parts.fingerprint),
+            ("step", parts.step),
+            ("step_config", parts.step_config),
+            ("tool_version", parts.tool_version),
+        ];
+        for (name, value) in fixed.iter().chain(parts.extra) {
+            for bytes in [name.as_bytes(), value.as_bytes()] {
+                hasher.update(&(bytes.len() as u64).to_le_bytes());
+                hasher.update(bytes);
+            }
         }
         VerdictKey(hasher.finalize().to_hex().to_string())
     }
@@ -183,6 +209,18 @@ impl VerdictCache {
         }
     }
 
+    /// Forgets every pass of `package` recorded under `key` (the step failed there now, so
+    /// the pass was stale). Nothing to forget is not an error.
+    pub fn remove_pass(&self, package: &str, key: &VerdictKey) -> Result<(), StoreError> {
+        let mut file = self.read(package);
+        let before = file.passes.len();
+        file.passes.retain(|p| p.key != key.0);
+        if file.passes.len() == before {
+            return Ok(());
+        }
+        ratchet_store::write_json(&self.entry_path(package), &file)
+    }
+
     /// The file holding `package`'s passes.
     pub fn entry_path(&self, package: &str) -> PathBuf {
         self.dir.join(format!("{package}.json"))
@@ -199,6 +237,16 @@ impl VerdictCache {
 mod tests {
     use super::*;
 
+    fn mk(fingerprint: &str, step: &str, step_config: &str, tool_version: &str) -> VerdictKey {
+        VerdictKey::of(&KeyParts {
+            fingerprint,
+            step,
+            step_config,
+            tool_version,
+            extra: &[],
+        })
+    }
+
     fn store() -> (tempfile::TempDir, VerdictCache) {
         let dir = tempfile::tempdir().unwrap();
         let cache = VerdictCache::open(dir.path());
@@ -208,16 +256,16 @@ mod tests {
     #[test]
     fn recorded_pass_is_found_and_only_under_its_key_and_package() {
         let (_dir, cache) = store();
-        let key = VerdictKey::new("fp1", "lint", "args=[]", "0.1.0");
+        let key = mk("fp1", "lint", "args=[]", "0.1.0");
         assert!(!cache.is_pass("a", &key));
         cache.record_pass("a", &key, "lint").unwrap();
         assert!(cache.is_pass("a", &key));
         assert!(!cache.is_pass("b", &key));
         for other in [
-            VerdictKey::new("fp2", "lint", "args=[]", "0.1.0"),
-            VerdictKey::new("fp1", "test", "args=[]", "0.1.0"),
-            VerdictKey::new("fp1", "lint", "args=[-D]", "0.1.0"),
-            VerdictKey::new("fp1", "lint", "args=[]", "0.2.0"),
+            mk("fp2", "lint", "args=[]", "0.1.0"),
+            mk("fp1", "test", "args=[]", "0.1.0"),
+            mk("fp1", "lint", "args=[-D]", "0.1.0"),
+            mk("fp1", "lint", "args=[]", "0.2.0"),
         ] {
             assert!(!cache.is_pass("a", &other), "{other:?}");
         }
@@ -225,16 +273,62 @@ mod tests {
 
     #[test]
     fn key_parts_cannot_run_into_each_other() {
-        assert_ne!(
-            VerdictKey::new("ab", "c", "", ""),
-            VerdictKey::new("a", "bc", "", "")
-        );
+        assert_ne!(mk("ab", "c", "", ""), mk("a", "bc", "", ""));
+        assert_ne!(mk("a", "", "", ""), mk("", "a", "", ""));
+    }
+
+    #[test]
+    fn every_part_counts_and_order_of_parts_matters() {
+        let base = mk("fp", "lint", "cfg", "v1");
+        let variants = [
+            mk("fp2", "lint", "cfg", "v1"),
+            mk("fp", "test", "cfg", "v1"),
+            mk("fp", "lint", "cfg2", "v1"),
+            mk("fp", "lint", "cfg", "v2"),
+            // The same values in other parts.
+            mk("lint", "fp", "cfg", "v1"),
+            mk("fp", "cfg", "lint", "v1"),
+            mk("v1", "lint", "cfg", "fp"),
+        ];
+        let mut all: std::collections::BTreeSet<VerdictKey> = variants.iter().cloned().collect();
+        all.insert(base.clone());
+        assert_eq!(all.len(), variants.len() + 1, "{all:?}");
+        assert_eq!(base, mk("fp", "lint", "cfg", "v1"), "deterministic");
+    }
+
+    #[test]
+    fn extra_parts_are_named_and_ordered() {
+        let parts = |extra| KeyParts {
+            fingerprint: "fp",
+            step: "test",
+            step_config: "",
+            tool_version: "v",
+            extra,
+        };
+        let plain = VerdictKey::of(&parts(&[]));
+        let a = VerdictKey::of(&parts(&[("features", "x"), ("learned", "y")]));
+        let b = VerdictKey::of(&parts(&[("learned", "y"), ("features", "x")]));
+        let c = VerdictKey::of(&parts(&[("features", "y"), ("learned", "x")]));
+        let d = VerdictKey::of(&parts(&[("features", "xl"), ("earned", "y")]));
+        let all: std::collections::BTreeSet<_> = [&plain, &a, &b, &c, &d].into_iter().collect();
+        assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn a_removed_pass_is_gone_and_others_stay() {
+        let (_dir, cache) = store();
+        let (one, two) = (mk("fp1", "test", "", "v"), mk("fp2", "test", "", "v"));
+        cache.record_pass("a", &one, "test").unwrap();
+        cache.record_pass("a", &two, "test").unwrap();
+        cache.remove_pass("a", &one).unwrap();
+        assert!(!cache.is_pass("a", &one) && cache.is_pass("a", &two));
+        cache.remove_pass("b", &one).unwrap();
     }
 
     #[test]
     fn corrupt_truncated_and_foreign_files_are_misses() {
         let (_dir, cache) = store();
-        let key = VerdictKey::new("fp", "test", "", "v");
+        let key = mk("fp", "test", "", "v");
         cache.record_pass("a", &key, "test").unwrap();
         let path = cache.entry_path("a");
         let good = std::fs::read(&path).unwrap();
@@ -251,10 +345,10 @@ mod tests {
     #[test]
     fn old_passes_of_a_step_are_pruned_but_other_steps_kept() {
         let (_dir, cache) = store();
-        let lint = VerdictKey::new("fp", "lint", "", "v");
+        let lint = mk("fp", "lint", "", "v");
         cache.record_pass("a", &lint, "lint").unwrap();
         let tests: Vec<VerdictKey> = (0..KEPT_PER_STEP + 2)
-            .map(|i| VerdictKey::new(&format!("fp{i}"), "test", "", "v"))
+            .map(|i| mk(&format!("fp{i}"), "test", "", "v"))
             .collect();
         for key in &tests {
             cache.record_pass("a", key, "test").unwrap();

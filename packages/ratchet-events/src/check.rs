@@ -22,8 +22,28 @@ pub enum CheckEvent {
     TestFailure(TestFailure),
     /// A step ended.
     StepFinished(StepFinished),
+    /// `check --verify` ran a step again on a package with a cached pass and it failed: the
+    /// pass was not hermetic (it depended on something ratchet does not fingerprint). Follows
+    /// the step's `step_finished`.
+    NonHermetic(NonHermetic),
     /// The run ended; last.
     Summary(Summary),
+}
+
+/// A cached pass that failed when `check --verify` ran its step again; the pass is dropped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NonHermetic {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// The step.
+    pub step: String,
+    /// The package.
+    pub package: String,
+    /// Inputs on record that differ from when the pass was recorded (empty when ratchet
+    /// cannot tell: the key matched, so everything it fingerprints is the same).
+    pub differing_inputs: Vec<String>,
+    /// What to do about it.
+    pub message: String,
 }
 
 /// The plan of a run.
@@ -48,6 +68,10 @@ pub struct PlannedStep {
     pub run: Vec<String>,
     /// Packages skipped because a pass is cached.
     pub cached: Vec<String>,
+    /// Packages of `run` that have a cached pass and run again because of `check --verify`
+    /// (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verifying: Vec<String>,
 }
 
 /// A step begins.

@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod budget;
+mod fresh;
 mod oracle;
 mod sanity;
 

@@ -8,6 +8,7 @@
 
 mod execute;
 mod gates;
+mod key;
 mod plan;
 mod record;
 mod report;
@@ -44,6 +45,13 @@ pub struct Args {
     /// Run every selected step even where a pass is cached.
     #[arg(long)]
     all: bool,
+    /// Run the steps of packages served from the cache again; one that fails now is reported
+    /// as not hermetic, its pass dropped, and the run fails.
+    #[arg(long, conflicts_with = "all")]
+    verify: bool,
+    /// Set by `watch` on the runs it starts (their wall time is not the inner loop's).
+    #[arg(long, hide = true)]
+    from_watch: bool,
     /// Print the plan and run nothing.
     #[arg(long)]
     dry_run: bool,
@@ -62,6 +70,15 @@ pub struct Args {
 }
 
 impl Args {
+    /// Whether this run checks the whole workspace as asked by a person or CI (not a subset,
+    /// not a `watch` run): only such a run measures the inner loop.
+    fn whole_workspace(&self) -> bool {
+        self.packages.is_empty()
+            && self.exclude.is_empty()
+            && self.since.is_none()
+            && !self.from_watch
+    }
+
     fn ci_gate(&self) -> Option<gates::CiGate> {
         self.ci.then(|| gates::CiGate {
             since: self.since.clone(),
@@ -82,6 +99,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     if let Some(message) = config.misplaced_runner() {
         anyhow::bail!(message);
     }
+    let check_config: plan::CheckConfig = config_file.section("check")?;
+    let verify_fraction = check_config.verify_fraction(args.verify)?;
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
     if rules != ratchet_events::exit::OK {
@@ -114,9 +133,10 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
-    let before = record::StepKeys::of(&fingerprints);
+    let before = key::StepKeys::of(&fingerprints);
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let plan = plan::plan(&runner, &cache, &before, &selection, args.all);
+    let reuse = plan::Reuse::new(args.all, verify_fraction);
+    let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
         return Ok(ratchet_events::exit::OK);
@@ -124,17 +144,26 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let cached: usize = plan.iter().map(|p| p.cached.len()).sum();
     if plan.iter().all(|p| p.run.is_empty()) {
         // The fast path: nothing to run, so no cargo, no wrapper log, no fingerprint record.
-        reporter.summary(summary(0, 0, cached, BTreeSet::new(), false, started), &[])?;
-        return gates::budgets(
+        let code = gates::budgets(
             &workspace,
             ci_gate.as_ref(),
             ratchet_events::exit::OK,
             args.message_format,
-        );
+        )?;
+        let summary = summary(0, 0, cached, BTreeSet::new(), false, started, code);
+        reporter.summary(summary, &[])?;
+        return Ok(code);
     }
     // Only a run that compiles may scan sources for `cfg(clippy)`: the no-op path above never
     // builds this map.
     let runner = runner.with_rust_file_hashes(record::rust_files_of(&fingerprints));
+    // Cargo judges freshness by mtime: make it rebuild, in ratchet's build directory, every
+    // package whose content changed since it was last built there (docs/check.md).
+    ratchet_freshness::sync(
+        &runner.build_dir(),
+        &workspace.state_dir().join("build-inputs.json"),
+        &ratchet_freshness::build_inputs(&fingerprints),
+    )?;
     let context = execute::Context {
         runner: &runner,
         fingerprinter: &fingerprinter,
@@ -144,11 +173,12 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     };
     let outcome = execute::run_plan(&context, &plan)?;
     let wall_ms = started.elapsed().as_millis() as u64;
-    record::write_build_costs(
-        &workspace,
-        &outcome.reports,
-        outcome.complete_run(&plan).then_some(wall_ms),
-    );
+    // The inner loop is a complete run over every member, passed or failed: never a subset,
+    // a `watch` run or an interrupted one.
+    let inner_loop = args.whole_workspace()
+        && selection.len() == workspace.packages.len()
+        && outcome.complete_run(&plan);
+    record::write_build_costs(&workspace, &outcome.reports, inner_loop.then_some(wall_ms));
     let mut code = outcome.exit_code();
     let mut failed_write = None;
     if code == ratchet_events::exit::OK
@@ -165,6 +195,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         eprintln!("error: could not record this run's passes: {e}");
         code = code.max(ratchet_events::exit::FAILED);
     }
+    // The budget gate comes before the summary, which carries the process's exit code.
+    let code = gates::budgets(&workspace, ci_gate.as_ref(), code, args.message_format)?;
     let ran: Vec<&str> = outcome.reports.iter().map(|r| r.step.name()).collect();
     let summary = summary(
         outcome.passed,
@@ -173,15 +205,10 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         outcome.failed_packages,
         outcome.interrupted,
         started,
+        code,
     );
-    reporter.summary(
-        ev::Summary {
-            exit_code: code,
-            ..summary
-        },
-        &ran,
-    )?;
-    gates::budgets(&workspace, ci_gate.as_ref(), code, args.message_format)
+    reporter.summary(summary, &ran)?;
+    Ok(code)
 }
 
 fn summary(
@@ -191,6 +218,7 @@ fn summary(
     failed_packages: BTreeSet<String>,
     interrupted: bool,
     started: Instant,
+    exit_code: u8,
 ) -> ev::Summary {
     ev::Summary {
         version: VERSION,
@@ -200,6 +228,6 @@ fn summary(
         failed_packages: failed_packages.into_iter().collect(),
         interrupted,
         wall_ms: started.elapsed().as_millis() as u64,
-        exit_code: ratchet_events::exit::OK,
+        exit_code,
     }
 }

@@ -10,8 +10,9 @@ use ratchet_cache::VerdictCache;
 use ratchet_graph::{DepKind, Workspace};
 use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
 
+use super::key::StepKeys;
 use super::plan::Planned;
-use super::record::{self, Fingerprinter, StepKeys};
+use super::record::{self, Fingerprinter};
 use super::report::Reporter;
 
 /// What running a step needs.
@@ -203,11 +204,11 @@ fn finish_step(
     report: StepReport,
     records: &Mutex<()>,
 ) -> anyhow::Result<StepReport> {
-    let changed = {
+    let recorded = {
         let _guard = records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        record::record_passes(
+        record::record_verdicts(
             context.fingerprinter,
             context.cache,
             planned,
@@ -215,7 +216,12 @@ fn finish_step(
             context.before,
         )?
     };
-    context.reporter.step_finished(&report, &changed)?;
+    context.reporter.step_finished(&report, &recorded.changed)?;
+    for package in &recorded.non_hermetic {
+        context
+            .reporter
+            .non_hermetic(planned.step.name(), package)?;
+    }
     Ok(report)
 }
 

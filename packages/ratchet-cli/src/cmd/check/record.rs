@@ -1,13 +1,15 @@
-//! What a run leaves behind: passes (only for packages that held still), build costs.
+//! What a run leaves behind: passes (only for packages that held still; keys from `key.rs`),
+//! no pass where a step failed, build costs.
 
 use std::collections::BTreeMap;
 
-use ratchet_cache::{VerdictCache, VerdictKey};
+use ratchet_cache::VerdictCache;
 use ratchet_fingerprint::{Fingerprints, InputsConfig};
 use ratchet_graph::Workspace;
-use ratchet_run::{Step, StepReport};
+use ratchet_run::StepReport;
 
-use super::plan::{Planned, TOOL_VERSION};
+use super::key::StepKeys;
+use super::plan::Planned;
 
 /// Computes the fingerprints verdicts are keyed by, with the workspace's `[inputs]`.
 pub struct Fingerprinter<'a> {
@@ -44,39 +46,11 @@ impl<'a> Fingerprinter<'a> {
     /// `before`. Returns whether it recorded.
     pub fn record_baseline(&self, before: &StepKeys) -> anyhow::Result<bool> {
         let now = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
-        if full_of(&now) != before.full {
+        if !StepKeys::of(&now).same_full(before) {
             return Ok(false);
         }
         ratchet_fingerprint::record(self.workspace, &now)?;
         Ok(true)
-    }
-}
-
-/// Per package, the fingerprint a step's verdicts are keyed by: the full one (own files,
-/// dependencies, global inputs) for the steps that compile, whose result depends on what the
-/// package builds on; the own one (own files, global inputs) for fmt, which reads only the
-/// package's files, so that an edit near the root of the graph does not re-format its
-/// hundreds of dependents.
-pub struct StepKeys {
-    full: BTreeMap<String, String>,
-    own: BTreeMap<String, String>,
-}
-
-impl StepKeys {
-    /// The keys of `fingerprints`.
-    pub fn of(fingerprints: &Fingerprints) -> StepKeys {
-        StepKeys {
-            full: full_of(fingerprints),
-            own: fingerprints.own(),
-        }
-    }
-
-    /// The fingerprints `step`'s verdicts are keyed by, by package name.
-    pub fn for_step(&self, step: Step) -> &BTreeMap<String, String> {
-        match step {
-            Step::Fmt => &self.own,
-            Step::Lint | Step::Test | Step::Doc => &self.full,
-        }
     }
 }
 
@@ -91,42 +65,45 @@ pub fn rust_files_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Each package's full fingerprint, by name.
-fn full_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
-    fingerprints
-        .packages
-        .iter()
-        .map(|(name, fp)| (name.clone(), fp.full.clone()))
-        .collect()
+/// What recording a step's verdicts found.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// Passed packages whose inputs changed while the step ran (not recorded).
+    pub changed: Vec<String>,
+    /// Packages `--verify` ran again that failed: their cached pass was not hermetic.
+    pub non_hermetic: Vec<String>,
 }
 
-/// Records the step's passes whose package did not change while it ran; returns those that did.
-pub fn record_passes(
+/// Records the step's passes whose package did not change while it ran, and forgets the
+/// stored pass of every package that failed (under the key of the content it failed at, and
+/// of the content now, in case an edit during the step restored a passing content).
+pub fn record_verdicts(
     fingerprinter: &Fingerprinter<'_>,
     cache: &VerdictCache,
     planned: &Planned,
     report: &StepReport,
     before: &StepKeys,
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<Recorded> {
     let after = fingerprinter.keys()?;
-    let (before, after) = (before.for_step(planned.step), after.for_step(planned.step));
-    let mut changed = Vec::new();
-    for package in report
-        .packages
-        .iter()
-        .filter(|(_, v)| v.passed)
-        .map(|(p, _)| p)
-    {
-        match (before.get(package), after.get(package)) {
-            (Some(fp), Some(now)) if fp == now => {
-                let key =
-                    VerdictKey::new(fp, planned.step.name(), &planned.config_key, TOOL_VERSION);
-                cache.record_pass(package, &key, planned.step.name())?;
+    let key = |keys: &StepKeys, package: &str| keys.key(package, planned.step, &planned.config_key);
+    let mut recorded = Recorded::default();
+    for (package, verdict) in &report.packages {
+        let (then, now) = (key(before, package), key(&after, package));
+        if !verdict.passed {
+            for key in then.iter().chain(now.iter()) {
+                cache.remove_pass(package, key)?;
             }
-            _ => changed.push(package.clone()),
+            if planned.verifying.contains(package) {
+                recorded.non_hermetic.push(package.clone());
+            }
+            continue;
+        }
+        match then.filter(|then| now.as_ref() == Some(then)) {
+            Some(key) => cache.record_pass(package, &key, planned.step.name())?,
+            None => recorded.changed.push(package.clone()),
         }
     }
-    Ok(changed)
+    Ok(recorded)
 }
 
 /// Folds the wrapper's log and the artifacts of `reports` into `build-costs.json`.

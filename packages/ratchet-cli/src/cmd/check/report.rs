@@ -159,6 +159,23 @@ impl Reporter {
         Ok(())
     }
 
+    /// A cached pass of `package` for `step` that failed when `--verify` ran it again.
+    pub fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
+        let message = "it passed before at the same fingerprint and fails now, so it depends on \
+                       something ratchet does not fingerprint (declare it in [inputs] of \
+                       ratchet.toml); its pass is dropped";
+        if self.json {
+            return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
+                version: VERSION,
+                step: step.to_string(),
+                package: package.to_string(),
+                differing_inputs: Vec::new(),
+                message: message.to_string(),
+            }));
+        }
+        self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
+    }
+
     fn problem(
         &self,
         step: &str,

@@ -27,7 +27,12 @@ pub(super) fn run_check(
         }
     };
     let mut command = Command::new(exe);
-    command.args(["check", "--manifest-path", manifest.as_str()]);
+    command.args([
+        "check",
+        "--from-watch",
+        "--manifest-path",
+        manifest.as_str(),
+    ]);
     for package in packages.into_iter().flatten() {
         command.args(["-p", package]);
     }
