@@ -183,3 +183,33 @@ pub fn inputs(ws: &Workspace) -> Result<Inputs, LearnError> {
 pub fn path(ws: &Workspace) -> Utf8PathBuf {
     ws.state_dir().join("learned-inputs.json")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn runtime_reads_join_learned_ones_and_replace_the_earlier_run() {
+        let mut learned = Learned::default();
+        let unit = |package: Option<&str>, files: &[&str], env: &[&str]| Unit {
+            package: package.map(str::to_string),
+            files: set(files),
+            env: set(env),
+        };
+        (learned.units).insert("debug/deps/a-1.d".into(), unit(Some("a"), &["x"], &["FOO"]));
+        (learned.units).insert("debug/deps/cc-1.d".into(), unit(None, &[], &["CC"]));
+        learned.record_runtime("a", &set(&["docs/"]));
+        learned.record_runtime("a", &set(&["docs/guide.md"]));
+        learned.record_runtime("b", &set(&["b.txt"]));
+        learned.record_runtime("b", &set(&[]));
+        let inputs = learned.inputs();
+        assert_eq!(inputs.files["a"], set(&["docs/guide.md", "x"]));
+        assert!(!inputs.files.contains_key("b"), "{inputs:?}");
+        assert_eq!(inputs.env["a"], set(&["FOO"]));
+        assert_eq!(inputs.global_env, set(&["CC"]));
+    }
+}

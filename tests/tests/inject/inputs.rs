@@ -185,3 +185,35 @@ fn declared_inputs_are_inputs_and_bad_ones_are_errors() {
         run.stderr
     );
 }
+
+/// `affected --since`: a learned input that changed seeds its reader; configuration in the
+/// repository above the workspace root is global.
+#[test]
+fn since_sees_learned_inputs_and_configuration_above_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = two_packages();
+    let root = dir.path().join("ws");
+    std::fs::rename(ws.path(), &root).unwrap();
+    write(dir.path(), "shared/one.txt", "1\n");
+    write(
+        &root,
+        "crates/base/src/lib.rs",
+        "//! Base.\n\n/// One.\npub fn one() -> u32 {\n    include_str!(\"../../../../shared/one.txt\").trim().len() as u32\n}\n",
+    );
+    ratchet_tests::git(dir.path(), &["init", "-q"]);
+    ratchet_tests::git(dir.path(), &["add", "-A"]);
+    ratchet_tests::git(dir.path(), &["commit", "-qm", "start"]);
+    let (run, _) = check(&root, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let affected = |root: &Path| {
+        let run = ratchet_tests::ratchet(BIN, root, &["affected", "--since", "HEAD"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    assert!(affected(&root).is_empty());
+    write(dir.path(), "shared/one.txt", "12\n");
+    assert_eq!(affected(&root), ["app", "base"]);
+    ratchet_tests::git(dir.path(), &["checkout", "-q", "--", "shared"]);
+    write(dir.path(), ".cargo/config.toml", "[build]\njobs = 1\n");
+    assert_eq!(affected(&root), ["app", "base"]);
+}
