@@ -49,9 +49,12 @@ pub struct Learned {
 /// What one compilation unit or build-script run recorded.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub(crate) struct Unit {
-    /// The workspace member it belongs to; `None` for another crate (a registry dependency),
-    /// whose variables are then inputs of every package.
+    /// The workspace member it belongs to; `None` for another crate (a registry dependency).
     pub package: Option<String>,
+    /// For another crate: its name (`-` as `_`). Its variables are inputs of the members that
+    /// use it, or of every package when none is known to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<String>,
     /// Files outside the member's own files: relative to the workspace root when under it,
     /// absolute otherwise; a directory whose whole tree counts ends with `/**`.
     pub files: BTreeSet<String>,
@@ -116,17 +119,29 @@ impl Learned {
     }
 
     /// Every package's learned and observed inputs (declared ones are added by [`inputs`]).
-    pub fn inputs(&self) -> Inputs {
+    pub fn inputs(&self, ws: &Workspace) -> Inputs {
+        self.inputs_with(&|name| users_of(ws, name))
+    }
+
+    /// [`Learned::inputs`], with the members using a dependency given by `users`.
+    fn inputs_with(&self, users: &dyn Fn(&str) -> Vec<String>) -> Inputs {
         let mut out = Inputs::default();
         for unit in self.units.values() {
-            match &unit.package {
-                Some(package) => {
-                    let files = out.files.entry(package.clone()).or_default();
-                    files.extend(unit.files.iter().cloned());
-                    let env = out.env.entry(package.clone()).or_default();
-                    env.extend(unit.env.iter().cloned());
-                }
-                None => out.global_env.extend(unit.env.iter().cloned()),
+            if let Some(package) = &unit.package {
+                let files = out.files.entry(package.clone()).or_default();
+                files.extend(unit.files.iter().cloned());
+            }
+            let readers = match (&unit.package, &unit.dependency) {
+                (Some(package), _) => vec![package.clone()],
+                (None, Some(name)) => users(name),
+                (None, None) => Vec::new(),
+            };
+            if readers.is_empty() {
+                out.global_env.extend(unit.env.iter().cloned());
+            }
+            for reader in readers {
+                let env = out.env.entry(reader).or_default();
+                env.extend(unit.env.iter().cloned());
             }
         }
         for (package, paths) in &self.runtime {
@@ -137,6 +152,19 @@ impl Learned {
         out.env.retain(|_, e| !e.is_empty());
         out
     }
+}
+
+/// The members that use the crate `name` (`-` as `_`), directly or through other crates.
+fn users_of(ws: &Workspace, name: &str) -> Vec<String> {
+    ws.packages
+        .iter()
+        .filter(|p| {
+            p.external_deps
+                .iter()
+                .any(|d| d.name.replace('-', "_") == name)
+        })
+        .map(|p| p.name.clone())
+        .collect()
 }
 
 /// Reads what the units built in `build_dir` (ratchet's cargo target directory) since the last
@@ -168,7 +196,7 @@ pub fn record_runtime(
 /// Every package's inputs beyond its own files: learned at compile time, observed at run time
 /// and declared in its manifest (globs expanded now).
 pub fn inputs(ws: &Workspace) -> Result<Inputs, LearnError> {
-    let mut out = Learned::load(ws).inputs();
+    let mut out = Learned::load(ws).inputs(ws);
     for (package, declared) in declared_inputs(ws)? {
         let files = out.files.entry(package).or_default();
         for input in &declared {
@@ -195,21 +223,35 @@ mod tests {
     #[test]
     fn runtime_reads_join_learned_ones_and_replace_the_earlier_run() {
         let mut learned = Learned::default();
-        let unit = |package: Option<&str>, files: &[&str], env: &[&str]| Unit {
+        let unit = |package: Option<&str>, dependency: &str, files: &[&str], env: &[&str]| Unit {
             package: package.map(str::to_string),
+            dependency: Some(dependency.to_string()).filter(|d| !d.is_empty()),
             files: set(files),
             env: set(env),
         };
-        (learned.units).insert("debug/deps/a-1.d".into(), unit(Some("a"), &["x"], &["FOO"]));
-        (learned.units).insert("debug/deps/cc-1.d".into(), unit(None, &[], &["CC"]));
+        let units = &mut learned.units;
+        units.insert(
+            "debug/deps/a-1.d".into(),
+            unit(Some("a"), "", &["x"], &["FOO"]),
+        );
+        units.insert("debug/deps/cc-1.d".into(), unit(None, "cc", &[], &["CC"]));
+        units.insert(
+            "debug/deps/odd-1.d".into(),
+            unit(None, "odd", &[], &["ODD"]),
+        );
         learned.record_runtime("a", &set(&["docs/"]));
         learned.record_runtime("a", &set(&["docs/guide.md"]));
         learned.record_runtime("b", &set(&["b.txt"]));
         learned.record_runtime("b", &set(&[]));
-        let inputs = learned.inputs();
+        // `cc` is used by `a`; nobody is known to use `odd`.
+        let users = |name: &str| match name {
+            "cc" => vec!["a".to_string()],
+            _ => Vec::new(),
+        };
+        let inputs = learned.inputs_with(&users);
         assert_eq!(inputs.files["a"], set(&["docs/guide.md", "x"]));
         assert!(!inputs.files.contains_key("b"), "{inputs:?}");
-        assert_eq!(inputs.env["a"], set(&["FOO"]));
-        assert_eq!(inputs.global_env, set(&["CC"]));
+        assert_eq!(inputs.env["a"], set(&["CC", "FOO"]));
+        assert_eq!(inputs.global_env, set(&["ODD"]));
     }
 }

@@ -22,7 +22,7 @@ impl Readers {
     /// From the state file and the members' declared inputs.
     pub fn load(ws: &Workspace) -> Result<Readers, LearnError> {
         let mut readers = Readers::default();
-        for (package, files) in Learned::load(ws).inputs().files {
+        for (package, files) in Learned::load(ws).inputs(ws).files {
             for file in files {
                 let path = absolute(&ws.root, &file);
                 if file.ends_with('/') || file.ends_with("/**") {

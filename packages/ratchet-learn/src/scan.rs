@@ -44,7 +44,7 @@ pub(crate) fn update(ws: &Workspace, build_dir: &Utf8Path, learned: &mut Learned
             continue;
         };
         let unit = match file.kind {
-            Kind::DepInfo => context.dep_info(&text),
+            Kind::DepInfo => context.dep_info(&file.path, &text),
             Kind::BuildOutput => context.build_output(&file.path, &text),
         };
         let previous = if unit.files.is_empty() && unit.env.is_empty() {
@@ -84,7 +84,7 @@ impl<'a> Context<'a> {
     }
 
     /// rustc's paths are relative to its working directory, the workspace root, or absolute.
-    fn dep_info(&self, text: &str) -> Unit {
+    fn dep_info(&self, path: &Utf8Path, text: &str) -> Unit {
         let info = parse_dep_info(text);
         let files: Vec<Utf8PathBuf> = info
             .files
@@ -97,7 +97,11 @@ impl<'a> Context<'a> {
                 .copied()
                 .or_else(|| self.ws.owner_of(root))
         });
-        self.unit(member, files, info.env, false)
+        let mut unit = self.unit(member, files, info.env, false);
+        if member.is_none() {
+            unit.dependency = crate_name(path);
+        }
+        unit
     }
 
     /// A build script runs in its package's directory, so relative paths start there.
@@ -109,6 +113,9 @@ impl<'a> Context<'a> {
             .and_then(|dir| dir.rsplit_once('-'))
             .map(|(name, _hash)| name);
         let member = name.and_then(|n| self.ws.find(n));
+        let dependency = name
+            .filter(|_| member.is_none())
+            .map(|n| n.replace('-', "_"));
         let files = match member {
             Some(ix) => {
                 let dir = &self.ws.package(ix).dir;
@@ -116,7 +123,9 @@ impl<'a> Context<'a> {
             }
             None => Vec::new(),
         };
-        self.unit(member, files, deps.env, true)
+        let mut unit = self.unit(member, files, deps.env, true);
+        unit.dependency = dependency;
+        unit
     }
 
     /// The files a member read outside its own files, and the variables it read.
@@ -130,9 +139,8 @@ impl<'a> Context<'a> {
         let env = env.into_iter().filter(|n| !set_by_cargo(n)).collect();
         let Some(ix) = member else {
             return Unit {
-                package: None,
-                files: BTreeSet::new(),
                 env,
+                ..Unit::default()
             };
         };
         let files = files
@@ -151,6 +159,7 @@ impl<'a> Context<'a> {
             .collect();
         Unit {
             package: Some(self.ws.package(ix).name.clone()),
+            dependency: None,
             files,
             env,
         }
@@ -166,6 +175,19 @@ impl Context<'_> {
                 .file_name()
                 .is_some_and(|n| matches!(n, "clippy.toml" | ".clippy.toml"))
     }
+}
+
+/// The crate a unit file of a non-member belongs to: `deps/<crate>-<hash>.d`, or
+/// `build/<package>-<hash>/...` for its build script (`-` as `_`).
+fn crate_name(path: &Utf8Path) -> Option<String> {
+    let in_build = path.parent()?.parent()?.file_name() == Some("build");
+    let stem = if in_build {
+        path.parent()?.file_name()?
+    } else {
+        path.file_stem()?
+    };
+    let (name, _hash) = stem.rsplit_once('-')?;
+    Some(name.replace('-', "_"))
 }
 
 /// Variables cargo sets itself for rustc and build scripts: a person's value never reaches
@@ -310,4 +332,26 @@ fn ns(t: SystemTime) -> i128 {
 
 fn now_ns() -> i128 {
     ns(SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dependency_unit_is_named_by_its_file() {
+        let name = |p: &str| crate_name(Utf8Path::new(p));
+        assert_eq!(
+            name("/b/debug/deps/proc_macro2-0123.d").as_deref(),
+            Some("proc_macro2")
+        );
+        assert_eq!(
+            name("/b/debug/build/proc-macro2-0123/build_script_build-4567.d").as_deref(),
+            Some("proc_macro2")
+        );
+        assert_eq!(
+            name("/b/debug/build/cc-sys-89ab/output").as_deref(),
+            Some("cc_sys")
+        );
+    }
 }
