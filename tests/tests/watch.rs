@@ -327,3 +327,26 @@ fn a_newer_edit_stops_the_run_in_progress_and_starts_another() {
     assert_eq!(second["verdict"], "passed", "{second}");
     assert_eq!(watch.terminate(), Some(0));
 }
+
+#[test]
+fn a_save_to_a_file_a_package_includes_from_outside_runs_that_package() {
+    let ws = two_packages();
+    write(ws.path(), "data/x.txt", "1\n");
+    write(
+        ws.path(),
+        "crates/a/src/lib.rs",
+        "pub fn a() -> u32 {\n    include_str!(\"../../../data/x.txt\").len() as u32\n}\n",
+    );
+    let watch = Watch::start(ws.path());
+    assert_eq!(
+        watch.next_run()["run"],
+        1,
+        "the first run learns what `a` reads"
+    );
+    write(ws.path(), "data/x.txt", "12\n");
+    let next = watch.next_run();
+    assert_eq!(strings(&next["trigger"]), ["data/x.txt"]);
+    assert_eq!(strings(&next["packages"]), ["a"]);
+    assert_eq!(strings(&next["checked"]), ["a", "b"], "b depends on a");
+    assert_eq!(watch.terminate(), Some(0));
+}

@@ -48,6 +48,9 @@ pub enum AffectedError {
         /// What is wrong with it.
         message: String,
     },
+    /// A member's declared inputs (`[package.metadata.ratchet] inputs`) are wrong.
+    #[error(transparent)]
+    Declared(#[from] ratchet_fingerprint::LearnError),
 }
 
 /// What changed, before expansion over the graph.

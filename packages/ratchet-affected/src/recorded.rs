@@ -47,7 +47,9 @@ pub(crate) fn changes(
             });
             continue;
         };
-        let files = changed_keys(&now.files, &before.files);
+        let mut files = changed_keys(&now.files, &before.files);
+        // A file or variable read beyond its own files (learned, observed, declared).
+        files.extend(changed_keys(&now.learned, &before.learned));
         if let Some(first) = files.first() {
             out.seeds.push(Seed {
                 ix,

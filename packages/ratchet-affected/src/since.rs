@@ -23,6 +23,7 @@ pub(crate) fn changes(
     let ws_root = canonical(&ws.root);
     let repo_root = canonical(repo.root());
     let globals = global_matcher(inputs)?;
+    let readers = ratchet_fingerprint::Readers::load(ws)?;
     let mut out = Changes {
         base: Some(base.clone()),
         ..Changes::default()
@@ -41,13 +42,18 @@ pub(crate) fn changes(
             out.seeds.extend(lock_seeds(ws, &repo, &base, &git_path)?);
             continue;
         }
-        if rel.is_some_and(|r| is_fixed_global(r) || globals.is_match(r)) {
+        let outer = rel.is_none() && ratchet_fingerprint::is_outer_config(&ws_root, &absolute);
+        if outer || rel.is_some_and(|r| is_fixed_global(r) || globals.is_match(r)) {
             out.global_inputs.push(display);
             continue;
         }
         // Cargo's paths use the workspace root as given; git's are canonical.
         let path = rel.map_or_else(|| absolute.clone(), |r| ws.root.join(r));
-        let users = owners_and_users(ws, &path);
+        let mut users = owners_and_users(ws, &path);
+        // Packages that read it beyond their own files (learned, observed or declared).
+        for reader in readers.readers_of(&path) {
+            users.extend(ws.find(&reader).filter(|ix| !users.contains(ix)));
+        }
         if users.is_empty() {
             out.unowned.push(display.clone());
         }

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use crate::FingerprintError;
 
-/// Environment variables hashed into every fingerprint when `[inputs] env` is not set.
+/// Environment variables `[inputs] env` names when it is not set. Whatever it says, cargo's
+/// own variables are global inputs too (see [`crate::is_build_env`]).
 pub const DEFAULT_ENV: &[&str] = &["RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_ENCODED_RUSTFLAGS"];
 
 /// Files at the workspace root that are global inputs whether configured or not.
@@ -27,7 +28,7 @@ pub const FIXED_FILES: &[&str] = &[
 /// ```toml
 /// [inputs]
 /// files = ["deny.toml", "proto/**/*.proto"]   # relative to the workspace root; globs welcome
-/// env = ["RUSTFLAGS", "MY_FEATURE_FLAG"]       # replaces the default list when given
+/// env = ["MY_FEATURE_FLAG"]                   # on top of cargo's own variables
 /// ```
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -136,12 +137,12 @@ pub(crate) fn globals(
             out.insert(format!("file:{rel}"), hash);
         }
     }
-    for name in inputs.env_vars() {
-        let value = std::env::var_os(&name).map(|v| v.to_string_lossy().into_owned());
-        if let Some(value) = value {
-            out.insert(format!("env:{name}"), hex(value.as_bytes()));
+    for path in crate::cargo_env::outer_config_files(&ws.root) {
+        if let Some(hash) = hash_optional_file(&path)? {
+            out.insert(format!("file:{path}"), hash);
         }
     }
+    out.extend(crate::cargo_env::env_inputs(&inputs.env_vars()));
     let toolchain = ratchet_graph::toolchain::version(&ws.root, &ws.state_dir());
     out.insert("rustc -vV".to_string(), hex(toolchain.as_bytes()));
     Ok(out)

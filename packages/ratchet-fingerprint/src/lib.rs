@@ -10,7 +10,9 @@
 //! Must not: run cargo or git, decide what is affected (that is `ratchet-affected`), or know
 //! about steps (a step's own configuration is added to the key by whoever caches verdicts).
 
+mod cargo_env;
 mod inputs;
+mod learned;
 mod listing;
 mod merkle;
 mod stat_cache;
@@ -22,8 +24,11 @@ use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{PkgIx, Workspace};
 use serde::{Deserialize, Serialize};
 
+pub use cargo_env::{BUILD_ENV, is_build_env, is_outer_config, outer_config_files};
 pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig, TOOL_CONFIG_FILES, is_tool_config};
 pub use merkle::{ExplainedDep, Explanation, external_key};
+/// Which packages read a path beyond their own files (for `affected --since` and `watch`).
+pub use ratchet_learn::{LearnError, Readers};
 
 /// Bump when the meaning of a fingerprint changes, so old records are ignored.
 pub const FORMAT_VERSION: u32 = 1;
@@ -50,7 +55,7 @@ impl Fingerprints {
     pub fn own(&self) -> BTreeMap<String, String> {
         self.packages
             .iter()
-            .map(|(name, fp)| (name.clone(), merkle::own_hash(&self.globals, &fp.files)))
+            .map(|(name, fp)| (name.clone(), merkle::own_hash(&self.globals, fp)))
             .collect()
     }
 }
@@ -66,6 +71,11 @@ pub struct PackageFingerprint {
     pub files: BTreeMap<String, String>,
     /// blake3 of its resolved external dependencies.
     pub externals: String,
+    /// Inputs beyond its own files (learned from rustc and build scripts, observed at run time,
+    /// declared in its manifest): path (a listed directory ends with `/`) or `env:NAME` ->
+    /// blake3 hex of the content or value. A missing file or unset variable is absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub learned: BTreeMap<String, String>,
 }
 
 /// Why fingerprints could not be computed or recorded. Each names the path concerned.
@@ -111,6 +121,9 @@ pub enum FingerprintError {
         /// What is wrong with it.
         message: String,
     },
+    /// A package's declared inputs are wrong.
+    #[error(transparent)]
+    Learn(#[from] ratchet_learn::LearnError),
     /// The record could not be written.
     #[error(transparent)]
     Store(#[from] ratchet_store::StoreError),
@@ -119,10 +132,17 @@ pub enum FingerprintError {
 /// Computes every member's fingerprints. Files whose stat is unchanged since the last run are
 /// not read again (see the stat cache); the rest are hashed in parallel.
 pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, FingerprintError> {
-    let globals = inputs::globals(ws, inputs)?;
+    let beyond = ratchet_learn::inputs(ws)?;
+    let mut globals = inputs::globals(ws, inputs)?;
+    globals.extend(learned::global_env(&beyond));
     let external_dirs = walk::external_dirs(ws);
-    let found = listing::own_files(ws, &external_dirs, &ws.state_dir().join("listing.json"))?;
-    let hashes = stat_cache::hash_files(&stat_cache_path(ws), &found)?;
+    let mut found = listing::own_files(ws, &external_dirs, &ws.state_dir().join("listing.json"))?;
+    let own_count = found.len();
+    let mut pending = learned::gather(ws, &beyond);
+    found.append(&mut pending.found);
+    let mut hashes = stat_cache::hash_files(&stat_cache_path(ws), &found)?;
+    let learned = pending.finish(&hashes.split_off(own_count));
+    found.truncate(own_count);
     let mut files: merkle::FilesByPackage = vec![BTreeMap::new(); ws.packages.len()];
     let mut external_files: Vec<BTreeMap<String, String>> =
         vec![BTreeMap::new(); external_dirs.len()];
@@ -142,7 +162,7 @@ pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, Fi
         .collect();
     Ok(Fingerprints {
         version: FORMAT_VERSION,
-        packages: merkle::fingerprints(ws, &globals, files, &external_content),
+        packages: merkle::fingerprints(ws, &globals, files, learned, &external_content),
         externals: merkle::external_table(ws, &external_content),
         globals,
     })
@@ -169,6 +189,7 @@ pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
         full: String::new(),
         files: BTreeMap::new(),
         externals: String::new(),
+        learned: BTreeMap::new(),
     };
     let own = fps.packages.get(&package.name).unwrap_or(&empty);
     let build_of = |ix: PkgIx| {
@@ -194,6 +215,7 @@ pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
         full: own.full.clone(),
         globals: fps.globals.clone(),
         files: own.files.clone(),
+        learned: own.learned.clone(),
         externals: package.external_deps.iter().map(external_key).collect(),
         externals_hash: own.externals.clone(),
         deps,

@@ -23,28 +23,33 @@ pub(crate) fn fingerprints(
     ws: &Workspace,
     globals: &BTreeMap<String, String>,
     files: FilesByPackage,
+    learned: FilesByPackage,
     external_content: &HashMap<Utf8PathBuf, String>,
 ) -> BTreeMap<String, PackageFingerprint> {
     let globals_hash = hash_lines(globals.iter().map(|(k, v)| format!("{k}\t{v}")));
     let mut build: Vec<Option<String>> = vec![None; ws.packages.len()];
-    let mut files = files;
+    let (mut files, mut learned) = (files, learned);
     let mut out = BTreeMap::new();
     for ix in ws.build_order() {
         let own = std::mem::take(&mut files[ix]);
+        let beyond = std::mem::take(&mut learned[ix]);
         let externals = externals_hash(&ws.package(ix).external_deps, external_content);
         let deps = dep_lines(ws, ix, &build, |k| k != DepKind::Dev);
         let build_hash = hash_lines(
             std::iter::once(DOMAIN.to_string())
                 .chain(own.iter().map(|(p, h)| format!("file\t{p}\t{h}")))
+                // Absent when empty, so a package that reads nothing beyond its own files
+                // keeps the fingerprint it had before inputs were learned.
+                .chain(beyond.iter().map(|(p, h)| format!("learned\t{p}\t{h}")))
                 .chain(std::iter::once(format!("externals\t{externals}")))
                 .chain(std::iter::once(format!("globals\t{globals_hash}")))
                 .chain(deps),
         );
         build[ix] = Some(build_hash.clone());
-        out.insert(ix, (build_hash, own, externals));
+        out.insert(ix, (build_hash, own, externals, beyond));
     }
     let mut result = BTreeMap::new();
-    for (ix, (build_hash, own, externals)) in out {
+    for (ix, (build_hash, own, externals, learned)) in out {
         let dev = dep_lines(ws, ix, &build, |k| k == DepKind::Dev);
         let full = hash_lines(std::iter::once(format!("build\t{build_hash}")).chain(dev));
         result.insert(
@@ -54,6 +59,7 @@ pub(crate) fn fingerprints(
                 full,
                 files: own,
                 externals,
+                learned,
             },
         );
     }
@@ -62,14 +68,14 @@ pub(crate) fn fingerprints(
 
 /// A package's fingerprint from its own files and the global inputs, without its dependencies:
 /// what a step that reads only the package's files (formatting) depends on.
-pub(crate) fn own_hash(
-    globals: &BTreeMap<String, String>,
-    files: &BTreeMap<String, String>,
-) -> String {
+/// Rust files beyond the package's directory (`#[path]` modules) count: rustfmt formats them.
+pub(crate) fn own_hash(globals: &BTreeMap<String, String>, fp: &PackageFingerprint) -> String {
+    let rust_beyond = fp.learned.iter().filter(|(p, _)| p.ends_with(".rs"));
     hash_lines(
         std::iter::once(format!("{DOMAIN} own"))
             .chain(globals.iter().map(|(k, v)| format!("global\t{k}\t{v}")))
-            .chain(files.iter().map(|(p, h)| format!("file\t{p}\t{h}"))),
+            .chain(fp.files.iter().map(|(p, h)| format!("file\t{p}\t{h}")))
+            .chain(rust_beyond.map(|(p, h)| format!("learned\t{p}\t{h}"))),
     )
 }
 
@@ -183,6 +189,8 @@ pub struct Explanation {
     pub globals: BTreeMap<String, String>,
     /// Own files (relative to the workspace root) and their content hashes.
     pub files: BTreeMap<String, String>,
+    /// Inputs beyond its own files (learned, observed, declared) and their hashes.
+    pub learned: BTreeMap<String, String>,
     /// Resolved external dependencies as `name version (source)`, and their combined hash.
     pub externals: Vec<String>,
     /// Hash of `externals`.

@@ -96,7 +96,7 @@ fn signals(root: &Utf8Path) -> Vec<String> {
 /// toolchain it resolved from the defaults or toolchain files (saying so in
 /// `RUSTUP_TOOLCHAIN_SOURCE`), which the other signals already cover; keying on it would make
 /// `cargo xtask ...` and the same binary run directly miss each other's cache every time.
-fn explicit_rustup_toolchain() -> String {
+pub fn explicit_rustup_toolchain() -> String {
     let resolved_by_rustup = std::env::var("RUSTUP_TOOLCHAIN_SOURCE")
         .is_ok_and(|source| source != "env" && source != "cli");
     if resolved_by_rustup {

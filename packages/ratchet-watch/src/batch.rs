@@ -3,9 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ratchet_fingerprint::Readers;
 use ratchet_graph::Workspace;
 
 use crate::{CancelToken, ChangeBatch, WatchError};
@@ -19,6 +21,9 @@ const MORE_GLOBAL_INPUTS: &[&str] = &[".gitignore", "Cargo.lock", "ratchet.toml"
 pub(crate) struct Classifier {
     root: Utf8PathBuf,
     extra_globals: GlobSet,
+    /// Packages reading files beyond their own (learned, observed, declared), as of the last
+    /// batch: `check` learns more as it runs, so each batch reads them again.
+    readers: Mutex<Arc<Readers>>,
 }
 
 impl Classifier {
@@ -40,6 +45,7 @@ impl Classifier {
         Ok(Classifier {
             root: root.to_path_buf(),
             extra_globals,
+            readers: Mutex::new(Arc::new(Readers::default())),
         })
     }
 
@@ -64,7 +70,26 @@ impl Classifier {
     /// where it is mapped with the graph of that moment: a file of a new member is written
     /// before the manifest that makes it one.
     pub(crate) fn stops_run(&self, ws: &Workspace, relative: &Utf8Path) -> bool {
-        self.is_global(relative) || ws.owner_of(relative).is_some()
+        self.is_global(relative)
+            || ws.owner_of(relative).is_some()
+            || !self
+                .readers()
+                .readers_of(&self.root.join(relative))
+                .is_empty()
+    }
+
+    /// Reads again which packages read files beyond their own; false when that failed.
+    pub(crate) fn refresh_readers(&self, ws: &Workspace) -> bool {
+        let (readers, ok) = match Readers::load(ws) {
+            Ok(readers) => (readers, true),
+            Err(_) => (Readers::default(), false),
+        };
+        *self.readers.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(readers);
+        ok
+    }
+
+    fn readers(&self) -> Arc<Readers> {
+        Arc::clone(&self.readers.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Whether the graph must be reloaded before `paths` are mapped to packages.
@@ -92,11 +117,18 @@ impl Classifier {
             global,
             cancel,
         };
+        // A bad declared input: `check` reports it; meanwhile everything counts.
+        batch.global |= !self.refresh_readers(ws);
+        let readers = self.readers();
         for (path, born) in paths {
+            let read_by = readers.readers_of(&self.root.join(&path));
             if self.is_global(&path) {
                 batch.global = true;
             } else if let Some(owner) = ws.owner_of(&path) {
                 batch.packages.insert(ws.package(owner).name.clone());
+                batch.packages.extend(read_by);
+            } else if !read_by.is_empty() {
+                batch.packages.extend(read_by);
             } else {
                 continue;
             }

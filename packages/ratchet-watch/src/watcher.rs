@@ -83,6 +83,7 @@ impl Watcher {
     /// returns are seen.
     pub fn start(ws: &Workspace, options: WatchOptions) -> Result<Watcher, WatchError> {
         let classifier = Arc::new(Classifier::new(&ws.root, &options.extra_global_inputs)?);
+        classifier.refresh_readers(ws);
         let (filter, dirs) = Filter::build(ws.root.as_std_path(), ws.target_dir.as_std_path())
             .map_err(|source| WatchError::Read {
                 path: ws.root.clone(),

@@ -12,6 +12,7 @@
 
 mod budget;
 mod fresh;
+mod inputs;
 mod oracle;
 mod sanity;
 

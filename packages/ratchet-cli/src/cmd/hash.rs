@@ -70,6 +70,12 @@ fn render_explanation(e: &Explanation) -> String {
     for (path, hash) in &e.files {
         let _ = writeln!(out, "  {path} {hash}");
     }
+    if !e.learned.is_empty() {
+        let _ = writeln!(out, "read beyond its own files:");
+        for (path, hash) in &e.learned {
+            let _ = writeln!(out, "  {path} {hash}");
+        }
+    }
     let _ = writeln!(
         out,
         "external dependencies ({}): {}",

@@ -208,6 +208,11 @@ fn finish_step(
         let _guard = records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if planned.step != Step::Fmt {
+            // What the units just compiled read beyond their package, before passes are keyed.
+            let runner = context.runner;
+            ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
+        }
         record::record_verdicts(
             context.fingerprinter,
             context.cache,
