@@ -12,7 +12,6 @@
 //! Must not: decide what to run (that is the caller's plan), read or write verdicts, or print.
 //! Progress goes to a caller-supplied observer; results are plain data.
 
-mod cancel;
 mod cargo;
 mod config;
 mod doc;
@@ -23,11 +22,12 @@ mod nextest;
 mod outcome;
 mod runner;
 mod test_binaries;
+mod test_process;
 mod verdicts;
 
-pub use cancel::Cancel;
 pub use config::{Step, StepConfig, StepsConfig, TestRunner};
-pub use outcome::{PackageVerdict, Problem, StepReport};
+pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
+pub use ratchet_process::Cancel;
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;
 
