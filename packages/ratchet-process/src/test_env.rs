@@ -6,8 +6,9 @@
 //! integration tests `CARGO_BIN_EXE_<name>`, and the dynamic library path; not
 //! `CARGO_CRATE_NAME` (compile time only), so a test reading it fails under both.
 
+use std::env::consts::EXE_SUFFIX;
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What a test process gets from cargo, as plain data.
@@ -29,6 +30,49 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// The environment of the test binary at `binary` (in a cargo build directory's
+    /// `<profile>/deps/`) of the package in `package_dir`: `bins` are the package's binary
+    /// targets, given to integration tests (`integration`) where cargo built them;
+    /// `toolchain_libs` come after the build directory's on the library path.
+    pub fn for_binary(
+        binary: &Path,
+        package_dir: &Path,
+        integration: bool,
+        bins: &[&str],
+        toolchain_libs: &[PathBuf],
+    ) -> TestEnv {
+        let deps = binary.parent().map(Path::to_path_buf);
+        let profile = deps
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
+        let bin_exes = match &profile {
+            Some(profile) if integration => bins
+                .iter()
+                .map(|bin| (bin.to_string(), profile.join(format!("{bin}{EXE_SUFFIX}"))))
+                .filter(|(_, path)| path.is_file())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut library_dirs: Vec<PathBuf> = profile.into_iter().chain(deps).collect();
+        library_dirs.extend(toolchain_libs.iter().cloned());
+        TestEnv {
+            package_dir: package_dir.to_path_buf(),
+            manifest_path: package_dir.join("Cargo.toml"),
+            bin_exes,
+            library_dirs,
+            ..TestEnv::default()
+        }
+    }
+
+    /// The toolchain's library directories in `sysroot`: `lib/rustlib/<host>/lib`, where cargo
+    /// looks, then `lib`, where rustup's proxies look. `rustc_vv` is `rustc -vV`'s output.
+    pub fn toolchain_libs(sysroot: &Path, rustc_vv: &str) -> Vec<PathBuf> {
+        let host = rustc_vv.lines().find_map(|l| l.strip_prefix("host: "));
+        let rustlib = host.map(|host| sysroot.join("lib/rustlib").join(host.trim()).join("lib"));
+        rustlib.into_iter().chain([sysroot.join("lib")]).collect()
+    }
+
     /// Sets this environment and working directory on `command`.
     pub fn apply(&self, command: &mut Command) {
         command
@@ -66,7 +110,11 @@ fn dylib_path_var() -> &'static str {
 /// starts with `dirs` is kept as it is); `None` when the result cannot be joined.
 fn library_path(dirs: &[PathBuf], inherited: Option<OsString>) -> Option<OsString> {
     let inherited: Vec<PathBuf> = inherited
-        .map(|value| std::env::split_paths(&value).collect())
+        .map(|value| {
+            std::env::split_paths(&value)
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let mut all = dirs.to_vec();
     if inherited.starts_with(dirs) {
@@ -90,5 +138,9 @@ mod tests {
         let kept = library_path(&dirs, Some("/b/debug:/b/debug/deps:/x".into())).unwrap();
         assert_eq!(kept, "/b/debug:/b/debug/deps:/x");
         assert_eq!(library_path(&dirs, None).unwrap(), "/b/debug:/b/debug/deps");
+        assert_eq!(
+            library_path(&dirs, Some("".into())).unwrap(),
+            "/b/debug:/b/debug/deps"
+        );
     }
 }

@@ -72,6 +72,22 @@ fn finish(
     })
 }
 
+/// Starts `command` (through `cancel`, in its own process group) with no input and with its
+/// standard output and error merged into one pipe, so that its text keeps its order; returns
+/// the child and the pipe's read end (for cargo, whose output ends when it exits).
+pub fn spawn_merged(
+    cancel: &Cancel,
+    mut command: Command,
+) -> Result<(Child, std::io::PipeReader), ProcessError> {
+    let (reader, writer) = std::io::pipe().map_err(ProcessError::Spawn)?;
+    let writer2 = writer.try_clone().map_err(ProcessError::Spawn)?;
+    command.stdin(Stdio::null()).stdout(writer2).stderr(writer);
+    let child = cancel.spawn(&mut command).map_err(ProcessError::Spawn)?;
+    // The parent's copies of the pipe's write end must close, or reading never ends.
+    drop(command);
+    Ok((child, reader))
+}
+
 /// Whether `child` has exited, without reaping it (so that its process group id stays
 /// reserved); with `block`, waits until it has.
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
@@ -103,6 +119,22 @@ pub(crate) fn exited(child: &mut Child, block: bool) -> std::io::Result<bool> {
         child.wait().map(|_| true)
     } else {
         child.try_wait().map(|status| status.is_some())
+    }
+}
+
+/// User + system time of the calling thread, in µs (0 where the OS does not say).
+pub fn thread_cpu_us() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{UsageWho, getrusage};
+        let us = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
+        getrusage(UsageWho::RUSAGE_THREAD)
+            .map(|usage| us(usage.user_time()) + us(usage.system_time()))
+            .unwrap_or(0)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
     }
 }
 

@@ -226,16 +226,16 @@ fn run_binaries(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                let cpu_at_start = thread_cpu_us();
+                let cpu_at_start = ratchet_process::thread_cpu_us();
                 while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
                     if runner.cancel.is_cancelled() {
                         break;
                     }
                     let started = Instant::now();
                     match processes.run(runner, binary, test_args) {
-                        Ok(run) => {
-                            lock(&failures).extend(run.failure);
-                            match run.reads {
+                        Ok((failure, read)) => {
+                            lock(&failures).extend(failure);
+                            match read {
                                 Ok(read) => lock(&reads)
                                     .entry(binary.package.clone())
                                     .or_default()
@@ -258,7 +258,7 @@ fn run_binaries(
                         total: binaries.len(),
                     });
                 }
-                let spent = thread_cpu_us().saturating_sub(cpu_at_start);
+                let spent = ratchet_process::thread_cpu_us().saturating_sub(cpu_at_start);
                 workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
             });
         }
@@ -278,22 +278,6 @@ fn run_binaries(
         reads: std::mem::take(&mut *lock(&reads)),
         unobserved: lock(&unobserved).take(),
     })
-}
-
-/// User + system time of the calling thread, in µs (0 where the OS does not say).
-fn thread_cpu_us() -> u64 {
-    #[cfg(target_os = "linux")]
-    {
-        use nix::sys::resource::{UsageWho, getrusage};
-        let us = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
-        getrusage(UsageWho::RUSAGE_THREAD)
-            .map(|usage| us(usage.user_time()) + us(usage.system_time()))
-            .unwrap_or(0)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
 }
 
 /// Where the test binaries' last durations are kept (ratchet-schedule orders them by it).

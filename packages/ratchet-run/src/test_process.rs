@@ -1,12 +1,11 @@
-//! One test binary run as `cargo test` runs it (ratchet-process's [`TestEnv`]: the package's
-//! directory, cargo's variables, the dynamic library path), to the exit of the process rather
-//! than the end of its output, with the files it reads at run time observed.
+//! One test binary run as `cargo test` runs it (ratchet-process's `TestEnv`), to the exit of
+//! the process rather than the end of its output, with what it reads at run time observed.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
-use ratchet_process::{ObservedLog, Observer, ProcessError, Reads, TestEnv};
+use ratchet_process::{ObservedRunner, Reads, TestEnv};
 
 use crate::RunError;
 use crate::cargo::{self, Executable};
@@ -18,19 +17,13 @@ use crate::test_binaries::{BinaryFailure, failed_tests};
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;
 
-/// What one test binary did.
-pub(crate) struct BinaryRun {
-    /// Its failure, if it failed.
-    pub failure: Option<BinaryFailure>,
-    /// What it read at run time under the workspace root, or why that is not known.
-    pub reads: Result<BTreeSet<String>, String>,
-}
+/// What one test binary did: its failure, and what it read under the workspace root (or why
+/// that is not known).
+pub(crate) type BinaryRun = (Option<BinaryFailure>, Result<BTreeSet<String>, String>);
 
-/// What every test process of a step shares: the observer, the toolchain's library
-/// directories, which reads count.
+/// What the test processes of a step share: the observer, the toolchain's library directories.
 pub(crate) struct TestProcesses {
-    observer: Result<Observer, String>,
-    reads: Reads,
+    observed: ObservedRunner,
     toolchain_libs: Vec<PathBuf>,
 }
 
@@ -38,13 +31,25 @@ impl TestProcesses {
     /// Ready to run the test binaries of `runner`'s workspace (compiles the observer once).
     pub(crate) fn new(runner: &Runner<'_>) -> TestProcesses {
         let workspace = runner.workspace;
+        let root = workspace.root.as_std_path();
+        let reads = Reads::new(root, &[workspace.target_dir.as_std_path()]);
+        let state_dir = workspace.state_dir();
+        // The sysroot from the lint tool's remembered lookup (`<sysroot>/bin/<driver>`), the
+        // host from the cached `rustc -vV`: no process when both are cached.
+        let tool = match runner.lint_tool() {
+            LintTool::Clippy(driver) => Some(driver),
+            LintTool::Check { expected } => expected.as_ref(),
+        };
+        let toolchain_libs = tool
+            .and_then(|t| t.parent()?.parent())
+            .map(|sysroot| {
+                let rustc_vv = ratchet_graph::toolchain::version(&workspace.root, &state_dir);
+                TestEnv::toolchain_libs(sysroot, &rustc_vv)
+            })
+            .unwrap_or_default();
         TestProcesses {
-            observer: Observer::prepare(workspace.state_dir().as_std_path()),
-            reads: Reads::new(
-                workspace.root.as_std_path(),
-                &[workspace.target_dir.as_std_path()],
-            ),
-            toolchain_libs: toolchain_libs(runner),
+            observed: ObservedRunner::new(state_dir.as_std_path(), reads),
+            toolchain_libs,
         }
     }
 
@@ -59,27 +64,11 @@ impl TestProcesses {
         command.args(test_args);
         self.env(runner, binary).apply(&mut command);
         let shown = cargo::display(&command);
-        let log = self
-            .observer
-            .as_ref()
-            .map_err(Clone::clone)
-            .map(|observer| {
-                let log = observer.new_log();
-                observer.apply(&mut command, &log);
-                log
-            });
-        let finished =
-            ratchet_process::run_to_exit(&runner.cancel, command).map_err(|error| match error {
-                ProcessError::Spawn(source) => RunError::Spawn {
-                    command: shown.clone(),
-                    source,
-                },
-                ProcessError::Wait(source) => RunError::Io {
-                    command: shown.clone(),
-                    source,
-                },
-            })?;
-        let reads = log.and_then(|log| self.relevant_reads(binary, &log));
+        let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
+        let (finished, reads) = self
+            .observed
+            .run(&runner.cancel, command, &name)
+            .map_err(|error| RunError::from_process(error, &shown))?;
         let failure = (!finished.status.success()).then(|| BinaryFailure {
             package: binary.package.clone(),
             problem: Problem::TestFailure {
@@ -88,95 +77,32 @@ impl TestProcesses {
                 output: failure_output(&finished.output),
             },
         });
-        Ok(BinaryRun { failure, reads })
-    }
-
-    fn relevant_reads(
-        &self,
-        binary: &Executable,
-        log: &std::path::Path,
-    ) -> Result<BTreeSet<String>, String> {
-        let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
-        match ObservedLog::read(log) {
-            Some(observed) if observed.complete() => Ok(self.reads.relevant(&observed)),
-            Some(observed) if observed.processes > 0 => {
-                Err(format!("{name} read a path too long to log"))
-            }
-            _ => Err(format!(
-                "{name} did not load the observer (a statically linked binary?)"
-            )),
-        }
+        Ok((failure, reads))
     }
 
     /// What `cargo test` gives `binary`'s process.
     fn env(&self, runner: &Runner<'_>, binary: &Executable) -> TestEnv {
-        let deps = binary.path.parent().map(|d| d.as_std_path().to_path_buf());
-        let profile = deps.as_ref().and_then(|d| d.parent()).map(PathBuf::from);
-        let mut env = TestEnv {
-            cargo: crate::runner::cargo_program(),
-            ..TestEnv::default()
-        };
-        env.library_dirs.extend(profile.clone());
-        env.library_dirs.extend(deps);
-        env.library_dirs.extend(self.toolchain_libs.iter().cloned());
         let workspace = runner.workspace;
-        let Some(package) = workspace
+        let package = workspace
             .find(&binary.package)
-            .map(|ix| workspace.package(ix))
-        else {
-            return env;
-        };
-        env.package_dir = package.dir.clone().into_std_path_buf();
-        env.manifest_path = package.manifest_path.clone().into_std_path_buf();
-        env.pkg_vars = package
-            .cargo_pkg_env
+            .map(|ix| workspace.package(ix));
+        let bins: Vec<&str> = package
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .flat_map(|p| &p.targets)
+            .filter(|t| t.kinds.iter().any(|k| k == "bin"))
+            .map(|t| t.name.as_str())
             .collect();
-        if env.pkg_vars.is_empty() {
-            env.pkg_vars = vec![
-                ("CARGO_PKG_NAME".into(), package.name.clone()),
-                ("CARGO_PKG_VERSION".into(), package.version.clone()),
-            ];
-        }
-        // Integration tests (and benches) get the package's binaries, as cargo built them.
-        if let Some(profile) = profile.filter(|_| binary.kind == "test" || binary.kind == "bench") {
-            let bins = package
-                .targets
-                .iter()
-                .filter(|t| t.kinds.iter().any(|k| k == "bin"));
-            for bin in bins {
-                let path = profile.join(format!("{}{}", bin.name, std::env::consts::EXE_SUFFIX));
-                if path.is_file() {
-                    env.bin_exes.push((bin.name.clone(), path));
-                }
-            }
+        let dir = package.map_or(workspace.root.as_std_path(), |p| p.dir.as_std_path());
+        let integration = matches!(binary.kind.as_str(), "test" | "bench");
+        let path = binary.path.as_std_path();
+        let mut env = TestEnv::for_binary(path, dir, integration, &bins, &self.toolchain_libs);
+        env.cargo = crate::runner::cargo_program();
+        if let Some(package) = package {
+            env.manifest_path = package.manifest_path.clone().into_std_path_buf();
+            env.pkg_vars = package.cargo_pkg_env.clone().into_iter().collect();
         }
         env
     }
-}
-
-/// The toolchain's library directories (`<sysroot>/lib/rustlib/<host>/lib`, where cargo looks,
-/// and `<sysroot>/lib`, where rustup's proxies look), from the sysroot the lint tool's lookup
-/// remembered and the cached `rustc -vV`: no process when both are cached.
-fn toolchain_libs(runner: &Runner<'_>) -> Vec<PathBuf> {
-    let tool = match runner.lint_tool() {
-        LintTool::Clippy(driver) => Some(driver),
-        LintTool::Check { expected } => expected.as_ref(),
-    };
-    // The tool is `<sysroot>/bin/<driver>`.
-    let Some(sysroot) = tool.and_then(|t| t.parent()?.parent()) else {
-        return Vec::new();
-    };
-    let workspace = runner.workspace;
-    let version = ratchet_graph::toolchain::version(&workspace.root, &workspace.state_dir());
-    let host = version.lines().find_map(|l| l.strip_prefix("host: "));
-    let mut dirs: Vec<PathBuf> = host
-        .map(|host| sysroot.join("lib/rustlib").join(host.trim()).join("lib"))
-        .into_iter()
-        .collect();
-    dirs.push(sysroot.join("lib"));
-    dirs
 }
 
 /// From libtest's `failures:` section on (the useful part), else the tail of the output.
@@ -184,15 +110,4 @@ fn failure_output(text: &str) -> String {
     let from = text.find("\nfailures:\n").map_or(0, |at| at + 1);
     let lines: Vec<&str> = text[from..].lines().collect();
     lines[lines.len().saturating_sub(OUTPUT_LINES)..].join("\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn failure_output_starts_at_libtest_failures() {
-        let text = "running 2 tests\ntest a::ok ... ok\ntest a::bad ... FAILED\n\nfailures:\n\n---- a::bad stdout ----\npanicked\n";
-        assert!(failure_output(text).starts_with("failures:"));
-    }
 }

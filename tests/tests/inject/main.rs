@@ -12,5 +12,6 @@
 
 mod oracle;
 mod sanity;
+mod testproc;
 
 pub(crate) use oracle::*;

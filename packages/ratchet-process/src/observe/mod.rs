@@ -14,6 +14,7 @@
 
 mod reads;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,6 +55,13 @@ impl Observer {
             .map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
         let hash = blake3::hash(SOURCE.as_bytes()).to_hex();
         let library = dir.join(format!("reads-{}.so", &hash[..16]));
+        // LD_PRELOAD separates its entries with spaces and colons.
+        if library.to_string_lossy().contains([' ', ':']) {
+            return Err(format!(
+                "LD_PRELOAD cannot name {}, which holds a space or a colon",
+                library.display()
+            ));
+        }
         if !library.is_file() {
             compile(&library)?;
         }
@@ -78,10 +86,53 @@ impl Observer {
     }
 }
 
+/// Runs test processes under the observer when it is available, keeping the reads that count.
+#[derive(Debug)]
+pub struct ObservedRunner {
+    observer: Result<Observer, String>,
+    reads: Reads,
+}
+
+impl ObservedRunner {
+    /// Observes with the library in `state_dir` (see [`Observer::prepare`]), keeping reads as
+    /// `reads` says.
+    pub fn new(state_dir: &Path, reads: Reads) -> ObservedRunner {
+        let observer = Observer::prepare(state_dir);
+        ObservedRunner { observer, reads }
+    }
+
+    /// Runs `command` to its exit ([`crate::run_to_exit`]); returns how it ended and what it
+    /// read that counts, or why that is not known. `name` names it in that reason.
+    pub fn run(
+        &self,
+        cancel: &crate::Cancel,
+        mut command: Command,
+        name: &str,
+    ) -> Result<(crate::Finished, Result<BTreeSet<String>, String>), crate::ProcessError> {
+        let log = self.observer.clone().map(|observer| {
+            let log = observer.new_log();
+            observer.apply(&mut command, &log);
+            log
+        });
+        let finished = crate::run_to_exit(cancel, command)?;
+        let reads = log.and_then(|log| match ObservedLog::read(&log) {
+            Some(observed) if observed.complete() => Ok(self.reads.relevant(&observed)),
+            Some(observed) if observed.processes > 0 => {
+                Err(format!("{name} read a path too long to log"))
+            }
+            _ => Err(format!(
+                "{name} did not load the observer (a statically linked binary?)"
+            )),
+        });
+        Ok((finished, reads))
+    }
+}
+
 /// Compiles the library to `library`, through a temporary name and a rename, so that
 /// concurrent runs never load a half-written file.
 fn compile(library: &Path) -> Result<(), String> {
-    let source = library.with_extension("c");
+    // Names of this process's own: a concurrent run may be compiling too.
+    let source = library.with_extension(format!("{}.c", std::process::id()));
     std::fs::write(&source, SOURCE)
         .map_err(|e| format!("cannot write {}: {e}", source.display()))?;
     let partial = library.with_extension(format!("so.{}.partial", std::process::id()));
@@ -92,6 +143,7 @@ fn compile(library: &Path) -> Result<(), String> {
         .arg("-ldl")
         .output()
         .map_err(|e| format!("cannot run `cc` to build the observer: {e}"))?;
+    let _ = std::fs::remove_file(&source);
     if !output.status.success() {
         let _ = std::fs::remove_file(&partial);
         let stderr = String::from_utf8_lossy(&output.stderr);
