@@ -112,6 +112,29 @@ pub struct StepFinished {
     /// built them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_run: Option<TestRunUsage>,
+    /// The test and doc steps: whether the files their tests read at run time were observed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observation: Option<Observation>,
+    /// The test step, when observed: per package whose tests ran, the files and directories
+    /// (ending with `/`; the root is `./`) under the workspace root, outside the target
+    /// directory and `.git`, that its test processes opened, listed or looked up at run time,
+    /// relative to the root.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub observed_reads: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Whether a step's run-time reads were observed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Observation {
+    /// Every test process of the step was observed.
+    Observed,
+    /// Not observed, for this reason (no C compiler, not Linux, nextest ran the tests, doc
+    /// tests, a test binary that did not load the observer, ...).
+    Unavailable {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// CPU use while a test step ran its binaries.

@@ -42,6 +42,7 @@ pub(crate) fn from_metadata(metadata: &Metadata) -> Workspace {
                 .collect(),
             external_deps: externals.get(&p.id).cloned().unwrap_or_default(),
             metadata: p.metadata.clone(),
+            cargo_pkg_env: cargo_pkg_env(p),
         })
         .collect();
     let mut edges = Vec::new();
@@ -74,6 +75,39 @@ pub(crate) fn from_metadata(metadata: &Metadata) -> Workspace {
         packages,
         edges,
     )
+}
+
+/// The `CARGO_PKG_*` variables cargo sets for `p`'s processes (its `fill_env`), each empty
+/// when the manifest does not say. `rust-version` comes back from `cargo metadata` as a full
+/// version: `1.89` and `1.89.0` both read `1.89.0`, shown as `1.89`.
+fn cargo_pkg_env(p: &cargo_metadata::Package) -> std::collections::BTreeMap<String, String> {
+    let text = |value: Option<&dyn ToString>| value.map(|v| v.to_string()).unwrap_or_default();
+    let rust_version = p.rust_version.as_ref().map(|v| match v.patch {
+        0 => format!("{}.{}", v.major, v.minor),
+        _ => v.to_string(),
+    });
+    [
+        ("VERSION", p.version.to_string()),
+        ("VERSION_MAJOR", p.version.major.to_string()),
+        ("VERSION_MINOR", p.version.minor.to_string()),
+        ("VERSION_PATCH", p.version.patch.to_string()),
+        ("VERSION_PRE", p.version.pre.to_string()),
+        ("NAME", p.name.to_string()),
+        ("AUTHORS", p.authors.join(":")),
+        ("DESCRIPTION", text(p.description.as_ref().map(|v| v as _))),
+        ("HOMEPAGE", text(p.homepage.as_ref().map(|v| v as _))),
+        ("REPOSITORY", text(p.repository.as_ref().map(|v| v as _))),
+        ("LICENSE", text(p.license.as_ref().map(|v| v as _))),
+        (
+            "LICENSE_FILE",
+            text(p.license_file.as_ref().map(|v| v as _)),
+        ),
+        ("README", text(p.readme.as_ref().map(|v| v as _))),
+        ("RUST_VERSION", rust_version.unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (format!("CARGO_PKG_{key}"), value))
+    .collect()
 }
 
 fn package_dir(p: &cargo_metadata::Package) -> Utf8PathBuf {

@@ -61,6 +61,10 @@ pub struct Package {
     pub external_deps: Vec<ExternalDep>,
     /// The manifest's `[package.metadata]` table (JSON `null` when absent).
     pub metadata: serde_json::Value,
+    /// The `CARGO_PKG_*` variables cargo gives the package's test processes (version parts,
+    /// authors, description, license, ...), as `cargo metadata` reports the manifest.
+    #[serde(default)]
+    pub cargo_pkg_env: std::collections::BTreeMap<String, String>,
 }
 
 /// One build target of a package.

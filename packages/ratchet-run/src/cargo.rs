@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufReader;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use camino::Utf8PathBuf;
 use cargo_metadata::Message;
@@ -77,32 +77,14 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// Starts `command` (through `cancel`, in its own process group) with no stdin and with stdout
-/// and stderr merged into one pipe, so that its text keeps its order; returns the child and the
-/// pipe's read end. `shown` names the command in errors.
+/// [`ratchet_process::spawn_merged`], with errors that name the command `shown`.
 pub(crate) fn spawn_merged(
     cancel: &Cancel,
-    mut command: Command,
+    command: Command,
     shown: &str,
 ) -> Result<(std::process::Child, std::io::PipeReader), RunError> {
-    let io_error = |source| RunError::Io {
-        command: shown.to_string(),
-        source,
-    };
-    let (reader, writer) = std::io::pipe().map_err(io_error)?;
-    command
-        .stdin(Stdio::null())
-        .stdout(writer.try_clone().map_err(io_error)?)
-        .stderr(writer);
-    let child = cancel
-        .spawn(&mut command)
-        .map_err(|source| RunError::Spawn {
-            command: shown.to_string(),
-            source,
-        })?;
-    // The parent's copies of the pipe's write end must close, or reading never ends.
-    drop(command);
-    Ok((child, reader))
+    ratchet_process::spawn_merged(cancel, command)
+        .map_err(|error| crate::RunError::from_process(error, shown))
 }
 
 /// Runs `command` with stdout and stderr merged into one pipe (so that text keeps its order),

@@ -7,12 +7,12 @@
 //! compiles workspace members so that lint and test share one build; running test binaries in
 //! parallel (or through `cargo nextest run`); attributing every diagnostic, failing test and
 //! artifact to its package; setting the timing rustc wrapper (ratchet-wrapper) on its cargo
-//! commands; killing children on Ctrl-C.
+//! commands; what test processes read at run time, per package (observed by ratchet-process,
+//! which also owns process groups, Ctrl-C and the environment of a test process).
 //!
 //! Must not: decide what to run (that is the caller's plan), read or write verdicts, or print.
 //! Progress goes to a caller-supplied observer; results are plain data.
 
-mod cancel;
 mod cargo;
 mod config;
 mod doc;
@@ -23,11 +23,12 @@ mod nextest;
 mod outcome;
 mod runner;
 mod test_binaries;
+mod test_process;
 mod verdicts;
 
-pub use cancel::Cancel;
 pub use config::{Step, StepConfig, StepsConfig, TestRunner};
-pub use outcome::{PackageVerdict, Problem, StepReport};
+pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
+pub use ratchet_process::Cancel;
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;
 
@@ -55,4 +56,15 @@ pub enum RunError {
     /// The run was interrupted (Ctrl-C); children were killed.
     #[error("interrupted")]
     Interrupted,
+}
+
+impl RunError {
+    /// A process error of ratchet-process, for the command `shown`.
+    pub(crate) fn from_process(error: ratchet_process::ProcessError, shown: &str) -> RunError {
+        let command = shown.to_string();
+        match error {
+            ratchet_process::ProcessError::Spawn(source) => RunError::Spawn { command, source },
+            ratchet_process::ProcessError::Wait(source) => RunError::Io { command, source },
+        }
+    }
 }

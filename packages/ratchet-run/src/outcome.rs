@@ -28,6 +28,21 @@ pub struct StepReport {
     /// Packages whose library or build script did not compile in this step: their dependents
     /// could not be built on them.
     pub unbuilt_libs: std::collections::BTreeSet<String>,
+    /// The test step (ratchet's pool): per package whose test binaries ran, the files and
+    /// directories (ending with `/`; the root is `./`) under the workspace root, outside the
+    /// target directory and `.git`, that they read at run time, relative to the root.
+    pub observed_reads: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Whether `observed_reads` is complete: `None` for steps that run no test.
+    pub observation: Option<ObservationStatus>,
+}
+
+/// Whether a step's run-time reads were observed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObservationStatus {
+    /// Every test process was observed: `observed_reads` is all they read.
+    Observed,
+    /// Not observed (or not completely), for this reason.
+    Unavailable(String),
 }
 
 impl StepReport {
@@ -43,6 +58,8 @@ impl StepReport {
             units_fresh: 0,
             test_run: None,
             unbuilt_libs: std::collections::BTreeSet::new(),
+            observed_reads: BTreeMap::new(),
+            observation: None,
         }
     }
 

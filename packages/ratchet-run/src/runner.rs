@@ -178,6 +178,11 @@ impl<'a> Runner<'a> {
             Step::Test => test_binaries::run(self, packages)?,
             Step::Doc => doc::run(self, packages)?,
         };
+        if step == Step::Doc {
+            report.observation = Some(crate::ObservationStatus::Unavailable(
+                "doc tests run inside rustdoc, which is not observed".into(),
+            ));
+        }
         report.wall_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
@@ -253,6 +258,8 @@ impl<'a> Runner<'a> {
             units_fresh: output.units_fresh,
             test_run: None,
             unbuilt_libs: crate::verdicts::unbuilt(self.workspace, output).1,
+            observed_reads: BTreeMap::new(),
+            observation: None,
         }
     }
 }

@@ -2,8 +2,6 @@
 //! the binaries in parallel across the cores (each binary also runs its tests on threads).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
-use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -11,14 +9,12 @@ use std::time::Instant;
 use ratchet_events::check::TestRunUsage;
 
 use crate::cargo::{self, CargoOutput, Executable};
-use crate::outcome::{PackageVerdict, Problem, StepReport};
+use crate::outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
 use crate::runner::{Progress, Runner, split_at_dashes};
+use crate::test_process::TestProcesses;
 use crate::{RunError, Step, TestRunner, nextest};
 use ratchet_schedule::Durations;
 use ratchet_wrapper::children_cpu_ms;
-
-/// Lines of a failing binary's output kept for the report.
-const OUTPUT_LINES: usize = 200;
 
 /// A failed test binary (or test), by package.
 pub(crate) struct BinaryFailure {
@@ -136,6 +132,14 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     }
     let mut report = runner.report(Step::Test, commands, verdicts, &output);
     report.test_run = (!binaries.is_empty()).then_some(usage);
+    report.observation = Some(match (runner.test_runner(), pool.unobserved) {
+        (TestRunner::Nextest, _) => {
+            ObservationStatus::Unavailable("nextest runs the tests, which is not observed".into())
+        }
+        (TestRunner::Ratchet, Some(why)) => ObservationStatus::Unavailable(why),
+        (TestRunner::Ratchet, None) => ObservationStatus::Observed,
+    });
+    report.observed_reads = pool.reads;
     Ok(report)
 }
 
@@ -191,6 +195,10 @@ struct Pool {
     cpu_ms: u64,
     /// Each binary's wall time, in ms, by [`duration_key`].
     durations: Vec<(String, u64)>,
+    /// What each package's binaries read at run time, under the workspace root.
+    reads: BTreeMap<String, BTreeSet<String>>,
+    /// Why some binary's reads are not known, if one's are not.
+    unobserved: Option<String>,
 }
 
 /// Runs `binaries` on a pool of one worker more than the cores, in their order (longest
@@ -205,7 +213,10 @@ fn run_binaries(
     let done = AtomicUsize::new(0);
     let durations = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
+    let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
+    let unobserved = Mutex::new(None);
     let first_error = Mutex::new(None);
+    let processes = TestProcesses::new(runner);
     // One more than the cores: while a worker waits for its binary to start or exit (or for
     // the pages of a binary the page cache lost), another keeps the core busy. Measured at
     // 1000 packages: 93-95% of the cores against 89-91% with one per core.
@@ -215,15 +226,25 @@ fn run_binaries(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                let cpu_at_start = thread_cpu_us();
+                let cpu_at_start = ratchet_process::thread_cpu_us();
                 while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
                     if runner.cancel.is_cancelled() {
                         break;
                     }
                     let started = Instant::now();
-                    match run_binary(runner, binary, test_args) {
-                        Ok(Some(failure)) => lock(&failures).push(failure),
-                        Ok(None) => {}
+                    match processes.run(runner, binary, test_args) {
+                        Ok((failure, read)) => {
+                            lock(&failures).extend(failure);
+                            match read {
+                                Ok(read) => lock(&reads)
+                                    .entry(binary.package.clone())
+                                    .or_default()
+                                    .extend(read),
+                                Err(why) => {
+                                    lock(&unobserved).get_or_insert(why);
+                                }
+                            }
+                        }
                         Err(e) => {
                             lock(&first_error).get_or_insert(e);
                         }
@@ -237,7 +258,7 @@ fn run_binaries(
                         total: binaries.len(),
                     });
                 }
-                let spent = thread_cpu_us().saturating_sub(cpu_at_start);
+                let spent = ratchet_process::thread_cpu_us().saturating_sub(cpu_at_start);
                 workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
             });
         }
@@ -254,23 +275,9 @@ fn run_binaries(
         failures: std::mem::take(&mut *lock(&failures)),
         cpu_ms: workers_cpu_us.load(Ordering::SeqCst) / 1000,
         durations: std::mem::take(&mut *lock(&durations)),
+        reads: std::mem::take(&mut *lock(&reads)),
+        unobserved: lock(&unobserved).take(),
     })
-}
-
-/// User + system time of the calling thread, in µs (0 where the OS does not say).
-fn thread_cpu_us() -> u64 {
-    #[cfg(target_os = "linux")]
-    {
-        use nix::sys::resource::{UsageWho, getrusage};
-        let us = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
-        getrusage(UsageWho::RUSAGE_THREAD)
-            .map(|usage| us(usage.user_time()) + us(usage.system_time()))
-            .unwrap_or(0)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
 }
 
 /// Where the test binaries' last durations are kept (ratchet-schedule orders them by it).
@@ -294,64 +301,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Runs one binary as `cargo test` would (in its package's directory, with cargo's variables).
-fn run_binary(
-    runner: &Runner<'_>,
-    binary: &Executable,
-    test_args: &[String],
-) -> Result<Option<BinaryFailure>, RunError> {
-    let workspace = runner.workspace;
-    let package = workspace
-        .find(&binary.package)
-        .map(|ix| workspace.package(ix));
-    let mut command = Command::new(&binary.path);
-    command.args(test_args);
-    if let Some(package) = package {
-        command
-            .current_dir(&package.dir)
-            .env("CARGO_MANIFEST_DIR", &package.dir)
-            .env("CARGO_PKG_NAME", &package.name)
-            .env("CARGO_PKG_VERSION", &package.version);
-    }
-    command.env("CARGO", crate::runner::cargo_program());
-    let shown = cargo::display(&command);
-    let (mut child, mut reader) = cargo::spawn_merged(&runner.cancel, command, &shown)?;
-    let mut text = String::new();
-    let read = reader.read_to_string(&mut text);
-    let status = child.wait();
-    runner.cancel.forget(&child);
-    let status = status
-        .and_then(|s| read.map(|_| s))
-        .map_err(|source| RunError::Io {
-            command: shown,
-            source,
-        })?;
-    if status.success() {
-        return Ok(None);
-    }
-    Ok(Some(BinaryFailure {
-        package: binary.package.clone(),
-        problem: Problem::TestFailure {
-            binary: binary.target.clone(),
-            tests: failed_tests(&text),
-            output: failure_output(&text),
-        },
-    }))
-}
-
 /// Names from libtest's `test NAME ... FAILED` lines.
 pub(crate) fn failed_tests(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
         .map(str::to_string)
         .collect()
-}
-
-/// From libtest's `failures:` section on (the useful part), else the tail of the output.
-fn failure_output(text: &str) -> String {
-    let from = text.find("\nfailures:\n").map_or(0, |at| at + 1);
-    let lines: Vec<&str> = text[from..].lines().collect();
-    lines[lines.len().saturating_sub(OUTPUT_LINES)..].join("\n")
 }
 
 #[cfg(test)]
@@ -362,6 +317,5 @@ mod tests {
     fn failed_test_names_come_from_libtest_lines() {
         let text = "running 2 tests\ntest a::ok ... ok\ntest a::bad ... FAILED\n\nfailures:\n\n---- a::bad stdout ----\npanicked\n";
         assert_eq!(failed_tests(text), ["a::bad"]);
-        assert!(failure_output(text).starts_with("failures:"));
     }
 }

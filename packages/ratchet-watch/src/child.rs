@@ -7,7 +7,7 @@
 use std::io::{self, BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::CancelToken;
 
@@ -15,7 +15,8 @@ use crate::CancelToken;
 const POLL: Duration = Duration::from_millis(10);
 /// How long a cancelled child may take to clean up after SIGTERM before it gets SIGKILL. A
 /// child that puts its own children in groups of their own (as `check` does with cargo) must
-/// stop them itself within this time: SIGKILL reaches only the child's group.
+/// stop them itself within this time: SIGKILL reaches only the child's group. `check` does,
+/// with the same policy and a shorter grace (`ratchet_process::GRACE`).
 const GRACE: Duration = Duration::from_secs(5);
 /// How long to wait, after the child exited, for output still in the pipe.
 const TAIL: Duration = Duration::from_secs(1);
@@ -106,27 +107,11 @@ fn forward_tail(lines: &Receiver<String>, on_line: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Stops the child by ratchet-process's one policy: SIGTERM to its group, SIGKILL after
+/// [`GRACE`] (the group's id stays the unreaped child's until then).
 #[cfg(unix)]
 fn stop(child: &mut Child) -> io::Result<()> {
-    use nix::sys::signal::{Signal, killpg};
-    use nix::unistd::Pid;
-
-    let Ok(pid) = i32::try_from(child.id()) else {
-        child.kill()?;
-        child.wait()?;
-        return Ok(());
-    };
-    let group = Pid::from_raw(pid);
-    // Errors mean the group is already gone, which is the goal.
-    let _ = killpg(group, Signal::SIGTERM);
-    let deadline = Instant::now() + GRACE;
-    while child.try_wait()?.is_none() && Instant::now() < deadline {
-        std::thread::sleep(POLL);
-    }
-    // The child may have exited while its grandchildren linger: the group gets SIGKILL anyway.
-    let _ = killpg(group, Signal::SIGKILL);
-    child.wait()?;
-    Ok(())
+    ratchet_process::terminate_group(child, GRACE)
 }
 
 #[cfg(not(unix))]

@@ -15,5 +15,6 @@ mod fresh;
 mod inputs;
 mod oracle;
 mod sanity;
+mod testproc;
 
 pub(crate) use oracle::*;

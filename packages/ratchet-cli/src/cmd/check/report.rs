@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use ratchet_events::VERSION;
 use ratchet_events::check::{self as ev, CheckEvent};
-use ratchet_run::{Problem, Progress, StepReport};
+use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
 
@@ -19,6 +19,8 @@ pub struct Reporter {
     steps_started: std::sync::atomic::AtomicUsize,
     /// `package (step)` of steps skipped because the package does not compile.
     not_run: std::sync::Mutex<Vec<String>>,
+    /// Why the test step's run-time reads were not observed, when they were not.
+    unobserved: std::sync::Mutex<Option<String>>,
     bar: Option<ProgressBar>,
 }
 
@@ -40,6 +42,7 @@ impl Reporter {
             steps_total: 0.into(),
             steps_started: 0.into(),
             not_run: std::sync::Mutex::default(),
+            unobserved: std::sync::Mutex::default(),
             bar,
         }
     }
@@ -154,7 +157,19 @@ impl Reporter {
                 units_built: report.units_built,
                 units_fresh: report.units_fresh,
                 test_run: report.test_run,
+                observation: report.observation.as_ref().map(observation_event),
+                observed_reads: report
+                    .observed_reads
+                    .iter()
+                    .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
+                    .collect(),
             }))?;
+        }
+        // Doc tests are never observed (docs/check.md); only the test step's gap is news.
+        if let (Step::Test, Some(ObservationStatus::Unavailable(why))) =
+            (report.step, &report.observation)
+        {
+            *lock(&self.unobserved) = Some(why.clone());
         }
         Ok(())
     }
@@ -248,6 +263,9 @@ impl Reporter {
             let text = format!("not run, as they do not compile: {}\n", not_run.join(", "));
             self.text(&text)?;
         }
+        if let Some(why) = lock(&self.unobserved).as_ref() {
+            self.text(&format!("run-time reads not observed: {why}\n"))?;
+        }
         let seconds = summary.wall_ms as f64 / 1000.0;
         let line = if summary.interrupted {
             format!("check: interrupted after {seconds:.2}s; passes so far are kept\n")
@@ -280,6 +298,15 @@ impl Reporter {
         if !self.json {
             eprintln!("{text}");
         }
+    }
+}
+
+fn observation_event(status: &ObservationStatus) -> ev::Observation {
+    match status {
+        ObservationStatus::Observed => ev::Observation::Observed,
+        ObservationStatus::Unavailable(reason) => ev::Observation::Unavailable {
+            reason: reason.clone(),
+        },
     }
 }
 

@@ -1,0 +1,190 @@
+//! The observer of run-time reads: an `LD_PRELOAD` library (`interposer.c`, embedded here)
+//! that logs the paths a process opens for reading (`open`, `open64`, `openat`, `openat64`,
+//! `fopen`, `fopen64`), lists (`opendir`) or stats (`stat`, `lstat`, `stat64`, `lstat64`,
+//! `fstatat`, `fstatat64`, `statx`, `access`, `faccessat`, `realpath`), with relative paths
+//! made absolute against the working directory (or the directory descriptor) of the call.
+//! Rust's std reaches these on glibc: `File::open` calls `open64`, `read_dir` `opendir`,
+//! `metadata` and `Path::exists` `statx` (looked up with `dlsym`, so interposable) or
+//! `stat64`, `canonicalize` `realpath`.
+//!
+//! The library is compiled on first use with `cc -shared -fPIC -O2` into the state directory,
+//! under a name that carries the source's hash; without `cc`, or on another OS, observation
+//! is unavailable (a reason, never an error). A process that does not load the library (a
+//! static or setuid binary) leaves no `+` line, and its log says so.
+
+mod reads;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use reads::{ObservedLog, Reads};
+
+/// The variable naming the log file the library appends to; children inherit it.
+pub const LOG_ENV: &str = "RATCHET_OBSERVE_LOG";
+
+/// Set to `0` to run tests without the observer (for measuring its cost).
+const SWITCH_ENV: &str = "RATCHET_OBSERVE";
+
+const SOURCE: &str = include_str!("interposer.c");
+
+/// A compiled observer library, ready to put on test processes.
+#[derive(Debug, Clone)]
+pub struct Observer {
+    library: PathBuf,
+    logs: PathBuf,
+}
+
+/// Numbers the logs of one ratchet process.
+static NEXT_LOG: AtomicU64 = AtomicU64::new(0);
+
+impl Observer {
+    /// The observer library in `state_dir/observe/`, compiled now if this source was never
+    /// compiled there; `Err` says why observation is unavailable.
+    pub fn prepare(state_dir: &Path) -> Result<Observer, String> {
+        if !cfg!(target_os = "linux") {
+            return Err("the observer of reads works on Linux only".into());
+        }
+        if std::env::var_os(SWITCH_ENV).is_some_and(|v| v == "0") {
+            return Err(format!("{SWITCH_ENV}=0"));
+        }
+        let dir = state_dir.join("observe");
+        let logs = dir.join("logs");
+        std::fs::create_dir_all(&logs)
+            .map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+        let hash = blake3::hash(SOURCE.as_bytes()).to_hex();
+        let library = dir.join(format!("reads-{}.so", &hash[..16]));
+        // LD_PRELOAD separates its entries with spaces and colons.
+        if library.to_string_lossy().contains([' ', ':']) {
+            return Err(format!(
+                "LD_PRELOAD cannot name {}, which holds a space or a colon",
+                library.display()
+            ));
+        }
+        if !library.is_file() {
+            compile(&library)?;
+        }
+        Ok(Observer { library, logs })
+    }
+
+    /// A log file for one process tree, not yet created.
+    pub fn new_log(&self) -> PathBuf {
+        let n = NEXT_LOG.fetch_add(1, Ordering::SeqCst);
+        self.logs.join(format!("{}-{n}.log", std::process::id()))
+    }
+
+    /// Makes `command` (and every process it starts that keeps its environment) log its reads
+    /// to `log`. An `LD_PRELOAD` the command inherits is kept, after ours.
+    pub fn apply(&self, command: &mut Command, log: &Path) {
+        let mut preload = self.library.as_os_str().to_os_string();
+        if let Some(inherited) = std::env::var_os("LD_PRELOAD").filter(|v| !v.is_empty()) {
+            preload.push(" ");
+            preload.push(inherited);
+        }
+        command.env("LD_PRELOAD", preload).env(LOG_ENV, log);
+    }
+}
+
+/// Runs test processes under the observer when it is available, keeping the reads that count.
+#[derive(Debug)]
+pub struct ObservedRunner {
+    observer: Result<Observer, String>,
+    reads: Reads,
+}
+
+impl ObservedRunner {
+    /// Observes with the library in `state_dir` (see [`Observer::prepare`]), keeping reads as
+    /// `reads` says.
+    pub fn new(state_dir: &Path, reads: Reads) -> ObservedRunner {
+        let observer = Observer::prepare(state_dir);
+        ObservedRunner { observer, reads }
+    }
+
+    /// Runs `command` to its exit ([`crate::run_to_exit`]); returns how it ended and what it
+    /// read that counts, or why that is not known. `name` names it in that reason.
+    pub fn run(
+        &self,
+        cancel: &crate::Cancel,
+        mut command: Command,
+        name: &str,
+    ) -> Result<(crate::Finished, Result<BTreeSet<String>, String>), crate::ProcessError> {
+        let log = self.observer.clone().map(|observer| {
+            let log = observer.new_log();
+            observer.apply(&mut command, &log);
+            log
+        });
+        let finished = crate::run_to_exit(cancel, command)?;
+        let reads = log.and_then(|log| match ObservedLog::read(&log) {
+            Some(observed) if observed.complete() => Ok(self.reads.relevant(&observed)),
+            Some(observed) if observed.processes > 0 => {
+                Err(format!("{name} read a path too long to log"))
+            }
+            _ => Err(format!(
+                "{name} did not load the observer (a statically linked binary?)"
+            )),
+        });
+        Ok((finished, reads))
+    }
+}
+
+/// Compiles the library to `library`, through a temporary name and a rename, so that
+/// concurrent runs never load a half-written file.
+fn compile(library: &Path) -> Result<(), String> {
+    // Names of this process's own: a concurrent run may be compiling too.
+    let source = library.with_extension(format!("{}.c", std::process::id()));
+    std::fs::write(&source, SOURCE)
+        .map_err(|e| format!("cannot write {}: {e}", source.display()))?;
+    let partial = library.with_extension(format!("so.{}.partial", std::process::id()));
+    let output = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O2", "-o"])
+        .arg(&partial)
+        .arg(&source)
+        .arg("-ldl")
+        .output()
+        .map_err(|e| format!("cannot run `cc` to build the observer: {e}"))?;
+    let _ = std::fs::remove_file(&source);
+    if !output.status.success() {
+        let _ = std::fs::remove_file(&partial);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().next().unwrap_or("no message");
+        return Err(format!("`cc` failed to build the observer: {first}"));
+    }
+    std::fs::rename(&partial, library)
+        .map_err(|e| format!("cannot write {}: {e}", library.display()))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reads_of_a_process_tree_are_logged_with_absolute_paths() {
+        let state = tempfile::tempdir().unwrap();
+        let Ok(observer) = Observer::prepare(state.path()) else {
+            return; // no `cc` here: unavailable, which `prepare` said.
+        };
+        let work = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(work.path().join("data/sub")).unwrap();
+        std::fs::write(work.path().join("data/x.txt"), "x").unwrap();
+        let log = observer.new_log();
+        let mut command = Command::new("sh");
+        command
+            .args([
+                "-c",
+                "cat data/sub/../x.txt >/dev/null; ls data >/dev/null; echo > written",
+            ])
+            .current_dir(work.path());
+        observer.apply(&mut command, &log);
+        assert!(command.status().unwrap().success());
+        let observed = ObservedLog::read(&log).unwrap();
+        assert!(observed.complete());
+        let root = work.path().canonicalize().unwrap();
+        let reads = Reads::new(&root, &[]).relevant(&observed);
+        let reads: Vec<&str> = reads.iter().map(String::as_str).collect();
+        assert!(reads.contains(&"data/x.txt"), "{reads:?}");
+        assert!(reads.contains(&"data/"), "{reads:?}");
+        assert!(!reads.contains(&"written"), "{reads:?}");
+    }
+}
