@@ -23,7 +23,11 @@ mod nextest;
 mod outcome;
 mod runner;
 mod test_binaries;
-mod verdicts;
+
+/// Verdicts from cargo's output, which ratchet-attribution owns.
+mod verdicts {
+    pub(crate) use ratchet_attribution::{compile_verdicts, doc_verdicts, unbuilt};
+}
 
 pub use cancel::Cancel;
 pub use config::{Step, StepConfig, StepsConfig, TestRunner};

@@ -110,7 +110,10 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
                 Some(test) => run_lint_and_test(context, planned, test, &mut broken, &records)?,
                 None => {
                     let report = run_step(context, planned, &broken, &records)?;
-                    if let Some(report) = report.as_ref().filter(|_| planned.step == Step::Lint) {
+                    // A package that did not build in the test step (lint off) has no doc
+                    // verdict either: its doc tests cannot pass without a build.
+                    let built_it = matches!(planned.step, Step::Lint | Step::Test);
+                    if let Some(report) = report.as_ref().filter(|_| built_it) {
                         broken.extend(compile_failures(context.runner.workspace, report));
                     }
                     vec![report]
