@@ -277,3 +277,21 @@ fn errors_of_an_unselected_dependency_are_shown_with_its_dependent() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_test_target_with_no_binary_is_missing() {
+    let (_dir, ws) = workspace();
+    let output = CargoOutput {
+        success: false,
+        executables: vec![crate::Executable {
+            package: "base".into(),
+            target: "base".into(),
+            kind: "lib".into(),
+            bench: false,
+            path: "/t/base-123".into(),
+        }],
+        ..CargoOutput::default()
+    };
+    assert!(missing_test_binaries(&ws, &output, "base").is_empty());
+    assert_eq!(missing_test_binaries(&ws, &output, "mid"), ["lib \"mid\""]);
+}

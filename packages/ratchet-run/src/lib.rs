@@ -5,8 +5,9 @@
 //! directory (`<target>/ratchet/build`, always with the timing rustc wrapper, so that neither
 //! the wrapper nor clippy ever invalidates the user's own `target/`), where clippy's driver
 //! compiles workspace members so that lint and test share one build; running test binaries in
-//! parallel (or through `cargo nextest run`); attributing every diagnostic, failing test and
-//! artifact to its package; setting the timing rustc wrapper (ratchet-wrapper) on its cargo
+//! parallel (or through `cargo nextest run`); handing cargo's messages to ratchet-attribution,
+//! which ties every diagnostic, failing doc test and artifact to its package, and tying failing
+//! test binaries to theirs; setting the timing rustc wrapper (ratchet-wrapper) on its cargo
 //! commands; killing children on Ctrl-C.
 //!
 //! Must not: decide what to run (that is the caller's plan), read or write verdicts, or print.

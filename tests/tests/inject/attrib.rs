@@ -36,10 +36,17 @@ fn finished<'a>(events: &'a [CheckEvent], step: &str) -> Option<&'a StepFinished
 fn an_error_cargo_prints_before_compiling_fails_every_package_of_that_run() {
     let ws = two_packages();
     let root = ws.path();
-    // cargo stops at feature resolution with an error that names `base` only.
+    write(root, "crates/lone/Cargo.toml", &manifest("lone", ""));
+    write(
+        root,
+        "crates/lone/src/lib.rs",
+        "//! Lone.\n\n/// Three.\npub fn three() -> u32 {\n    3\n}\n",
+    );
+    // cargo stops at feature resolution with an error that names `base` only; `lone` does not
+    // depend on it, and plain cargo with the same arguments fails it too.
     let args = ["--features", "base/nope"];
-    for (package, target) in [("base", "--lib"), ("app", "--lib")] {
-        let (ok, said) = plain(root, &["clippy", "-p", package, target, args[0], args[1]]);
+    for package in ["base", "app", "lone"] {
+        let (ok, said) = plain(root, &["clippy", "-p", package, args[0], args[1]]);
         assert!(!ok, "plain cargo: {said}");
     }
     for config in [
@@ -63,7 +70,7 @@ fn an_error_cargo_prints_before_compiling_fails_every_package_of_that_run() {
         }
         assert_eq!(
             failed_packages(&run, &events),
-            ["app", "base"].map(String::from).into()
+            ["app", "base", "lone"].map(String::from).into()
         );
     }
 }
