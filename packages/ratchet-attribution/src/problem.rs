@@ -61,6 +61,14 @@ impl Problem {
         }
     }
 
+    /// Whether this problem means the package's build did not complete, so its tests and doc
+    /// tests cannot have run: a compile error (see [`Problem::is_compile_error`]) or a failure
+    /// with no finer attribution (cargo failed, a dependency did not build). A warning or a
+    /// failing test is not one.
+    pub fn means_not_built(&self) -> bool {
+        self.is_compile_error() || matches!(self, Problem::Other { .. })
+    }
+
     /// Whether this is an error that only clippy's driver raises (a `clippy::` lint at level
     /// `deny`): plain rustc builds the target, so `cargo test` does not fail on it.
     pub fn is_clippy_error(&self) -> bool {

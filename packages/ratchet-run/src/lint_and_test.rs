@@ -62,7 +62,7 @@ pub(crate) fn build(
     // error; the test verdict must not repeat it with a `cargo test` reproduce, which passes
     // when the error is a clippy lint at level deny (plain rustc builds the target).
     for (package, verdict) in &lint_report.packages {
-        if verdict.problems.iter().any(Problem::is_compile_error) {
+        if verdict.problems.iter().any(Problem::means_not_built) {
             let text = format!("not tested: `{package}` does not build (see the lint step)");
             built.replace_verdict(
                 package,

@@ -58,7 +58,7 @@ fn an_error_cargo_prints_before_compiling_fails_every_package_of_that_run() {
         write(root, "ratchet.toml", config);
         let (run, events) = check(root, &["--all"]);
         assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-        for step in ["lint", "test"] {
+        for step in ["lint", "test", "doc"] {
             if let Some(finished) = finished(&events, step) {
                 assert!(
                     finished.passed.is_empty(),

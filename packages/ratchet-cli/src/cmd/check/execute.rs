@@ -228,7 +228,7 @@ fn compile_failures(workspace: &Workspace, report: &StepReport) -> BTreeSet<Stri
     let mut broken: BTreeSet<String> = report
         .packages
         .iter()
-        .filter(|(_, verdict)| verdict.problems.iter().any(Problem::is_compile_error))
+        .filter(|(_, verdict)| verdict.problems.iter().any(Problem::means_not_built))
         .map(|(package, _)| package.clone())
         .collect();
     let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
