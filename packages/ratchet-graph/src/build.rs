@@ -38,6 +38,8 @@ pub(crate) fn from_metadata(metadata: &Metadata) -> Workspace {
                     name: t.name.clone(),
                     kinds: t.kind.iter().map(|k| k.to_string()).collect(),
                     src_path: t.src_path.clone(),
+                    doctest: t.doctest,
+                    test: t.test,
                 })
                 .collect(),
             external_deps: externals.get(&p.id).cloned().unwrap_or_default(),

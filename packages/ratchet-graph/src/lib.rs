@@ -76,6 +76,40 @@ pub struct Target {
     pub kinds: Vec<String>,
     /// Path of its root source file.
     pub src_path: Utf8PathBuf,
+    /// `doctest` as the manifest sets it (`[lib] doctest = false` turns doc tests off for
+    /// `cargo test`). No serde default: a snapshot written before the field existed does not
+    /// read, and is a miss.
+    pub doctest: bool,
+    /// `test` as the manifest sets it (`test = false`: `cargo test` builds no test harness of
+    /// this target).
+    pub test: bool,
+}
+
+/// Every crate type of a library target, as cargo spells target kinds.
+const LIBRARY_KINDS: &[&str] = &["lib", "rlib", "dylib", "cdylib", "staticlib", "proc-macro"];
+
+/// Whether a target kind (as in `cargo metadata` and cargo's JSON messages) is a library: any
+/// crate type, `proc-macro` included. The one answer to "is this a library" in ratchet.
+pub fn is_library_kind(kind: &str) -> bool {
+    LIBRARY_KINDS.contains(&kind)
+}
+
+impl Target {
+    /// Whether this is the package's library (any crate type, `proc-macro` included).
+    pub fn is_library(&self) -> bool {
+        self.kinds.iter().any(|k| is_library_kind(k))
+    }
+
+    /// Whether `cargo test` runs this target's doc tests: a library that Rust code can link
+    /// (`lib`, `rlib` or `proc-macro`; rustdoc cannot test a `cdylib`, `staticlib` or `dylib`
+    /// alone) and whose manifest does not set `doctest = false`.
+    pub fn runs_doc_tests(&self) -> bool {
+        self.doctest
+            && self
+                .kinds
+                .iter()
+                .any(|k| matches!(k.as_str(), "lib" | "rlib" | "proc-macro"))
+    }
 }
 
 /// A resolved external dependency, as `Cargo.lock` names it.

@@ -5,8 +5,9 @@
 //! directory (`<target>/ratchet/build`, always with the timing rustc wrapper, so that neither
 //! the wrapper nor clippy ever invalidates the user's own `target/`), where clippy's driver
 //! compiles workspace members so that lint and test share one build; running test binaries in
-//! parallel (or through `cargo nextest run`); attributing every diagnostic, failing test and
-//! artifact to its package; setting the timing rustc wrapper (ratchet-wrapper) on its cargo
+//! parallel (or through `cargo nextest run`); handing cargo's messages to ratchet-attribution,
+//! which ties every diagnostic, failing doc test and artifact to its package, and tying failing
+//! test binaries to theirs; setting the timing rustc wrapper (ratchet-wrapper) on its cargo
 //! commands; what test processes read at run time, per package (observed by ratchet-process,
 //! which also owns process groups, Ctrl-C and the environment of a test process).
 //!
@@ -24,7 +25,11 @@ mod outcome;
 mod runner;
 mod test_binaries;
 mod test_process;
-mod verdicts;
+
+/// Verdicts from cargo's output, which ratchet-attribution owns.
+mod verdicts {
+    pub(crate) use ratchet_attribution::{compile_verdicts, doc_verdicts, unbuilt};
+}
 
 pub use config::{Step, StepConfig, StepsConfig, TestRunner};
 pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};

@@ -116,9 +116,10 @@ impl LintArgs {
             .collect()
     }
 
-    /// The command that reproduces the lint step on `package` in the user's own target dir.
-    pub(crate) fn reproduce(&self, tool: &LintTool, package: &str) -> String {
-        let mut parts = vec![format!("cargo {} -p {package}", tool.name())];
+    /// The command that reproduces the lint step on one package (`selector`, what follows
+    /// `-p`) in the user's own target dir.
+    pub(crate) fn reproduce(&self, tool: &LintTool, selector: &str) -> String {
+        let mut parts = vec![format!("cargo {} -p {selector}", tool.name())];
         parts.extend(self.cargo.iter().cloned());
         if let LintTool::Clippy(_) = tool {
             let mut clippy = self.clippy.clone();
@@ -150,7 +151,7 @@ pub(crate) fn report(
 ) -> StepReport {
     let tool = runner.lint_tool();
     let args = runner.lint_args();
-    let reproduce = |package: &str| args.reproduce(tool, package);
+    let reproduce = |package: &str| args.reproduce(tool, &runner.selector(package));
     let verdicts = crate::verdicts::compile_verdicts(
         runner.workspace,
         packages,

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::cargo;
 use crate::lint::LintTool;
-use crate::outcome::StepReport;
+use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::{self, BuiltTests};
 use crate::{RunError, Step, lint};
@@ -57,8 +57,18 @@ pub(crate) fn build(
     output.artifacts.clear();
     output.units_built = 0;
     output.units_fresh = 0;
-    Ok((
-        lint_report,
-        test_binaries::built(runner, test, shown, output),
-    ))
+    let mut built = test_binaries::built(runner, test, shown, output);
+    // A target whose build stopped at an error has no test binary. The lint step shows the
+    // error; the test verdict must not repeat it with a `cargo test` reproduce, which passes
+    // when the error is a clippy lint at level deny (plain rustc builds the target).
+    for (package, verdict) in &lint_report.packages {
+        if verdict.problems.iter().any(Problem::means_not_built) {
+            let text = format!("not tested: `{package}` does not build (see the lint step)");
+            built.replace_verdict(
+                package,
+                PackageVerdict::fail(String::new(), vec![Problem::Other { text }]),
+            );
+        }
+    }
+    Ok((lint_report, built))
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use camino::Utf8PathBuf;
 
 use crate::Step;
+pub use ratchet_attribution::{PackageVerdict, Problem};
 
 /// The result of one step over its selection.
 #[derive(Debug, Clone)]
@@ -66,88 +67,5 @@ impl StepReport {
     /// Whether every package passed.
     pub fn passed(&self) -> bool {
         self.packages.values().all(|v| v.passed)
-    }
-}
-
-/// One package's outcome for one step.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PackageVerdict {
-    /// Whether it passed. A package with problems of level warning only may still pass.
-    pub passed: bool,
-    /// What went wrong (errors, and warnings when the step treats them as failures).
-    pub problems: Vec<Problem>,
-    /// The command that reproduces this step on this package alone, in the user's own target
-    /// directory.
-    pub reproduce: String,
-}
-
-/// One thing a step found wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
-    /// A compiler, clippy or rustfmt message.
-    Diagnostic {
-        /// `error` or `warning`.
-        level: String,
-        /// File, relative to the workspace root when inside it.
-        file: Option<String>,
-        /// 1-based line.
-        line: Option<usize>,
-        /// rustc's error code (`E0308`) or lint name (`clippy::needless_return`), if any.
-        code: Option<String>,
-        /// The one-line message.
-        message: String,
-        /// The full text as the tool rendered it.
-        rendered: String,
-    },
-    /// A test binary that failed.
-    TestFailure {
-        /// The binary's target name (`lib`, an integration test's name, or `doc`).
-        binary: String,
-        /// The failing tests' names, when the output names them.
-        tests: Vec<String>,
-        /// The failing part of the binary's output.
-        output: String,
-    },
-    /// A failure with no finer attribution: the package was not built because a dependency
-    /// failed, or the tool failed without saying where.
-    Other {
-        /// Explanation and whatever output there was.
-        text: String,
-    },
-}
-
-impl Problem {
-    /// Whether this is a compile error (rustc's `E....` codes, or an error with no code),
-    /// as opposed to a lint that `-D warnings` made fatal: a package with one cannot be tested.
-    pub fn is_compile_error(&self) -> bool {
-        match self {
-            Problem::Diagnostic { level, code, .. } => {
-                level == "error"
-                    && code.as_deref().is_none_or(|c| {
-                        c.starts_with('E') && c[1..].chars().all(|d| d.is_ascii_digit())
-                    })
-            }
-            Problem::TestFailure { .. } | Problem::Other { .. } => false,
-        }
-    }
-}
-
-impl PackageVerdict {
-    /// A pass with nothing to say.
-    pub fn pass(reproduce: String) -> PackageVerdict {
-        PackageVerdict {
-            passed: true,
-            problems: Vec::new(),
-            reproduce,
-        }
-    }
-
-    /// A failure with these problems.
-    pub fn fail(reproduce: String, problems: Vec<Problem>) -> PackageVerdict {
-        PackageVerdict {
-            passed: false,
-            problems,
-            reproduce,
-        }
     }
 }

@@ -49,6 +49,7 @@ pub struct Runner<'a> {
     lint_args: OnceLock<LintArgs>,
     clippy_everywhere: OnceLock<Option<PathBuf>>,
     test_runner: OnceLock<TestRunner>,
+    shared_names: OnceLock<std::collections::BTreeSet<String>>,
     rust_files: Option<BTreeMap<String, String>>,
 }
 
@@ -71,6 +72,7 @@ impl<'a> Runner<'a> {
             lint_args: OnceLock::new(),
             clippy_everywhere: OnceLock::new(),
             test_runner: OnceLock::new(),
+            shared_names: OnceLock::new(),
             rust_files: None,
         }
     }
@@ -210,13 +212,28 @@ impl<'a> Runner<'a> {
         Ok(report)
     }
 
-    /// `cargo <subcommand> -p a -p b ...` in ratchet's target directory, with the wrapper
-    /// (`subcommand` may be two words, as in `nextest run`).
+    /// What follows `-p` in a command shown to a person for `package`: its name, or its
+    /// package ID spec where a package outside the workspace shares the name.
+    pub(crate) fn selector(&self, package: &str) -> String {
+        let shared = self
+            .shared_names
+            .get_or_init(|| ratchet_attribution::shared_names(self.workspace));
+        ratchet_attribution::shown_selector(self.workspace, shared, package)
+    }
+
+    /// `cargo <subcommand> -p SPEC ...` in ratchet's target directory, with the wrapper
+    /// (`subcommand` may be two words, as in `nextest run`). Each member is selected by its
+    /// package ID spec: a bare name is ambiguous to cargo when a package outside the workspace
+    /// shares it, and cargo then rejects the whole command.
     pub(crate) fn cargo(&self, subcommand: &str, packages: &[String]) -> Command {
         let mut command = Command::new(cargo_program());
         command.args(subcommand.split(' '));
-        for package in packages {
-            command.args(["-p", package]);
+        for name in packages {
+            let spec = self
+                .workspace
+                .find(name)
+                .map(|ix| ratchet_attribution::package_spec(self.workspace.package(ix)));
+            command.args(["-p", spec.as_deref().unwrap_or(name)]);
         }
         command
             .arg("--manifest-path")

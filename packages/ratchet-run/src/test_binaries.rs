@@ -66,7 +66,7 @@ pub(crate) fn built(
         TestRunner::Nextest => "nextest run",
     };
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo {tool} -p {package}")];
+        let mut parts = vec![format!("cargo {tool} -p {}", runner.selector(package))];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
@@ -143,27 +143,22 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     Ok(report)
 }
 
-/// After a failed build, a package that has test targets but got no test binary was not
-/// verified: it fails rather than pass with nothing run.
+/// After a failed build (which `cargo test` does not keep going past), a package with a test
+/// target cargo built no test binary of was not verified: it fails rather than pass with
+/// some of its tests not run.
 fn fail_unbuilt(
     runner: &Runner<'_>,
     output: &CargoOutput,
     verdicts: &mut BTreeMap<String, PackageVerdict>,
 ) {
     for (package, verdict) in verdicts.iter_mut().filter(|(_, v)| v.passed) {
-        let built = output.executables.iter().any(|e| e.package == *package);
-        let has_tests = runner.workspace.find(package).is_some_and(|ix| {
-            runner.workspace.package(ix).targets.iter().any(|t| {
-                t.kinds
-                    .iter()
-                    .any(|k| k == "lib" || k == "bin" || k == "test")
-            })
-        });
-        if has_tests && !built {
+        let missing = ratchet_attribution::missing_test_binaries(runner.workspace, output, package);
+        if !missing.is_empty() {
             verdict.passed = false;
             verdict.problems.push(Problem::Other {
                 text: format!(
-                    "not built: cargo failed before building its tests:\n{}",
+                    "not built: cargo failed before building its tests ({}):\n{}",
+                    missing.join(", "),
                     output.text_tail(20)
                 ),
             });

@@ -2,15 +2,22 @@
 //! (a whole cargo start and a rustdoc pass over the library) that would run nothing.
 //!
 //! Doc tests come only from code blocks in documentation: fenced (```` ``` ````, `~~~`) or
-//! indented by four spaces, in `///`, `//!`, `/** */` or `/*! */` comments, or in `#[doc = ...]`
-//! attributes (which may include a Markdown file). The scan errs on the side of "maybe": any of
-//! those markers anywhere in any Rust file under the package directory means the step runs.
+//! indented by four spaces, in `///`, `//!`, `/** */` or `/*! */` comments, or in `doc`
+//! attributes, whose value may be anything (`#![doc = include_str!("../README.md")]`, or
+//! `#![cfg_attr(docsrs, doc = include_str!(...))]`, `doc = concat!(...)`, a macro's
+//! argument). The scan errs on the side of "maybe": any of those markers anywhere in any Rust
+//! file under the package directory, a `doc =` anywhere (spaces ignored), an `include!` (code,
+//! docs included, from elsewhere), a `#[path]` module, or a library root outside the package
+//! directory, means the step runs.
 
 use camino::Utf8Path;
 
-/// `false` only when no Rust file under `dir` could hold a doc test; unreadable files and walk
-/// errors count as "maybe".
-pub fn may_have_doctests(dir: &Utf8Path) -> bool {
+/// `false` only when no Rust file under `dir` could hold a doc test of the library whose root
+/// file is `lib_root`; unreadable files and walk errors count as "maybe".
+pub fn may_have_doctests(dir: &Utf8Path, lib_root: &Utf8Path) -> bool {
+    if !lib_root.starts_with(dir) {
+        return true;
+    }
     for entry in ignore::WalkBuilder::new(dir).hidden(false).build() {
         let Ok(entry) = entry else { return true };
         let path = entry.path();
@@ -26,8 +33,14 @@ pub fn may_have_doctests(dir: &Utf8Path) -> bool {
 }
 
 fn text_may_have_doctests(text: &str) -> bool {
-    const MARKERS: &[&str] = &["```", "~~~", "#[doc", "#![doc", "/**", "/*!"];
+    const MARKERS: &[&str] = &["```", "~~~", "/**", "/*!"];
+    // Attribute and macro markers, matched with all whitespace taken out (`# [doc`, `doc =`).
+    const COMPACT_MARKERS: &[&str] = &["#[doc", "#![doc", "doc=", "include!(", "#[path"];
     if MARKERS.iter().any(|m| text.contains(m)) {
+        return true;
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if COMPACT_MARKERS.iter().any(|m| compact.contains(m)) {
         return true;
     }
     text.lines().any(|line| {
@@ -53,6 +66,14 @@ mod tests {
             "/// Example:\n///\n///     let x = 1;\npub fn f() {}\n"
         ));
         assert!(maybe("#![doc = include_str!(\"../README.md\")]\n"));
+        assert!(maybe(
+            "#![cfg_attr(docsrs, doc = include_str!(\"../README.md\"))]\n"
+        ));
+        assert!(maybe("# ! [ doc = concat!(\"a\", \"b\") ]\n"));
+        assert!(maybe(
+            "include!(concat!(env!(\"OUT_DIR\"), \"/gen.rs\"));\n"
+        ));
+        assert!(maybe("#[path = \"../shared.rs\"]\nmod shared;\n"));
         assert!(maybe("/** docs */\npub fn f() {}\n"));
     }
 

@@ -12,8 +12,17 @@ fn the_doc_step_runs_only_for_packages_that_can_have_doc_tests() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     let doc = finished(&events, "doc");
     assert_eq!(doc.commands.len(), 1, "{:?}", doc.commands);
-    assert!(doc.commands[0].contains("-p base"), "{:?}", doc.commands);
-    assert!(!doc.commands[0].contains("-p mid"), "{:?}", doc.commands);
+    // Members are selected by package ID spec: `-p path+file:///.../crates/base#base@0.1.0`.
+    assert!(
+        doc.commands[0].contains("/crates/base#base@"),
+        "{:?}",
+        doc.commands
+    );
+    assert!(
+        !doc.commands[0].contains("/crates/mid#"),
+        "{:?}",
+        doc.commands
+    );
     assert!(
         doc.passed.contains(&"mid".to_string()),
         "no doc tests is a pass"

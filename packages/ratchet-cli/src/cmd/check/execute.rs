@@ -111,7 +111,10 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
                 Some(test) => run_lint_and_test(context, planned, test, &mut broken, &records)?,
                 None => {
                     let report = run_step(context, planned, &broken, &records)?;
-                    if let Some(report) = report.as_ref().filter(|_| planned.step == Step::Lint) {
+                    // A package that did not build in the test step (lint off) has no doc
+                    // verdict either: its doc tests cannot pass without a build.
+                    let built_it = matches!(planned.step, Step::Lint | Step::Test);
+                    if let Some(report) = report.as_ref().filter(|_| built_it) {
                         broken.extend(compile_failures(context.runner.workspace, report));
                     }
                     vec![report]
@@ -236,7 +239,7 @@ fn compile_failures(workspace: &Workspace, report: &StepReport) -> BTreeSet<Stri
     let mut broken: BTreeSet<String> = report
         .packages
         .iter()
-        .filter(|(_, verdict)| verdict.problems.iter().any(Problem::is_compile_error))
+        .filter(|(_, verdict)| verdict.problems.iter().any(Problem::means_not_built))
         .map(|(package, _)| package.clone())
         .collect();
     let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
