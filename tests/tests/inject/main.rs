@@ -14,6 +14,7 @@ mod attrib;
 mod budget;
 mod fresh;
 mod inputs;
+mod observed;
 mod oracle;
 mod sanity;
 mod testproc;

@@ -211,11 +211,15 @@ fn finish_step(
         let _guard = records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let runner = context.runner;
         if planned.step != Step::Fmt {
             // What the units just compiled read beyond their package, before passes are keyed.
-            let runner = context.runner;
             ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
         }
+        // What the test processes were seen reading becomes an input of their package: a
+        // pass is then keyed by those files too (a first pass that learns a new input is not
+        // recorded, as its key was taken without it; the next run records it).
+        ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
         record::record_verdicts(
             context.fingerprinter,
             context.cache,
