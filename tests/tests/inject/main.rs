@@ -10,6 +10,7 @@
 //! so that the whole suite stays within the test budget.
 #![allow(clippy::unwrap_used)]
 
+mod graph;
 mod oracle;
 mod sanity;
 

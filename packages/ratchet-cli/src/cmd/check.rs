@@ -74,7 +74,7 @@ impl Args {
 /// Runs `check`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let workspace = args.workspace.load()?;
+    let workspace = args.workspace.load_for_build()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
     if let Some(message) = config.misplaced_runner() {
