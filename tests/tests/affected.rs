@@ -158,6 +158,7 @@ fn lockfile_change_affects_only_users_of_the_changed_external() {
     );
     // Committed alone: the lockfile that cargo then rewrites is the only change since HEAD.
     git(&f.ext, &["commit", "-qm", "ext 0.2.0", "--", "Cargo.toml"]);
+    update_lock(&f.ws);
     let doc = since_head(&f.ws);
     assert_eq!(
         names(&doc, "changed_files"),
@@ -213,6 +214,7 @@ fn added_package_is_affected_through_its_untracked_files() {
             ("crates/f/src/lib.rs", ""),
         ],
     );
+    update_lock(&f.ws);
     let doc = since_head(&f.ws);
     assert_eq!(names(&doc, "affected"), ["f"]);
 }
@@ -263,6 +265,7 @@ fn fingerprint_mode_agrees_with_since_mode() {
         &f.ext,
         &[("Cargo.toml", &manifest("ext", "").replace("0.1.0", "0.3.0"))],
     );
+    update_lock(&f.ws);
     let by_fingerprint = report(&f.ws, &[]);
     let by_git = since_head(&f.ws);
     for field in ["affected", "build_affected"] {

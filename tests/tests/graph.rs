@@ -106,6 +106,20 @@ fn second_load_comes_from_the_snapshot_and_sees_new_packages() {
             ("crates/d/src/lib.rs", ""),
         ],
     );
+    // A new member needs a new lock, which a query does not write: it says what to run.
+    let stale = ratchet(BIN, ws.path(), &["graph"]);
+    assert_eq!(stale.code, 2, "{}", stale.stderr);
+    assert!(
+        stale.stderr.contains("cargo update --workspace"),
+        "{}",
+        stale.stderr
+    );
+    let update = std::process::Command::new("cargo")
+        .args(["update", "--workspace", "--offline", "--quiet"])
+        .current_dir(ws.path())
+        .status()
+        .unwrap();
+    assert!(update.success());
     let run = ratchet(BIN, ws.path(), &["graph"]);
     assert!(
         run.stdout.contains("\nd\n"),

@@ -144,7 +144,7 @@ fn unowned_warning(unowned: &[String]) -> String {
     }
     format!(
         "{} changed file(s) owned by no package affect nothing: {list} (list them under \
-         [inputs] files in ratchet.toml if they matter)",
+         [inputs] files in ratchet.toml, relative to the workspace root, if they matter)",
         unowned.len()
     )
 }

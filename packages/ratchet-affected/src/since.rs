@@ -1,7 +1,7 @@
 //! `--since REF`: the files git reports as changed since the merge-base of REF and HEAD, turned
 //! into seeds (owners, global inputs, lockfile entries).
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ratchet_events::affected::Cause;
 use ratchet_fingerprint::InputsConfig;
@@ -43,7 +43,7 @@ pub(crate) fn changes(
             continue;
         }
         let outer = rel.is_none() && ratchet_fingerprint::is_outer_config(&ws_root, &absolute);
-        if outer || rel.is_some_and(|r| is_fixed_global(r) || globals.is_match(r)) {
+        if outer || rel.is_some_and(is_fixed_global) || globals.matches(&absolute, &ws_root) {
             out.global_inputs.push(display);
             continue;
         }
@@ -65,7 +65,35 @@ pub(crate) fn changes(
         }));
     }
     out.seeds.extend(outside_repo_seeds(ws, &repo_root));
+    out.global_inputs
+        .extend(inputs_outside_repo(ws, inputs, &repo_root)?);
     Ok(out)
+}
+
+/// `[inputs]` files outside the git repository: git cannot say whether they changed since the
+/// base, so each one counts as a changed global input.
+fn inputs_outside_repo(
+    ws: &Workspace,
+    inputs: &InputsConfig,
+    repo_root: &Utf8Path,
+) -> Result<Vec<String>, AffectedError> {
+    let files = inputs
+        .matched_files(&ws.root)
+        .map_err(|e| AffectedError::BadInput {
+            pattern: inputs.files.join(", "),
+            message: e.to_string(),
+        })?;
+    Ok(files
+        .into_iter()
+        .map(|rel| canonical(&ws.root.join(rel)))
+        .filter(|path| !path.starts_with(repo_root))
+        .map(|path| {
+            format!(
+                "{path} (an [inputs] file outside the git repository, where `--since` cannot \
+                 see changes)"
+            )
+        })
+        .collect())
 }
 
 /// Members using a path crate outside the git repository: git cannot say whether its files
@@ -154,23 +182,90 @@ fn is_fixed_global(rel: &Utf8Path) -> bool {
         || ratchet_fingerprint::is_tool_config(rel)
 }
 
-fn global_matcher(inputs: &InputsConfig) -> Result<GlobSet, AffectedError> {
-    let mut builder = GlobSetBuilder::new();
+/// The `[inputs] files` patterns, matched as the fingerprint side expands them: relative to
+/// the workspace root (`..` leads outside it), or absolute; a pattern that matches a directory
+/// stands for every file below it.
+struct Globals {
+    relative: GlobSet,
+    absolute: GlobSet,
+}
+
+impl Globals {
+    /// Whether the changed file `absolute` is a configured input (`ws_root` canonical).
+    fn matches(&self, absolute: &Utf8Path, ws_root: &Utf8Path) -> bool {
+        let relative = relative_to(absolute, ws_root);
+        // Its directories count too, but not those holding the workspace root (`..`).
+        let below = |p: &Utf8Path| p.components().any(|c| c != Utf8Component::ParentDir);
+        relative
+            .ancestors()
+            .any(|p| below(p) && self.relative.is_match(p))
+            || absolute.ancestors().any(|p| self.absolute.is_match(p))
+    }
+}
+
+fn global_matcher(inputs: &InputsConfig) -> Result<Globals, AffectedError> {
+    let mut relative = GlobSetBuilder::new();
+    let mut absolute = GlobSetBuilder::new();
     for pattern in &inputs.files {
+        let normal = normalize(Utf8Path::new(pattern));
         // `*` stops at `/`, as in the fingerprint side's glob expansion.
-        let glob = GlobBuilder::new(pattern)
+        let glob = GlobBuilder::new(normal.as_str())
             .literal_separator(true)
             .build()
             .map_err(|e| AffectedError::BadInput {
                 pattern: pattern.clone(),
                 message: e.kind().to_string(),
             })?;
-        builder.add(glob);
+        match normal.is_absolute() {
+            true => absolute.add(glob),
+            false => relative.add(glob),
+        };
     }
-    builder.build().map_err(|e| AffectedError::BadInput {
-        pattern: inputs.files.join(", "),
-        message: e.to_string(),
+    let build = |builder: GlobSetBuilder| {
+        builder.build().map_err(|e| AffectedError::BadInput {
+            pattern: inputs.files.join(", "),
+            message: e.to_string(),
+        })
+    };
+    Ok(Globals {
+        relative: build(relative)?,
+        absolute: build(absolute)?,
     })
+}
+
+/// `path` without `.` components and with `dir/..` pairs folded, lexically (as the glob crate
+/// sees `root/../x` on the fingerprint side: the same file).
+fn normalize(path: &Utf8Path) -> Utf8PathBuf {
+    let mut out = Utf8PathBuf::new();
+    for component in path.components() {
+        match component {
+            Utf8Component::CurDir => {}
+            Utf8Component::ParentDir
+                if matches!(out.components().next_back(), Some(Utf8Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_str()),
+        }
+    }
+    out
+}
+
+/// `path` relative to `dir`, with `..` where it lies outside (both absolute and normal).
+fn relative_to(path: &Utf8Path, dir: &Utf8Path) -> Utf8PathBuf {
+    let common = path
+        .components()
+        .zip(dir.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = Utf8PathBuf::new();
+    for _ in dir.components().skip(common) {
+        out.push("..");
+    }
+    for component in path.components().skip(common) {
+        out.push(component.as_str());
+    }
+    out
 }
 
 /// Git prints the real path of the work tree; cargo may have been given a path through a

@@ -33,6 +33,7 @@ fn workspace() -> (tempfile::TempDir, Workspace) {
             camino::Utf8PathBuf::from_path_buf(dir.path().join("Cargo.toml")).unwrap(),
         ),
         refresh: true,
+        update_lock: false,
     };
     let workspace = ratchet_graph::load(&options).unwrap();
     (dir, workspace)

@@ -20,12 +20,24 @@ impl WorkspaceArgs {
         ratchet_graph::LoadOptions {
             manifest_path: self.manifest_path.clone(),
             refresh: false,
+            update_lock: false,
         }
     }
 
-    /// Loads the workspace graph (from its cache when nothing changed).
+    /// Loads the workspace graph (from its cache when nothing changed), never rewriting
+    /// `Cargo.lock`: for commands that only read.
     pub fn load(&self) -> anyhow::Result<ratchet_graph::Workspace> {
         Ok(ratchet_graph::load(&self.load_options())?)
+    }
+
+    /// Loads the workspace graph for a command that builds with cargo anyway (`check`,
+    /// `watch`): an out-of-date `Cargo.lock` is brought up to date, as cargo's build would.
+    pub fn load_for_build(&self) -> anyhow::Result<ratchet_graph::Workspace> {
+        let options = ratchet_graph::LoadOptions {
+            update_lock: true,
+            ..self.load_options()
+        };
+        Ok(ratchet_graph::load(&options)?)
     }
 }
 

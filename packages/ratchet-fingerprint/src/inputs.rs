@@ -50,9 +50,26 @@ impl InputsConfig {
         }
     }
 
-    /// Configured files that exist now, relative to `root`, sorted. Patterns are globs.
+    /// Configured files that exist now, relative to `root` (with `..` when outside it, absolute
+    /// for an absolute pattern), sorted. Patterns are globs; a pattern that matches a directory
+    /// (`testdata`, or `testdata/**`, which the glob crate expands to directories only) stands
+    /// for every file below it, hidden ones included.
     pub fn matched_files(&self, root: &Utf8Path) -> Result<Vec<Utf8PathBuf>, FingerprintError> {
-        let mut out = Vec::new();
+        /// Every file below `dir`, without following symlinked directories (no loops).
+        fn files_below(dir: &Utf8Path, out: &mut Vec<Utf8PathBuf>) {
+            let Ok(entries) = dir.read_dir_utf8() else {
+                return;
+            };
+            for entry in entries.flatten() {
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => files_below(entry.path(), out),
+                    _ if entry.path().is_file() => out.push(entry.path().to_path_buf()),
+                    _ => {}
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut walked: Vec<Utf8PathBuf> = Vec::new();
         for pattern in &self.files {
             let full = root.join(pattern);
             let paths = glob::glob(full.as_str()).map_err(|e| FingerprintError::BadInput {
@@ -63,13 +80,21 @@ impl InputsConfig {
                 let Ok(path) = Utf8PathBuf::from_path_buf(path) else {
                     continue;
                 };
-                if path.is_file()
-                    && let Ok(rel) = path.strip_prefix(root)
-                {
-                    out.push(rel.to_path_buf());
+                if path.is_file() {
+                    found.push(path);
+                } else if path.is_dir() && !walked.iter().any(|w| path.starts_with(w)) {
+                    files_below(&path, &mut found);
+                    walked.push(path);
                 }
             }
         }
+        let mut out: Vec<Utf8PathBuf> = found
+            .into_iter()
+            .map(|path| match path.strip_prefix(root) {
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => path,
+            })
+            .collect();
         out.sort();
         out.dedup();
         Ok(out)

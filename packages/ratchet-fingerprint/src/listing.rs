@@ -226,6 +226,7 @@ mod tests {
         let options = ratchet_graph::LoadOptions {
             manifest_path: Some(root.join("Cargo.toml")),
             refresh: false,
+            update_lock: false,
         };
         (tmp, ratchet_graph::load(&options).unwrap())
     }

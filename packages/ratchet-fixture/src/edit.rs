@@ -85,7 +85,8 @@ impl Fixture {
         Ok(())
     }
 
-    /// Adds package `name` under `crates/added/` with normal dependencies on `deps`.
+    /// Adds package `name` under `crates/added/` with normal dependencies on `deps`, then
+    /// brings `Cargo.lock` up to date, as the developer's next cargo command would.
     pub fn add_package(
         &mut self,
         name: &str,
@@ -110,11 +111,12 @@ impl Fixture {
             .collect();
         self.packages.push(package);
         self.write_packages(&[name.to_string()])?;
+        self.lock()?;
         self.package(name)
     }
 
     /// Deletes package `name` (not packages nested in its directory) and every reference to it
-    /// from other packages, whose files are rewritten from the model.
+    /// from other packages, whose files are rewritten from the model; then updates `Cargo.lock`.
     pub fn delete_package(&mut self, name: &str) -> Result<(), FixtureError> {
         let package = self.package(name)?.clone();
         for file in &package.files {
@@ -131,7 +133,8 @@ impl Fixture {
             }
         }
         self.write_packages(&dependents)?;
-        self.write_root_manifest()
+        self.write_root_manifest()?;
+        self.lock()
     }
 
     /// Sets the version of vendor crate `vendor` (a path crate outside the members) and updates
@@ -146,11 +149,14 @@ impl Fixture {
         self.lock()
     }
 
-    /// Packages that depend on vendor crate `vendor`.
+    /// Packages that depend on vendor crate `vendor`, optionally or not (`Cargo.lock` holds
+    /// optional dependencies too, and a build with the feature uses them).
     pub fn vendor_users(&self, vendor: &str) -> Vec<&FixturePackage> {
         self.packages
             .iter()
-            .filter(|p| p.vendor.as_deref() == Some(vendor))
+            .filter(|p| {
+                p.vendor.as_deref() == Some(vendor) || p.optional_vendor.as_deref() == Some(vendor)
+            })
             .collect()
     }
 

@@ -3,7 +3,7 @@
 //! Owns: drawing a seeded, deterministic workspace (a DAG of packages with normal, build and dev
 //! edges, renamed, optional and target-specific dependencies, nested package directories, data
 //! files read by `include_str!`, unit and integration tests that assert exact values, a committed
-//! `Cargo.lock`, path crates outside the members), writing it with a git history, and editing it
+//! `Cargo.lock`, path crates outside the members, one of them optional), writing it with a git history, and editing it
 //! the way a developer would (touch a source file, break the build, break a test, add or delete a
 //! package, bump a locked version). It also answers, from its own model, which packages a change
 //! affects, so tests can compare ratchet's answer with an independent one.
@@ -85,7 +85,7 @@ impl Spec {
 }
 
 /// Bump when the generated files change for the same spec, so cached fixtures are redone.
-pub const GENERATOR_VERSION: u32 = 2;
+pub const GENERATOR_VERSION: u32 = 3;
 
 /// The kind of a dependency edge, as in the manifest section it is declared in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,6 +150,8 @@ pub struct FixturePackage {
     pub deps: Vec<FixtureDep>,
     /// The vendor path crate (outside the members) it depends on, if any.
     pub vendor: Option<String>,
+    /// The vendor path crate it depends on optionally (feature `extra`, off by default).
+    pub optional_vendor: Option<String>,
     /// Whether it has `tests/api.rs`.
     pub integration_test: bool,
     /// Every file of the package, relative to the workspace root.
@@ -163,6 +165,7 @@ impl FixturePackage {
             dir,
             deps: Vec::new(),
             vendor: None,
+            optional_vendor: None,
             integration_test: false,
             files: Vec::new(),
         }

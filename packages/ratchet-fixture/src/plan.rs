@@ -22,7 +22,15 @@ const DOMAINS: &[&str] = &[
 const LAYERS: &[&str] = &["types", "config", "repo", "service", "runtime", "ui"];
 
 /// The path crates outside the workspace members, used to change `Cargo.lock` offline.
-pub(crate) const VENDORS: &[&str] = &["fixture-vendor-a", "fixture-vendor-b"];
+pub(crate) const VENDORS: &[&str] = &["fixture-vendor-a", "fixture-vendor-b", OPTIONAL_VENDOR];
+
+/// The vendor crates drawn as plain dependencies.
+const PLAIN_VENDORS: &[&str] = &["fixture-vendor-a", "fixture-vendor-b"];
+
+/// The vendor crate that one package uses as an optional dependency only (feature `extra`,
+/// never enabled by default): `cargo metadata` leaves it out of a default-feature resolve,
+/// while `Cargo.lock` holds it.
+pub(crate) const OPTIONAL_VENDOR: &str = "fixture-vendor-opt";
 
 /// Draws the packages of `spec` (files are filled in when they are written).
 pub(crate) fn plan(spec: &Spec) -> Vec<FixturePackage> {
@@ -46,11 +54,16 @@ pub(crate) fn plan(spec: &Spec) -> Vec<FixturePackage> {
     nest_some(&mut rng, &mut packages);
     for (i, package) in packages.iter_mut().enumerate() {
         if rng.random_range(0..100) < 8 {
-            package.vendor = Some(VENDORS[rng.random_range(0..VENDORS.len())].to_string());
+            package.vendor =
+                Some(PLAIN_VENDORS[rng.random_range(0..PLAIN_VENDORS.len())].to_string());
         }
         package.integration_test = i % 3 == 0;
     }
-    for vendor in VENDORS {
+    // No draw: the streams above stay as they were before this vendor existed.
+    if let Some(package) = packages.iter_mut().rev().find(|p| p.vendor.is_none()) {
+        package.optional_vendor = Some(OPTIONAL_VENDOR.to_string());
+    }
+    for vendor in PLAIN_VENDORS {
         if !packages
             .iter()
             .any(|p| p.vendor.as_deref() == Some(*vendor))

@@ -71,13 +71,15 @@ pub(crate) fn manifest(package: &FixturePackage, dirs: &HashMap<&str, &Path>) ->
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
         package.name
     );
-    if package.deps.iter().any(|d| d.optional) {
-        let features: Vec<String> = package
-            .deps
-            .iter()
-            .filter(|d| d.optional)
-            .map(|d| format!("\"dep:{}\"", d.key()))
-            .collect();
+    let features: Vec<String> = package
+        .deps
+        .iter()
+        .filter(|d| d.optional)
+        .map(|d| d.key())
+        .chain(package.optional_vendor.as_deref())
+        .map(|key| format!("\"dep:{key}\""))
+        .collect();
+    if !features.is_empty() {
         let _ = write!(out, "\n[features]\nextra = [{}]\n", features.join(", "));
     }
     let line = |d: &FixtureDep| {
@@ -110,6 +112,13 @@ pub(crate) fn manifest(package: &FixturePackage, dirs: &HashMap<&str, &Path>) ->
         let dir = PathBuf::from("vendor").join(vendor);
         normal.push(format!(
             "{vendor} = {{ path = \"{}\" }}\n",
+            path_text(&relative(&package.dir, &dir))
+        ));
+    }
+    if let Some(vendor) = &package.optional_vendor {
+        let dir = PathBuf::from("vendor").join(vendor);
+        normal.push(format!(
+            "{vendor} = {{ path = \"{}\", optional = true }}\n",
             path_text(&relative(&package.dir, &dir))
         ));
     }
@@ -188,6 +197,13 @@ pub(crate) fn lib_rs(package: &FixturePackage, values: &Values<'_>) -> String {
         let _ = write!(
             out,
             "\n/// Uses the path crate outside the workspace.\npub fn vendored(x: u64) -> u64 {{\n    {}::scale(x)\n}}\n",
+            ident(vendor)
+        );
+    }
+    if let Some(vendor) = &package.optional_vendor {
+        let _ = write!(
+            out,
+            "\n/// Uses the optional path crate outside the workspace.\n#[cfg(feature = \"extra\")]\npub fn optional_vendored(x: u64) -> u64 {{\n    {}::scale(x)\n}}\n",
             ident(vendor)
         );
     }

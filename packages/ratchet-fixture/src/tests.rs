@@ -101,8 +101,11 @@ fn edges_point_to_earlier_packages_once_and_every_shape_occurs() {
                 packages
                     .iter()
                     .any(|p| p.vendor.as_deref() == Some("fixture-vendor-b")),
+                packages
+                    .iter()
+                    .any(|p| p.optional_vendor.as_deref() == Some("fixture-vendor-opt")),
             ];
-            assert_eq!(shapes, [true; 9], "seed {seed}, {n} packages");
+            assert_eq!(shapes, [true; 10], "seed {seed}, {n} packages");
         }
     }
 }

@@ -5,9 +5,11 @@
 //! with normal, build and dev edges plus each member's resolved external dependencies.
 //!
 //! Must not: read package sources, hash files, or talk to git. Those belong to `ratchet-fingerprint`
-//! and `ratchet-affected`, which take a [`Workspace`] as input.
+//! and `ratchet-affected`, which take a [`Workspace`] as input. Must not let a query rewrite
+//! `Cargo.lock` (only a caller that builds anyway sets [`LoadOptions::update_lock`]).
 
 mod build;
+mod discover;
 mod load;
 mod locate;
 mod query;
@@ -196,6 +198,16 @@ pub enum GraphError {
         manifest: Utf8PathBuf,
         /// Cargo's own message.
         stderr: String,
+    },
+    /// `Cargo.lock` does not match the manifests, and the caller must not rewrite it.
+    #[error(
+        "{lockfile} is out of date with the manifests, and this command only reads it: run \
+         `cargo update --workspace` (which adds what the manifests need and upgrades nothing) \
+         or any cargo build, then run it again"
+    )]
+    LockOutOfDate {
+        /// The lockfile.
+        lockfile: Utf8PathBuf,
     },
     /// A package name that is not a member of the workspace.
     #[error("no package named `{name}` in this workspace{}", did_you_mean(.suggestion))]

@@ -3,15 +3,21 @@
 //!
 //! The cache key is the content of every file that can change cargo's answer (the root and
 //! member manifests, `Cargo.lock`, cargo config files, toolchain files), the list of directories
-//! the workspace's member globs match (a new package adds one), the toolchain and the
+//! the workspace's member globs match (a new package adds one), the names of each member's
+//! auto-discoverable target files (a new `tests/*.rs` adds a target), the toolchain and the
 //! environment variables cargo reads for it. When unsure, the cache misses.
+//!
+//! `cargo metadata` runs with `--all-features`, so each member's external closure holds every
+//! optional dependency that `Cargo.lock` holds, and with `--locked` unless the caller builds
+//! anyway ([`LoadOptions::update_lock`]): a query never rewrites the user's `Cargo.lock`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::build::{from_metadata, snapshot_edges, with_edges};
+use crate::discover::target_files;
 use crate::locate::{WorkspaceRoot, locate};
 use crate::{Dep, GraphError, Package, PkgIx, Workspace, toolchain};
 
@@ -29,6 +35,11 @@ pub struct LoadOptions {
     pub manifest_path: Option<Utf8PathBuf>,
     /// Skip the snapshot and always run `cargo metadata` (the result is still cached).
     pub refresh: bool,
+    /// Let cargo bring an out-of-date `Cargo.lock` up to date, as a build would (for `check`
+    /// and `watch`, which build with cargo anyway). Otherwise `cargo metadata` runs with
+    /// `--locked` and an out-of-date lock is [`GraphError::LockOutOfDate`]; a missing lock is
+    /// still created, as by any cargo command (there is nothing of the user's to overwrite).
+    pub update_lock: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -46,6 +57,8 @@ struct CacheKey {
     /// blake3 of each input file's content, or `None` when it does not exist.
     files: BTreeMap<Utf8PathBuf, Option<String>>,
     member_dirs: Vec<Utf8PathBuf>,
+    /// Each member's directory -> its auto-discoverable target files (see `discover`).
+    targets: BTreeMap<Utf8PathBuf, Vec<String>>,
     toolchain: String,
     env: BTreeMap<String, String>,
 }
@@ -55,12 +68,15 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
     let root = locate(options.manifest_path.as_deref())?;
     let snapshot_path = root.state_dir().join("graph.json");
     let toolchain = toolchain::version(&root.dir, &root.state_dir());
-    if !options.refresh
-        && let Some(snapshot) = ratchet_store::read_json::<Snapshot>(snapshot_path.as_std_path())
-        && snapshot.format == SNAPSHOT_FORMAT
-        && snapshot.root == root.dir
-        && current_key(&root, &snapshot.packages, &toolchain) == snapshot.key
-    {
+    let mut previous = match options.refresh {
+        true => None,
+        false => ratchet_store::read_json::<Snapshot>(snapshot_path.as_std_path()),
+    };
+    if let Some(snapshot) = previous.take_if(|s| {
+        s.format == SNAPSHOT_FORMAT
+            && s.root == root.dir
+            && current_key(&root, &s.packages, &toolchain) == s.key
+    }) {
         return Ok(with_edges(
             snapshot.root,
             snapshot.target_dir,
@@ -69,9 +85,9 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
         ));
     }
     // The key is taken before cargo runs: an edit made while it runs then misses next time.
-    let key_before = current_key(&root, &[], &toolchain);
-    let workspace = run_cargo_metadata(&root.manifest)?;
-    let mut key = key_before;
+    let mut key = current_key(&root, &[], &toolchain);
+    let targets_before = targets_before(&root, &key, previous.as_ref());
+    let workspace = run_cargo_metadata(&root, options.update_lock)?;
     // On a fresh workspace cargo writes `Cargo.lock` itself; keying on "absent" would make the
     // very next run miss for nothing.
     let lockfile = root.dir.join("Cargo.lock");
@@ -79,6 +95,7 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
         key.files.insert(lockfile.clone(), hash_file(&lockfile));
     }
     add_member_manifests(&mut key, &workspace.packages);
+    key.targets = member_targets(&workspace.packages, targets_before);
     let snapshot = Snapshot {
         format: SNAPSHOT_FORMAT,
         key,
@@ -92,17 +109,71 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
     Ok(workspace)
 }
 
-fn run_cargo_metadata(manifest: &Utf8Path) -> Result<Workspace, GraphError> {
-    let metadata = cargo_metadata::MetadataCommand::new()
-        .manifest_path(manifest)
-        .exec()
-        .map_err(|e| GraphError::Metadata {
-            manifest: manifest.to_path_buf(),
-            stderr: match e {
-                cargo_metadata::Error::CargoMetadata { stderr } => stderr.trim_end().to_string(),
-                other => other.to_string(),
-            },
-        })?;
+/// The target files of every package directory known before cargo answers (the last
+/// snapshot's members, the member globs' matches, the root), so that a target added while
+/// cargo runs misses next time.
+fn targets_before(
+    root: &WorkspaceRoot,
+    key: &CacheKey,
+    previous: Option<&Snapshot>,
+) -> BTreeMap<Utf8PathBuf, Vec<String>> {
+    let known_dirs: BTreeSet<&Utf8Path> = previous
+        .iter()
+        .flat_map(|s| s.packages.iter().map(|p| p.dir.as_path()))
+        .chain(key.member_dirs.iter().map(Utf8PathBuf::as_path))
+        .chain([root.dir.as_path()])
+        .collect();
+    known_dirs
+        .into_iter()
+        .map(|dir| (dir.to_path_buf(), target_files(dir)))
+        .collect()
+}
+
+/// Each member's target files: as listed before cargo ran, or now for a directory unknown then.
+fn member_targets(
+    members: &[Package],
+    mut before: BTreeMap<Utf8PathBuf, Vec<String>>,
+) -> BTreeMap<Utf8PathBuf, Vec<String>> {
+    members
+        .iter()
+        .map(|p| {
+            let files = before
+                .remove(&p.dir)
+                .unwrap_or_else(|| target_files(&p.dir));
+            (p.dir.clone(), files)
+        })
+        .collect()
+}
+
+/// `cargo metadata --all-features`: the resolve then holds every optional dependency, as
+/// `Cargo.lock` does (a default-feature resolve would leave out what only a feature enables,
+/// and a lockfile change to it would affect nothing). `--locked` unless `update_lock` or there
+/// is no lock yet.
+fn run_cargo_metadata(root: &WorkspaceRoot, update_lock: bool) -> Result<Workspace, GraphError> {
+    let lockfile = root.dir.join("Cargo.lock");
+    let locked = !update_lock && lockfile.exists();
+    let mut command = cargo_metadata::MetadataCommand::new();
+    command
+        .manifest_path(&root.manifest)
+        .features(cargo_metadata::CargoOpt::AllFeatures);
+    if locked {
+        command.other_options(vec!["--locked".to_string()]);
+    }
+    let metadata = command.exec().map_err(|e| match e {
+        cargo_metadata::Error::CargoMetadata { stderr }
+            if locked && stderr.contains("--locked was passed") =>
+        {
+            GraphError::LockOutOfDate { lockfile }
+        }
+        cargo_metadata::Error::CargoMetadata { stderr } => GraphError::Metadata {
+            manifest: root.manifest.clone(),
+            stderr: stderr.trim_end().to_string(),
+        },
+        other => GraphError::Metadata {
+            manifest: root.manifest.clone(),
+            stderr: other.to_string(),
+        },
+    })?;
     Ok(from_metadata(&metadata))
 }
 
@@ -115,6 +186,10 @@ fn current_key(root: &WorkspaceRoot, members: &[Package], toolchain: &str) -> Ca
     let mut key = CacheKey {
         files,
         member_dirs: member_dirs(&root.manifest),
+        targets: members
+            .iter()
+            .map(|p| (p.dir.clone(), target_files(&p.dir)))
+            .collect(),
         toolchain: toolchain.to_string(),
         env: CARGO_ENV
             .iter()

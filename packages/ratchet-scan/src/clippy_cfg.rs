@@ -125,6 +125,7 @@ mod tests {
         let options = ratchet_graph::LoadOptions {
             manifest_path: Some(camino::Utf8PathBuf::from_path_buf(manifest).unwrap()),
             refresh: true,
+            update_lock: false,
         };
         let workspace = ratchet_graph::load(&options).unwrap();
         (dir, workspace)

@@ -20,6 +20,7 @@ fn main() {
     let ws = ratchet_graph::load(&LoadOptions {
         manifest_path: Some(manifest),
         refresh: false,
+        update_lock: false,
     })
     .unwrap();
     let package = ws.packages.last().unwrap();

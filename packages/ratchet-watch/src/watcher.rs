@@ -233,6 +233,8 @@ impl Watcher {
         let ws = ratchet_graph::load(&LoadOptions {
             manifest_path: Some(root.join("Cargo.toml")),
             refresh: false,
+            // `watch` runs `check`, which builds: the lock may be brought up to date.
+            update_lock: true,
         })?;
         *self
             .shared

@@ -152,6 +152,25 @@ fn selection_flags_and_bad_input() {
         "{}",
         unknown.stderr
     );
+    // An empty selection is an error that says why, never a green run of nothing.
+    let empty = check(root, &["--dry-run", "-p", "mid", "--exclude", "mid"]);
+    assert_eq!(empty.code, 2, "{}", empty.stdout);
+    assert!(
+        empty
+            .stderr
+            .contains("nothing to check: `--exclude` leaves out every package"),
+        "{}",
+        empty.stderr
+    );
+    // An unknown `--exclude` is a warning, as in cargo.
+    let typo = check(root, &["--dry-run", "--exclude", "mids"]);
+    assert_eq!(typo.code, 0, "{}", typo.stderr);
+    assert!(
+        typo.stderr
+            .contains("warning: excluded package(s) `mids` not found in workspace"),
+        "{}",
+        typo.stderr
+    );
     write(root, "ratchet.toml", "[steps.lint]\nenabeld = false\n");
     let bad_config = check(root, &["--dry-run"]);
     assert_eq!(bad_config.code, 2);

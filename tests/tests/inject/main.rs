@@ -13,6 +13,7 @@
 mod attrib;
 mod budget;
 mod fresh;
+mod graph;
 mod inputs;
 mod observed;
 mod oracle;

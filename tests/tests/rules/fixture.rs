@@ -74,6 +74,15 @@ pub fn layers(extra: &str) -> String {
 
 pub fn rules(dir: &Path, config: &str, args: &[&str]) -> Run {
     write(dir, &[("ratchet.toml", config)]);
+    // Tests edit manifests between runs; `rules` only reads and never updates the lock itself.
+    if dir.join("Cargo.lock").exists() {
+        let update = std::process::Command::new("cargo")
+            .args(["update", "--workspace", "--offline", "--quiet"])
+            .current_dir(dir)
+            .status()
+            .unwrap();
+        assert!(update.success());
+    }
     let mut all = vec!["rules"];
     all.extend(args);
     ratchet(BIN, dir, &all)

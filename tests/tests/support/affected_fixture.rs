@@ -101,6 +101,21 @@ pub fn fixture_with_repo_at(repo_dir: impl Fn(&Path) -> PathBuf) -> Fixture {
     Fixture { _tmp: tmp, ws, ext }
 }
 
+/// Brings `Cargo.lock` up to date after a manifest change, as the error of a query on an
+/// out-of-date lock advises (queries never rewrite it themselves).
+pub fn update_lock(ws: &Path) {
+    let status = std::process::Command::new("cargo")
+        .args(["update", "--workspace", "--offline", "--quiet"])
+        .current_dir(ws)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "cargo update --workspace failed in {}",
+        ws.display()
+    );
+}
+
 pub fn run(ws: &Path, args: &[&str]) -> Run {
     ratchet(BIN, ws, args)
 }

@@ -33,7 +33,7 @@ pub struct Args {
 /// Runs `watch` until Ctrl-C, SIGTERM or a closed stdout: exit 0 then, 2 when watching cannot
 /// start.
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let ws = args.workspace.load()?;
+    let ws = args.workspace.load_for_build()?;
     let options = WatchOptions {
         debounce: Duration::from_millis(args.debounce_ms),
         extra_global_inputs: super::hash::read_inputs(&ws)?.files,

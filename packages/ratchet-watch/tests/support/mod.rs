@@ -53,6 +53,7 @@ impl Fixture {
         let ws = ratchet_graph::load(&LoadOptions {
             manifest_path: Some(manifest_path),
             refresh: false,
+            update_lock: false,
         })
         .unwrap();
         Fixture {

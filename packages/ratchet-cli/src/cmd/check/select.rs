@@ -1,4 +1,7 @@
 //! Which packages `check` considers: flags first, then `--since`.
+//!
+//! An empty selection from the flags is an error (a typo must not look like a green run); an
+//! empty one from `--since` is not (nothing changed).
 
 use std::collections::BTreeSet;
 
@@ -22,8 +25,29 @@ pub fn select(
             .map(|p| workspace.require(p))
             .collect::<Result<_, _>>()?
     };
+    let mut unknown = Vec::new();
     for name in exclude {
-        selected.remove(&workspace.require(name)?);
+        match workspace.find(name) {
+            Some(ix) => {
+                selected.remove(&ix);
+            }
+            None => unknown.push(format!("`{name}`")),
+        }
+    }
+    if !unknown.is_empty() {
+        // As cargo says it: an unknown `--exclude` is a warning, not an error.
+        warn(&format!(
+            "excluded package(s) {} not found in workspace `{}`",
+            unknown.join(", "),
+            workspace.root
+        ));
+    }
+    if selected.is_empty() {
+        let selection = match packages.is_empty() {
+            true => "every workspace member",
+            false => "every package that `-p` selects",
+        };
+        anyhow::bail!("nothing to check: `--exclude` leaves out {selection}");
     }
     if let Some((reference, inputs)) = since {
         let affected = affected_since(workspace, reference, inputs, warn)?;
