@@ -68,10 +68,13 @@ impl Observer {
         Ok(Observer { library, logs })
     }
 
-    /// A log file for one process tree, not yet created.
+    /// A log file for one process tree, not yet created (one left by an earlier ratchet
+    /// process of the same id is removed: its lines are not this tree's).
     pub fn new_log(&self) -> PathBuf {
         let n = NEXT_LOG.fetch_add(1, Ordering::SeqCst);
-        self.logs.join(format!("{}-{n}.log", std::process::id()))
+        let log = self.logs.join(format!("{}-{n}.log", std::process::id()));
+        let _ = std::fs::remove_file(&log);
+        log
     }
 
     /// Makes `command` (and every process it starts that keeps its environment) log its reads
