@@ -1,7 +1,8 @@
 //! The observer of run-time reads: an `LD_PRELOAD` library (`interposer.c`, embedded here)
 //! that logs the paths a process opens for reading (`open`, `open64`, `openat`, `openat64`,
 //! `fopen`, `fopen64`), lists (`opendir`) or stats (`stat`, `lstat`, `stat64`, `lstat64`,
-//! `fstatat`, `fstatat64`, `statx`, `access`, `faccessat`, `realpath`), with relative paths
+//! `fstatat`, `fstatat64`, `statx`, `access`, `faccessat`, `realpath`, `readlink`,
+//! `readlinkat`), with relative paths
 //! made absolute against the working directory (or the directory descriptor) of the call.
 //! Rust's std reaches these on glibc: `File::open` calls `open64`, `read_dir` `opendir`,
 //! `metadata` and `Path::exists` `statx` (looked up with `dlsym`, so interposable) or
