@@ -120,3 +120,44 @@ pub(crate) fn signal_group(group: u32, signal: Signal) {
         let _ = killpg(Pid::from_raw(pid), signal);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn cancel_terminates_then_kills_what_ignores_sigterm() {
+        let cancel = Cancel::new();
+        let mut polite = Command::new("sleep");
+        polite.arg("1000");
+        let mut stubborn = Command::new("sh");
+        // Ignored signals stay ignored across exec.
+        stubborn
+            .args(["-c", "trap '' TERM; echo ready; exec sleep 1000"])
+            .stdout(std::process::Stdio::piped());
+        let mut polite = cancel.spawn(&mut polite).unwrap();
+        let mut stubborn = cancel.spawn(&mut stubborn).unwrap();
+        let mut ready = String::new();
+        let stdout = stubborn.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut ready)
+            .unwrap();
+        cancel.cancel();
+        assert!(cancel.is_cancelled());
+        assert_eq!(
+            polite.wait().unwrap().signal(),
+            Some(libc_signal(Signal::SIGTERM))
+        );
+        assert_eq!(
+            stubborn.wait().unwrap().signal(),
+            Some(libc_signal(Signal::SIGKILL))
+        );
+    }
+
+    fn libc_signal(signal: Signal) -> i32 {
+        signal as i32
+    }
+}

@@ -29,9 +29,10 @@ pub struct StepReport {
     /// Packages whose library or build script did not compile in this step: their dependents
     /// could not be built on them.
     pub unbuilt_libs: std::collections::BTreeSet<String>,
-    /// The test step (ratchet's pool): per package whose test binaries ran, the files and
-    /// directories (ending with `/`; the root is `./`) under the workspace root, outside the
-    /// target directory and `.git`, that they read at run time, relative to the root.
+    /// The test step (ratchet's pool): per package whose test binaries ran, all observed, the
+    /// files and directories (ending with `/`; the root is `./`) under the workspace root,
+    /// outside the target directory and `.git`, that they read at run time, relative to the
+    /// root.
     pub observed_reads: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Whether `observed_reads` is complete: `None` for steps that run no test.
     pub observation: Option<ObservationStatus>,

@@ -190,7 +190,8 @@ struct Pool {
     cpu_ms: u64,
     /// Each binary's wall time, in ms, by [`duration_key`].
     durations: Vec<(String, u64)>,
-    /// What each package's binaries read at run time, under the workspace root.
+    /// What each package's binaries read at run time, under the workspace root (packages
+    /// with a binary not observed are left out).
     reads: BTreeMap<String, BTreeSet<String>>,
     /// Why some binary's reads are not known, if one's are not.
     unobserved: Option<String>,
@@ -209,7 +210,7 @@ fn run_binaries(
     let durations = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
     let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
-    let unobserved = Mutex::new(None);
+    let unobserved = Mutex::new((BTreeSet::new(), None));
     let first_error = Mutex::new(None);
     let processes = TestProcesses::new(runner);
     // One more than the cores: while a worker waits for its binary to start or exit (or for
@@ -236,7 +237,9 @@ fn run_binaries(
                                     .or_default()
                                     .extend(read),
                                 Err(why) => {
-                                    lock(&unobserved).get_or_insert(why);
+                                    let mut unobserved = lock(&unobserved);
+                                    unobserved.0.insert(binary.package.clone());
+                                    unobserved.1.get_or_insert(why);
                                 }
                             }
                         }
@@ -266,12 +269,16 @@ fn run_binaries(
     }
     // Only a complete run's durations are kept: after Ctrl-C, a binary killed early would
     // look quick.
+    let (unobserved_packages, unobserved) = std::mem::take(&mut *lock(&unobserved));
+    let mut reads = std::mem::take(&mut *lock(&reads));
+    // A package with a binary not observed has no complete answer: none.
+    reads.retain(|package, _| !unobserved_packages.contains(package));
     Ok(Pool {
         failures: std::mem::take(&mut *lock(&failures)),
         cpu_ms: workers_cpu_us.load(Ordering::SeqCst) / 1000,
         durations: std::mem::take(&mut *lock(&durations)),
-        reads: std::mem::take(&mut *lock(&reads)),
-        unobserved: lock(&unobserved).take(),
+        reads,
+        unobserved,
     })
 }
 

@@ -1,7 +1,7 @@
 /* ratchet's observer of run-time reads: an LD_PRELOAD library for test processes.
  *
  * Logs the absolute path of every file a process opens for reading, every directory it opens
- * or lists, and every path it stats, one line each (`r PATH`, `d PATH`, `s PATH`) appended to
+ * or lists, and every path it stats or reads as a link, one line each (`r PATH`, `d PATH`, `s PATH`) appended to
  * the file named by RATCHET_OBSERVE_LOG. Children inherit the variable, so a whole process
  * tree logs to one file. The first line of each process is `+` (the library loaded); a path
  * it could not log is `!` (the log is then incomplete). It changes no result: every call goes
@@ -87,7 +87,8 @@ static void note(char kind, int dirfd, const char *path) {
         } else {
             char link[64];
             snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
-            ssize_t n = readlink(link, base, room - 1);
+            /* A raw call: our own `readlink` would log this link. */
+            ssize_t n = syscall(SYS_readlinkat, AT_FDCWD, link, base, room - 1);
             if (n <= 0) goto incomplete;
             base[n] = 0;
         }
@@ -238,4 +239,20 @@ char *realpath(const char *path, char *resolved) {
     if (!real) real = (char *(*)(const char *, char *))dlsym(RTLD_NEXT, "realpath");
     if (!real) { errno = ENOSYS; return NULL; }
     return real(path, resolved);
+}
+
+ssize_t readlink(const char *path, char *buf, size_t size) {
+    note('s', AT_FDCWD, path);
+    static ssize_t (*real)(const char *, char *, size_t);
+    if (!real) real = (ssize_t(*)(const char *, char *, size_t))dlsym(RTLD_NEXT, "readlink");
+    if (!real) { errno = ENOSYS; return -1; }
+    return real(path, buf, size);
+}
+
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size) {
+    note('s', dirfd, path);
+    static ssize_t (*real)(int, const char *, char *, size_t);
+    if (!real) real = (ssize_t(*)(int, const char *, char *, size_t))dlsym(RTLD_NEXT, "readlinkat");
+    if (!real) { errno = ENOSYS; return -1; }
+    return real(dirfd, path, buf, size);
 }

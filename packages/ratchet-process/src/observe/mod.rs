@@ -1,7 +1,8 @@
 //! The observer of run-time reads: an `LD_PRELOAD` library (`interposer.c`, embedded here)
 //! that logs the paths a process opens for reading (`open`, `open64`, `openat`, `openat64`,
 //! `fopen`, `fopen64`), lists (`opendir`) or stats (`stat`, `lstat`, `stat64`, `lstat64`,
-//! `fstatat`, `fstatat64`, `statx`, `access`, `faccessat`, `realpath`), with relative paths
+//! `fstatat`, `fstatat64`, `statx`, `access`, `faccessat`, `realpath`, `readlink`,
+//! `readlinkat`), with relative paths
 //! made absolute against the working directory (or the directory descriptor) of the call.
 //! Rust's std reaches these on glibc: `File::open` calls `open64`, `read_dir` `opendir`,
 //! `metadata` and `Path::exists` `statx` (looked up with `dlsym`, so interposable) or
@@ -68,10 +69,13 @@ impl Observer {
         Ok(Observer { library, logs })
     }
 
-    /// A log file for one process tree, not yet created.
+    /// A log file for one process tree, not yet created (one left by an earlier ratchet
+    /// process of the same id is removed: its lines are not this tree's).
     pub fn new_log(&self) -> PathBuf {
         let n = NEXT_LOG.fetch_add(1, Ordering::SeqCst);
-        self.logs.join(format!("{}-{n}.log", std::process::id()))
+        let log = self.logs.join(format!("{}-{n}.log", std::process::id()));
+        let _ = std::fs::remove_file(&log);
+        log
     }
 
     /// Makes `command` (and every process it starts that keeps its environment) log its reads
