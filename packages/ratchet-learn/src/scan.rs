@@ -106,11 +106,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|f| resolve(&self.ws.root, f))
             .collect();
-        let member = files.first().and_then(|root| {
-            self.roots
-                .get(root)
-                .copied()
-                .or_else(|| self.ws.owner_of(root))
+        // The crate root is the first file rustc read, but clippy's driver lists its
+        // configuration file before it: the first file that is a member's target root names
+        // the member, else the first file a member owns.
+        let member = (files.iter().find_map(|f| self.roots.get(f).copied())).or_else(|| {
+            let mut sources = files.iter().filter(|f| !self.global_file(f));
+            sources.next().and_then(|root| self.ws.owner_of(root))
         });
         let mut unit = self.unit(member, files, info.env, false);
         if member.is_none() {
