@@ -187,11 +187,13 @@ fn global_inputs_env_and_configured_files_move_everything() {
             ("proto/a.proto", "x"),
         ],
     );
-    let configured = hash_with_env(ws.path(), &[("RUSTFLAGS", "-Copt-level=1")]);
+    let env = [("RUSTFLAGS", "-Copt-level=1"), ("MY_FLAG", "1")];
+    let configured = hash_with_env(ws.path(), &env);
     assert!(configured["globals"]["file:proto/a.proto"].is_string());
+    assert!(configured["globals"]["env:MY_FLAG"].is_string(), "env adds");
     assert!(
-        configured["globals"].get("env:RUSTFLAGS").is_none(),
-        "env replaces the defaults"
+        configured["globals"]["env:RUSTFLAGS"].is_string(),
+        "cargo reads RUSTFLAGS whatever env says"
     );
     write(ws.path(), &[("proto/a.proto", "y")]);
     let edited = hash(ws.path());

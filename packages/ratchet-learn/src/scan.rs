@@ -1,7 +1,8 @@
 //! Reading what the units in ratchet's build directory recorded, incrementally.
 //!
-//! Every unit file (`<profile>/deps/*.d`, `<profile>/examples/*.d`, `<profile>/build/<pkg>-<hash>/*.d` and `.../output`,
-//! with `<profile>` possibly under a target triple) changed since the last scan is read again;
+//! Every unit file (`<profile>/deps/*.d`, `<profile>/examples/*.d`,
+//! `<profile>/build/<pkg>-<hash>/*.d` and `.../output`, with `<profile>` possibly under a
+//! target triple) changed since the last scan is read again;
 //! units whose file is gone are forgotten. The files are tied to packages by what they say, not
 //! by cargo's messages: a dep-info's first source file is its crate root, which names the
 //! member (through its targets, or the directory owning it); a build script's run directory
@@ -31,6 +32,7 @@ pub(crate) fn update(ws: &Workspace, build_dir: &Utf8Path, learned: &mut Learned
     let context = Context::new(ws);
     let mut present = BTreeSet::new();
     let mut changed = false;
+    let mut complete = true;
     for file in unit_files(build_dir) {
         let Ok(rel) = file.path.strip_prefix(build_dir) else {
             continue;
@@ -40,9 +42,20 @@ pub(crate) fn update(ws: &Workspace, build_dir: &Utf8Path, learned: &mut Learned
         if file.last_change < since {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&file.path) else {
-            continue;
+        // Gone since it was listed: its unit went with it. Unreadable: keep what was known
+        // and read it again next time. Paths that are not UTF-8 are kept lossily.
+        let bytes = match std::fs::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                present.remove(&rel);
+                continue;
+            }
+            Err(_) => {
+                complete = false;
+                continue;
+            }
         };
+        let text = String::from_utf8_lossy(&bytes);
         let unit = match file.kind {
             Kind::DepInfo => context.dep_info(&file.path, &text),
             Kind::BuildOutput => context.build_output(&file.path, &text),
@@ -57,7 +70,9 @@ pub(crate) fn update(ws: &Workspace, build_dir: &Utf8Path, learned: &mut Learned
     let before = learned.units.len();
     learned.units.retain(|rel, _| present.contains(rel));
     changed |= learned.units.len() != before;
-    learned.scanned_ns = start;
+    if complete {
+        learned.scanned_ns = start;
+    }
     changed
 }
 
@@ -91,11 +106,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|f| resolve(&self.ws.root, f))
             .collect();
-        let member = files.first().and_then(|root| {
-            self.roots
-                .get(root)
-                .copied()
-                .or_else(|| self.ws.owner_of(root))
+        // The crate root is the first file rustc read, but clippy's driver lists its
+        // configuration file before it: the first file that is a member's target root names
+        // the member, else the first file a member owns.
+        let member = (files.iter().find_map(|f| self.roots.get(f).copied())).or_else(|| {
+            let mut sources = files.iter().filter(|f| !self.global_file(f));
+            sources.next().and_then(|root| self.ws.owner_of(root))
         });
         let mut unit = self.unit(member, files, info.env, false);
         if member.is_none() {

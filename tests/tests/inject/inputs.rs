@@ -83,11 +83,13 @@ fn configuration_above_the_workspace_is_an_input() {
     assert!(!verdicts["base"].lint, "the flag breaks base: {verdicts:?}");
 }
 
-/// `base`'s value comes from a file at the workspace root, outside every package.
+/// `base`'s value comes from a file at the workspace root, outside every package. (With a
+/// `clippy.toml`, which clippy's driver lists before the crate root in the dep-info.)
 #[test]
 fn a_file_included_from_outside_the_package_is_learned() {
     let ws = two_packages();
     let root = ws.path();
+    write(root, "clippy.toml", "too-many-lines-threshold = 100\n");
     write(root, "testdata/one.txt", "1\n");
     write(
         root,
