@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratchet_graph::{DepKind, Workspace};
+use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 use crate::cargo_errors::{CargoErrors, DocSection, DocSections};
 use crate::{CargoOutput, PackageVerdict, Problem};
@@ -43,6 +43,7 @@ pub fn compile_verdicts(
     failing.extend(named);
     let unexplained =
         !output.success && !CargoErrors::read(workspace, &output.text).explain_failure();
+    let linted: BTreeSet<String> = problems.keys().map(|p| p.to_string()).collect();
     let mut verdicts = BTreeMap::new();
     for package in packages {
         let command = reproduce(package);
@@ -59,6 +60,17 @@ pub fn compile_verdicts(
                 found.extend(problems.get(dep.as_str()).into_iter().flatten().cloned());
             }
             PackageVerdict::fail(command, found)
+        } else if let Some(dep) = warnings_fail
+            .then(|| failing_dependency(workspace, package, &linted))
+            .flatten()
+        {
+            // clippy lints every workspace member it compiles, and `-D warnings` turns a
+            // dependency's findings into errors: `cargo clippy -p PACKAGE` fails on them too.
+            let text = format!(
+                "its dependency `{dep}` has lint findings, which fail `cargo clippy -p {package} \
+                 -- -D warnings` too: fix them in `{dep}`"
+            );
+            PackageVerdict::fail(command, vec![Problem::Other { text }])
         } else if !output.success && !output.units_seen.contains(package) {
             let text = format!(
                 "not built: cargo failed before reporting any of its units:\n{}",
@@ -107,13 +119,25 @@ fn failing_dependency(
     failing: &BTreeSet<String>,
 ) -> Option<String> {
     let ix = workspace.find(package)?;
-    let kinds = [DepKind::Normal, DepKind::Build, DepKind::Dev];
-    workspace
-        .dep_closure(ix, &kinds)
+    compiled_with(workspace, ix)
         .into_iter()
         .map(|dep| &workspace.package(dep).name)
         .find(|name| failing.contains(*name))
         .cloned()
+}
+
+/// The members cargo compiles to build every target of `ix` (`--all-targets`): its normal and
+/// build dependencies, its dev-dependencies, and theirs; not the dev-dependencies of its
+/// dependencies, which cargo never builds for it.
+fn compiled_with(workspace: &Workspace, ix: PkgIx) -> BTreeSet<PkgIx> {
+    let lib = [DepKind::Normal, DepKind::Build];
+    let mut out = workspace.dep_closure(ix, &lib);
+    for (dev, _) in workspace.deps(ix).filter(|(_, d)| d.kind == DepKind::Dev) {
+        out.insert(dev);
+        out.extend(workspace.dep_closure(dev, &lib));
+    }
+    out.remove(&ix);
+    out
 }
 
 /// The targets of `package` that `cargo test` builds a test harness of (its library, binaries

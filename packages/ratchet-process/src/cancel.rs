@@ -14,8 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
+
+use crate::group::{exited, signal_group};
 
 /// How long a cancelled process group may take to exit after SIGTERM before it gets SIGKILL.
 /// Shorter than `watch`'s wait for `check` (which applies this policy to its own children
@@ -103,7 +104,7 @@ impl Cancel {
 pub fn terminate_group(child: &mut Child, grace: Duration) -> std::io::Result<()> {
     signal_group(child.id(), Signal::SIGTERM);
     let deadline = Instant::now() + grace;
-    while !crate::wait::exited(child, false)? && Instant::now() < deadline {
+    while !exited(child, false)? && Instant::now() < deadline {
         std::thread::sleep(POLL);
     }
     // The leader is not reaped yet, so the group's id is still ours; grandchildren that
@@ -111,14 +112,6 @@ pub fn terminate_group(child: &mut Child, grace: Duration) -> std::io::Result<()
     signal_group(child.id(), Signal::SIGKILL);
     child.wait()?;
     Ok(())
-}
-
-/// Sends `signal` to the process group `group`.
-pub(crate) fn signal_group(group: u32, signal: Signal) {
-    if let Ok(pid) = i32::try_from(group) {
-        // The group may already be gone; nothing else to do then.
-        let _ = killpg(Pid::from_raw(pid), signal);
-    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! and strings and get plain data back.
 
 mod cancel;
+mod group;
 mod observe;
 mod test_env;
 mod wait;

@@ -10,7 +10,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use nix::sys::signal::Signal;
 
 use crate::Cancel;
-use crate::cancel::signal_group;
+use crate::group::{exited, signal_group};
 
 /// How a process run by [`run_to_exit`] ended.
 #[derive(Debug)]
@@ -86,40 +86,6 @@ pub fn spawn_merged(
     // The parent's copies of the pipe's write end must close, or reading never ends.
     drop(command);
     Ok((child, reader))
-}
-
-/// Whether `child` has exited, without reaping it (so that its process group id stays
-/// reserved); with `block`, waits until it has.
-#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-pub(crate) fn exited(child: &mut Child, block: bool) -> std::io::Result<bool> {
-    use nix::errno::Errno;
-    use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
-    use nix::unistd::Pid;
-
-    let pid = Pid::from_raw(i32::try_from(child.id()).map_err(std::io::Error::other)?);
-    let mut flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
-    if !block {
-        flags |= WaitPidFlag::WNOHANG;
-    }
-    loop {
-        return match waitid(Id::Pid(pid), flags) {
-            Ok(WaitStatus::StillAlive) => Ok(false),
-            Ok(_) => Ok(true),
-            Err(Errno::EINTR) => continue,
-            Err(errno) => Err(errno.into()),
-        };
-    }
-}
-
-/// Whether `child` has exited. Without `waitid`, the leader is reaped here, and the group's
-/// id is then only probably still the child's.
-#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-pub(crate) fn exited(child: &mut Child, block: bool) -> std::io::Result<bool> {
-    if block {
-        child.wait().map(|_| true)
-    } else {
-        child.try_wait().map(|status| status.is_some())
-    }
 }
 
 /// User + system time of the calling thread, in µs (0 where the OS does not say).

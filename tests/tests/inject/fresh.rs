@@ -18,9 +18,17 @@ const APP_WITH_ADD: &str = "//! App.\n\n/// Two.\npub fn two() -> u32 {\n    add
 const BASE_READING_DATA: &str = "//! Base.\n\n/// One.\npub fn one() -> u32 {\n    1\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn data_says_ok() {\n        let path = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../data.txt\");\n        assert_eq!(std::fs::read_to_string(path).unwrap(), \"ok\\n\");\n    }\n}\n";
 
 fn green(root: &Path, args: &[&str]) {
-    let (run, _) = check(root, args);
+    green_with(root, args, &[]);
+}
+
+fn green_with(root: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let (run, _) = check_with_env(root, args, env);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
+
+/// With run-time observation off, a test's read of a file no package owns is invisible to
+/// ratchet: the stale pass `--verify` exists to catch.
+const BLIND: &[(&str, &str)] = &[("RATCHET_OBSERVE", "0")];
 
 fn touch_like(reference: &Path, file: &Path) {
     let status = Command::new("touch")
@@ -105,15 +113,15 @@ fn verify_reports_a_stale_pass_as_not_hermetic_and_drops_it() {
     let root = ws.path();
     write(root, "data.txt", "ok\n");
     write(root, "crates/base/src/lib.rs", BASE_READING_DATA);
-    green(root, &[]);
+    green_with(root, &[], BLIND);
     write(root, "data.txt", "changed\n");
-    let (cached, _) = check(root, &[]);
+    let (cached, _) = check_with_env(root, &[], BLIND);
     assert_eq!(
         cached.code, 0,
         "ratchet cannot see data.txt: {}",
         cached.stdout
     );
-    let (run, events) = check(root, &["--verify"]);
+    let (run, events) = check_with_env(root, &["--verify"], BLIND);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let flagged: Vec<(String, String)> = events
         .iter()
@@ -129,18 +137,21 @@ fn verify_reports_a_stale_pass_as_not_hermetic_and_drops_it() {
         run.stdout
     );
     // The pass is dropped: a plain run fails too, as cargo does.
-    assert_agrees("after --verify", root, &[], &[], &["base", "app"]);
+    assert_agrees("after --verify", root, &[], BLIND, &["base", "app"]);
     // The human form names the package and the step.
     write(root, "data.txt", "ok\n");
-    green(root, &["--all"]);
+    green_with(root, &["--all"], BLIND);
     write(root, "data.txt", "changed\n");
-    let human = ratchet_tests::ratchet(BIN, root, &["check", "--verify"]);
-    assert_eq!(human.code, 1);
-    assert!(
-        human.stdout.contains("not hermetic: `base` (test)"),
-        "{}",
-        human.stdout
-    );
+    let human = Command::new(BIN)
+        .args(["check", "--verify"])
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .envs(BLIND.iter().copied())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("not hermetic: `base` (test)"), "{stdout}");
 }
 
 #[test]
@@ -149,10 +160,10 @@ fn verify_sample_of_ratchet_toml_is_read_and_checked() {
     let root = ws.path();
     write(root, "data.txt", "ok\n");
     write(root, "crates/base/src/lib.rs", BASE_READING_DATA);
-    green(root, &[]);
+    green_with(root, &[], BLIND);
     write(root, "data.txt", "changed\n");
     write(root, "ratchet.toml", "[check]\nverify-sample = 1.0\n");
-    let (run, events) = check(root, &[]);
+    let (run, events) = check_with_env(root, &[], BLIND);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         events
@@ -163,7 +174,7 @@ fn verify_sample_of_ratchet_toml_is_read_and_checked() {
     );
     for bad in ["[check]\nverify-sample = 2\n", "[check]\nverify = 1\n"] {
         write(root, "ratchet.toml", bad);
-        let (run, _) = check(root, &[]);
+        let (run, _) = check_with_env(root, &[], BLIND);
         assert_eq!(run.code, 2, "{bad}: {}\n{}", run.stdout, run.stderr);
     }
 }

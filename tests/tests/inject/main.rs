@@ -15,6 +15,7 @@ mod budget;
 mod fresh;
 mod graph;
 mod inputs;
+mod lint_deps;
 mod observed;
 mod oracle;
 mod sanity;

@@ -41,7 +41,13 @@ fn a_data_file_read_at_run_time_is_an_input_even_when_gitignored() {
     settle(root);
 
     write(root, "testdata/two.txt", "3\n");
-    let verdicts = assert_agrees("run-time read of testdata", root, &[], &[], &["base", "app"]);
+    let verdicts = assert_agrees(
+        "run-time read of testdata",
+        root,
+        &[],
+        &[],
+        &["base", "app"],
+    );
     assert!(!verdicts["app"].test, "the judge fails app: {verdicts:?}");
 
     write(root, "testdata/two.txt", "2\n");
