@@ -38,11 +38,16 @@ pub enum BudgetError {
     },
     /// `init` on a file that already has a budget.
     #[error(
-        "{} already has a [budget] section: run `ratchet tighten` to lower it, or delete the \
-         section to start over",
-        .0.display()
+        "{} already has a [budget] section: run `{tool} budget tighten` to lower it, or delete \
+         the section to start over",
+        path.display()
     )]
-    AlreadyInitialized(PathBuf),
+    AlreadyInitialized {
+        /// `ratchet.toml`.
+        path: PathBuf,
+        /// The command the user runs (`cargo ratchet`).
+        tool: String,
+    },
     /// Reading a package's files failed.
     #[error("cannot read {path}: {message}")]
     Walk {

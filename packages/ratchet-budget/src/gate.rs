@@ -26,6 +26,8 @@ pub struct GateOptions {
     pub remeasure: bool,
     /// Append this run to the history file.
     pub record_history: bool,
+    /// The command the user runs (`cargo ratchet`), named in remedies.
+    pub tool: String,
 }
 
 impl Default for GateOptions {
@@ -35,6 +37,7 @@ impl Default for GateOptions {
             forbid_loosen: false,
             remeasure: true,
             record_history: true,
+            tool: "cargo ratchet".to_string(),
         }
     }
 }
@@ -140,7 +143,7 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
     let mut outcome = GateOutcome {
         findings,
         loosened,
-        skipped: skipped(ws, &budget, &measured),
+        skipped: skipped(ws, &budget, &measured, &options.tool),
         snapshot: measured.snapshot,
         unrecorded: None,
     };
@@ -163,7 +166,7 @@ fn has_time_ceiling(ws: &Workspace, budget: &Budget) -> bool {
 }
 
 /// Measures that have a ceiling somewhere but no value, once each.
-fn skipped(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<BudgetSkipped> {
+fn skipped(ws: &Workspace, budget: &Budget, measured: &Measured, tool: &str) -> Vec<BudgetSkipped> {
     let mut missing = BTreeSet::new();
     for (ix, pkg) in ws.packages.iter().enumerate() {
         for measure in Measure::PACKAGE {
@@ -187,9 +190,10 @@ fn skipped(ws: &Workspace, budget: &Budget, measured: &Measured) -> Vec<BudgetSk
         .map(|m| BudgetSkipped {
             version: ratchet_events::VERSION,
             measure: m.key().to_string(),
-            reason: "no build costs recorded: run `cargo xtask check` first (it writes \
-                     target/ratchet/build-costs.json), or `check --ci`, which runs the gate"
-                .to_string(),
+            reason: format!(
+                "no build costs recorded: run `{tool} check` first (it writes \
+                 target/ratchet/build-costs.json), or `{tool} check --ci`, which runs the gate"
+            ),
         })
         .collect()
 }

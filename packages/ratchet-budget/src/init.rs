@@ -14,14 +14,15 @@ use crate::units::{Amount, format_amount};
 const DEFAULT_QUANTILE: f64 = 0.8;
 
 /// The `[budget]` section for `measured`, using `budget`'s headroom (the built-in defaults
-/// when the file has no section yet).
-pub fn section(ws: &Workspace, budget: &Budget, measured: &Measured) -> String {
+/// when the file has no section yet); `tool` is the command the user runs (`cargo ratchet`).
+pub fn section(ws: &Workspace, budget: &Budget, measured: &Measured, tool: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "[budget]");
-    out.push_str(
-        "# Written by `ratchet init`: each ceiling is a measure of that day plus headroom.\n\
-         # `ratchet tighten` lowers them as things improve. Raise one only with a comment that\n\
-         # says why, on its line or right above it: `gate --forbid-loosen` insists.\n",
+    let _ = write!(
+        out,
+        "# Written by `{tool} budget init`: each ceiling is a measure of that day plus headroom.\n\
+         # `{tool} budget tighten` lowers them as things improve. Raise one only with a comment\n\
+         # that says why, on its line or right above it: `gate --forbid-loosen` insists.\n",
     );
     if let Some(calibration) = measured.snapshot.calibration_ms {
         let _ = writeln!(

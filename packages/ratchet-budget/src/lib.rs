@@ -47,14 +47,17 @@ pub use take::{Calibration, Measured, take as measure};
 
 /// `ratchet init`: writes a first `[budget]` into `ratchet.toml` (creating the file, or
 /// appending to one without a budget) and returns the section written.
-pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
+pub fn init(ws: &Workspace, tool: &str) -> Result<String, BudgetError> {
     let (file, budget) = load_budget(ws)?;
     let has_budget = file
         .text
         .parse::<toml_edit::DocumentMut>()
         .is_ok_and(|d| d.contains_key("budget"));
     if has_budget {
-        return Err(BudgetError::AlreadyInitialized(file.path));
+        return Err(BudgetError::AlreadyInitialized {
+            path: file.path,
+            tool: tool.to_string(),
+        });
     }
     let measured = take::take(
         ws,
@@ -63,7 +66,7 @@ pub fn init(ws: &Workspace) -> Result<String, BudgetError> {
             samples: budget.samples,
         }),
     )?;
-    let section = init::section(ws, &budget, &measured);
+    let section = init::section(ws, &budget, &measured, tool);
     let mut text = file.text.clone();
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');

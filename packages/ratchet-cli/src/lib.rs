@@ -132,7 +132,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Check(args) => cmd::check::run(args, tool),
         Command::Watch(args) => cmd::watch::run(args),
         Command::Rules(args) => cmd::rules::run(args, tool),
-        Command::Budget(args) => cmd::budget::run(args),
+        Command::Budget(args) => cmd::budget::run(args, tool),
         Command::Report(args) => cmd::report::run(args, tool),
         Command::RustcWrapper(args) => cmd::rustc_wrapper::run(args),
     };

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// One NDJSON line printed by `ratchet gate` or `ratchet tighten`.
+/// One NDJSON line printed by `budget gate` or `budget tighten`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "type")]
 pub enum BudgetEvent {

@@ -20,10 +20,16 @@ fn init_then_gate_passes_silently() {
     let gate = ratchet(BIN, ws.path(), &["ratchet", "gate"]);
     assert_eq!(gate.code, 0, "{}\n{}", gate.stdout, gate.stderr);
     assert!(!gate.stdout.contains("error"), "{}", gate.stdout);
-    let again = ratchet(BIN, ws.path(), &["ratchet", "init"]);
+    assert!(
+        text.contains("# Written by `cargo ratchet budget init`"),
+        "the header names the command the user runs: {text}"
+    );
+    let again = ratchet(BIN, ws.path(), &["budget", "init"]);
     assert_eq!(again.code, 2);
     assert!(
-        again.stderr.contains("already has a [budget] section"),
+        again
+            .stderr
+            .contains("already has a [budget] section: run `cargo ratchet budget tighten`"),
         "{}",
         again.stderr
     );

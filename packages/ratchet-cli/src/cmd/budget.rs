@@ -59,15 +59,16 @@ struct TightenArgs {
     message_format: MessageFormat,
 }
 
-/// Runs `budget`.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+/// Runs `budget`; `tool` is the command the user runs (`cargo ratchet`), named in remedies.
+pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     match args.command {
-        Command::Init(a) => init(a),
+        Command::Init(a) => init(a, tool),
         Command::Gate(a) => {
             let ws = a.workspace.load()?;
             let options = GateOptions {
                 since: a.since,
                 forbid_loosen: a.forbid_loosen,
+                tool: tool.to_string(),
                 ..GateOptions::default()
             };
             gate_and_report(&ws, &options, a.message_format)
@@ -125,9 +126,9 @@ fn github(outcome: &GateOutcome, format: MessageFormat) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init(args: InitArgs) -> anyhow::Result<u8> {
+fn init(args: InitArgs, tool: &str) -> anyhow::Result<u8> {
     let ws = args.workspace.load()?;
-    let section = ratchet_budget::init(&ws)?;
+    let section = ratchet_budget::init(&ws, tool)?;
     print(&format!(
         "wrote this [budget] to {}:\n\n{section}",
         ws.root.join("ratchet.toml")

@@ -79,11 +79,12 @@ impl Args {
             && !self.from_watch
     }
 
-    fn ci_gate(&self) -> Option<gates::CiGate> {
+    fn ci_gate(&self, tool: &str) -> Option<gates::CiGate> {
         self.ci.then(|| gates::CiGate {
             since: self.since.clone(),
             forbid_loosen: self.forbid_loosen,
             tighten: self.tighten,
+            tool: tool.to_string(),
         })
     }
 }
@@ -106,7 +107,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     if rules != ratchet_events::exit::OK {
         return Ok(rules);
     }
-    let ci_gate = args.ci_gate();
+    let ci_gate = args.ci_gate(tool);
     let fingerprinter = record::Fingerprinter::new(&workspace)?;
     let reporter = Reporter::new(args.message_format);
     let selection = select::select(

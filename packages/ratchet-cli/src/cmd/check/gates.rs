@@ -16,6 +16,8 @@ pub struct CiGate {
     pub forbid_loosen: bool,
     /// Lower ceilings that measures have fallen well below, after a green gate.
     pub tighten: bool,
+    /// The command the user runs (`cargo ratchet`), named in remedies.
+    pub tool: String,
 }
 
 /// The rules gate: returns `exit::OK` or `exit::FAILED` (findings already printed). When the
@@ -55,6 +57,7 @@ pub fn budgets(
     let options = ratchet_budget::GateOptions {
         since: gate.since.clone(),
         forbid_loosen: gate.forbid_loosen,
+        tool: gate.tool.clone(),
         ..ratchet_budget::GateOptions::default()
     };
     let code = crate::cmd::budget::gate_and_report(ws, &options, format)?;
