@@ -121,6 +121,26 @@ const TEST_STEP_CPU: Row = Row {
     )
 };
 
+/// Only fmt and doc off (a temporary `ratchet.toml`, plus `extra` lines), every step run
+/// (`--all`): lint finds its build fresh, so the time is the test step's, with or without the
+/// observer of run-time reads (`RATCHET_OBSERVE=0` in `command`).
+const fn test_step(label: &'static str, command: &'static str) -> Row {
+    Row {
+        prepare: Some(
+            "printf '[steps.fmt]\\nenabled = false\\n[steps.doc]\\nenabled = false\\n' > ratchet.toml",
+        ),
+        finish: Some("rm -f ratchet.toml"),
+        ..heavy(label, command, 5)
+    }
+}
+
+/// A no-op `check` with a share of the cached passes run again on every run.
+const VERIFY_SAMPLE: Row = Row {
+    prepare: Some("printf '[check]\\nverify-sample = 0.05\\n' > ratchet.toml"),
+    finish: Some("rm -f ratchet.toml"),
+    ..heavy(labels::VERIFY_SAMPLE, RATCHET_CHECK, 5)
+};
+
 /// The reference for the CPU row: the same kind of test binaries (cargo's, listed by its
 /// `--no-run` messages in an untimed `prepare`) run by `xargs -P<cores>`, the plainest pool.
 const XARGS_CPU: Row = Row {
@@ -183,6 +203,16 @@ pub mod labels {
     /// CPU use of `xargs` running cargo's test binaries.
     pub const XARGS_CPU: &str =
         "CPU use of xargs -P<cores> running every test binary (cargo's build), for reference";
+    /// `check --all` (fmt, doc off) with the observer of run-time reads.
+    pub const TEST_OBSERVED: &str =
+        "ratchet check --all, fmt and doc off: tests run with their file reads observed";
+    /// The same without the observer.
+    pub const TEST_UNOBSERVED: &str =
+        "ratchet check --all, fmt and doc off: tests run unobserved (RATCHET_OBSERVE=0)";
+    /// `check --verify` with nothing changed: every cached pass run again.
+    pub const VERIFY_ALL: &str = "ratchet check --verify, nothing changed (every pass re-run)";
+    /// A no-op with `verify-sample = 0.05`.
+    pub const VERIFY_SAMPLE: &str = "ratchet check, nothing changed, [check] verify-sample = 0.05";
     /// CPU use while the test step runs its binaries.
     pub const TEST_CPU: &str =
         "CPU use while ratchet's test step runs the test binaries (`check --all`, fmt and doc off)";
@@ -235,6 +265,10 @@ pub const ROWS: &[Row] = &[
     after_leaf_edit(l::CLIPPY_TEST_LEAF, CLIPPY_TEST_LEAF),
     WATCH_LEAF,
     TEST_STEP_CPU,
+    test_step(l::TEST_OBSERVED, "$RATCHET check --all --manifest-path Cargo.toml"),
+    test_step(l::TEST_UNOBSERVED, "RATCHET_OBSERVE=0 $RATCHET check --all --manifest-path Cargo.toml"),
+    heavy(l::VERIFY_ALL, "$RATCHET check --verify --manifest-path Cargo.toml", 3),
+    VERIFY_SAMPLE,
     heavy(l::TEST_NOOP, CARGO_TEST, 3),
     XARGS_CPU,
     heavy(l::NEXTEST_NOOP, "cargo nextest run --workspace --offline --cargo-quiet --status-level none --final-status-level none", 3),

@@ -70,6 +70,14 @@ const TARGETS: &[Target] = &[
     target(l::RATCHET_ROOT, Bound::Versus(l::CLIPPY_TEST_ROOT), 0),
     target(l::TEST_CPU, Bound::CpuAtLeast(0.9, l::XARGS_CPU), 0),
     target(l::WATCH_LEAF, Bound::Versus(l::CARGO_LEAF), 0),
+    // Issue #11: observing what tests read costs at most 10% of the test step.
+    target(
+        l::TEST_OBSERVED,
+        Bound::WithinOf(l::TEST_UNOBSERVED, 1.1),
+        0,
+    ),
+    target(l::VERIFY_ALL, Bound::Versus(l::RATCHET_NOOP), 0),
+    target(l::VERIFY_SAMPLE, Bound::Versus(l::RATCHET_NOOP), 0),
 ];
 
 /// One line per target that applies to `packages`: the figures, and met or not met.
