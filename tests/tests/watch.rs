@@ -350,3 +350,19 @@ fn a_save_to_a_file_a_package_includes_from_outside_runs_that_package() {
     assert_eq!(strings(&next["checked"]), ["a", "b"], "b depends on a");
     assert_eq!(watch.terminate(), Some(0));
 }
+
+#[test]
+fn cargo_configuration_above_the_root_is_global() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = two_packages();
+    let root = dir.path().join("ws");
+    std::fs::rename(ws.path(), &root).unwrap();
+    let watch = Watch::start(&root);
+    assert_eq!(watch.next_run()["run"], 1);
+    write(dir.path(), ".cargo/config.toml", "[build]\njobs = 1\n");
+    let next = watch.next_run();
+    let config = dir.path().join(".cargo/config.toml");
+    assert_eq!(strings(&next["trigger"]), [config.to_str().unwrap()]);
+    assert_eq!(next["global"], true);
+    assert_eq!(watch.terminate(), Some(0));
+}

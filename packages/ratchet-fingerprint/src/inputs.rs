@@ -36,13 +36,14 @@ pub struct InputsConfig {
     /// Files (or glob patterns) relative to the workspace root.
     #[serde(default)]
     pub files: Vec<String>,
-    /// Environment variables; `None` means [`DEFAULT_ENV`].
+    /// Environment variables added to cargo's own; `None` means [`DEFAULT_ENV`].
     #[serde(default)]
     pub env: Option<Vec<String>>,
 }
 
 impl InputsConfig {
-    /// The environment variables that are global inputs.
+    /// The environment variables `[inputs] env` adds to cargo's own (see
+    /// [`crate::is_build_env`]), which are global inputs whatever it says.
     pub fn env_vars(&self) -> Vec<String> {
         match &self.env {
             Some(list) => list.clone(),

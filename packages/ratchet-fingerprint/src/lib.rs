@@ -2,10 +2,12 @@
 //!
 //! Owns: walking each member's own files (gitignore-aware; `target/`, `.git` and nested
 //! members' directories excluded; symlinks followed) behind a listing cache, hashing them with
-//! blake3 behind a stat cache, the global inputs (root manifest, cargo config, toolchain files,
-//! `rustc -vV`, configured files and environment variables), the Merkle combination of all of
-//! that into a `build` and a `full` fingerprint per package, and the record of the last
-//! fingerprints.
+//! blake3 behind a stat cache, the global inputs (root manifest, cargo config at the root,
+//! above it and in `CARGO_HOME`, toolchain files, rustfmt and clippy configuration,
+//! `rustc -vV`, cargo's environment, configured files and environment variables), the hashes
+//! of what each package reads beyond its own files (learned, observed and declared, as
+//! `ratchet-learn` lists them), the Merkle combination of all of that into a `build` and a
+//! `full` fingerprint per package, and the record of the last fingerprints.
 //!
 //! Must not: run cargo or git, decide what is affected (that is `ratchet-affected`), or know
 //! about steps (a step's own configuration is added to the key by whoever caches verdicts).

@@ -177,15 +177,26 @@ pub fn learn_from_build(ws: &Workspace, build_dir: &Utf8Path) -> Result<bool, Le
 }
 
 /// Records what the tests of each package were observed reading (see
-/// [`Learned::record_runtime`]), in one read-modify-write of the state file.
+/// [`Learned::record_runtime`]), in one read-modify-write of the state file. The package's
+/// own files (already in its fingerprint) and build output are left out.
 pub fn record_runtime(
     ws: &Workspace,
     observed: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<(), LearnError> {
     let mut learned = Learned::load(ws);
     let before = learned.clone();
+    let skipped = paths::Skipped::new(ws);
     for (package, paths) in observed {
-        learned.record_runtime(package, paths);
+        let own = ws.find(package);
+        let beyond: BTreeSet<String> = paths
+            .iter()
+            .filter(|p| {
+                let path = absolute(&ws.root, p);
+                own.is_none_or(|ix| ws.owner_of(&path) != Some(ix)) && !skipped.contains(&path)
+            })
+            .cloned()
+            .collect();
+        learned.record_runtime(package, &beyond);
     }
     if learned != before {
         learned.save(ws)?;

@@ -59,7 +59,9 @@ impl Classifier {
     /// files wherever they are (they apply to the whole tree below them).
     pub(crate) fn is_global(&self, relative: &Utf8Path) -> bool {
         let name = relative.as_str();
-        ratchet_fingerprint::FIXED_FILES.contains(&name)
+        // Configuration above the root or in `CARGO_HOME`, kept by its absolute path.
+        (relative.is_absolute() && ratchet_fingerprint::is_outer_config(&self.root, relative))
+            || ratchet_fingerprint::FIXED_FILES.contains(&name)
             || MORE_GLOBAL_INPUTS.contains(&name)
             || ratchet_fingerprint::is_tool_config(relative)
             || self.extra_globals.is_match(relative)

@@ -219,3 +219,37 @@ fn since_sees_learned_inputs_and_configuration_above_the_root() {
     write(dir.path(), ".cargo/config.toml", "[build]\njobs = 1\n");
     assert_eq!(affected(&root), ["app", "base"]);
 }
+
+/// Paths a package's tests were observed reading at run time, as the state file records them
+/// (`Learned::record_runtime`): a file by content, a directory (ending in `/`) by its entries.
+#[test]
+fn observed_runtime_reads_are_hashed_like_learned_files() {
+    let ws = two_packages();
+    let root = ws.path();
+    write(root, "docs/guide.md", "one\n");
+    write(root, "fixtures/a.bin", "a\n");
+    let state = r#"{"format":1,"scanned_ns":0,"units":{},"runtime":{"base":["docs/guide.md","fixtures/"]}}"#;
+    write(root, "target/ratchet/learned-inputs.json", state);
+    let build = |root: &Path| {
+        let run = ratchet_tests::ratchet(BIN, root, &["hash", "--message-format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let json = run.json();
+        let of = |p: &str| json["packages"][p]["build"].as_str().unwrap().to_string();
+        (of("base"), of("app"))
+    };
+    let start = build(root);
+    write(root, "docs/guide.md", "two\n");
+    let edited = build(root);
+    assert!(
+        edited.0 != start.0 && edited.1 != start.1,
+        "base and app follow"
+    );
+    write(root, "fixtures/a.bin", "changed, same name\n");
+    assert_eq!(
+        build(root),
+        edited,
+        "a listed directory counts by its entries"
+    );
+    write(root, "fixtures/b.bin", "b\n");
+    assert_ne!(build(root).0, edited.0, "a new entry changes the listing");
+}

@@ -38,6 +38,10 @@ pub(super) struct Worker {
     backend: RecommendedWatcher,
     filter: Filter,
     watched: HashSet<PathBuf>,
+    /// Configuration files above the root and in `CARGO_HOME` that cargo, rustfmt and clippy
+    /// read (global inputs), and the directories holding them that are watched, one level.
+    outer: Vec<Utf8PathBuf>,
+    outer_watched: HashSet<Utf8PathBuf>,
     shared: Arc<Shared>,
     classifier: Arc<Classifier>,
 }
@@ -64,10 +68,13 @@ impl Worker {
             backend,
             filter,
             watched: HashSet::new(),
+            outer: ratchet_fingerprint::outer_config_files(root),
+            outer_watched: HashSet::new(),
             shared,
             classifier,
         };
         worker.watch_all(dirs)?;
+        worker.watch_outer();
         Ok(worker)
     }
 
@@ -94,7 +101,12 @@ impl Worker {
         let born = Born(matches!(event.kind, EventKind::Create(_)));
         let mut relevant = Vec::new();
         for path in &event.paths {
-            self.visit(path, born, &mut relevant)?;
+            match Utf8Path::from_path(path) {
+                Some(outside) if !outside.starts_with(&self.root) => {
+                    self.visit_outer(outside, born, &mut relevant);
+                }
+                _ => self.visit(path, born, &mut relevant)?,
+            }
         }
         if lost {
             self.reload_rules(&mut relevant)?;
@@ -146,6 +158,51 @@ impl Worker {
                 return Ok(());
             }
             self.watch_all(&fresh)?;
+        }
+    }
+
+    /// Watches (one level) each existing directory that holds or would hold an outer
+    /// configuration file; a directory that does not exist yet is seen created from its
+    /// parent's watch, which is there (its parent is an ancestor of the root, or the home).
+    fn watch_outer(&mut self) {
+        let dirs: HashSet<Utf8PathBuf> = (self.outer.iter())
+            .filter_map(|f| f.parent().map(Utf8Path::to_path_buf))
+            .collect();
+        for dir in dirs {
+            if !self.outer_watched.contains(&dir)
+                && dir.is_dir()
+                && self
+                    .backend
+                    .watch(dir.as_std_path(), RecursiveMode::NonRecursive)
+                    .is_ok()
+            {
+                self.outer_watched.insert(dir);
+            }
+        }
+    }
+
+    /// An event outside the root: a change to an outer configuration file is a global change
+    /// (kept by its absolute path); a directory that may hold one (a new `.cargo/`) is
+    /// watched, and the files already written into it count. Anything else is not ours.
+    fn visit_outer(&mut self, path: &Utf8Path, born: Born, relevant: &mut Vec<Seen>) {
+        let mut changed: Vec<Utf8PathBuf> = Vec::new();
+        if self.outer.iter().any(|f| f == path) {
+            changed.push(path.to_path_buf());
+        } else if self.outer.iter().any(|f| f.parent() == Some(path)) {
+            self.outer_watched.remove(path);
+            self.watch_outer();
+            let below = self
+                .outer
+                .iter()
+                .filter(|f| f.starts_with(path) && f.exists());
+            changed.extend(below.cloned());
+        }
+        for path in changed {
+            relevant.push(Seen {
+                path,
+                born,
+                stops_run: true,
+            });
         }
     }
 
