@@ -30,6 +30,9 @@ pub struct CargoOutput {
     /// Packages with an error in a library or build-script target. A library's test harness
     /// is a `lib` target too: cargo's `error:` lines tell the two apart when they name it.
     pub lib_errors: BTreeSet<String>,
+    /// Packages with a diagnostic of any level in a target their dependents build on (library
+    /// or build script): clippy's findings there fail `cargo clippy -p DEPENDENT -D warnings`.
+    pub lib_findings: BTreeSet<String>,
     /// Lines that were not JSON messages (cargo's status and errors, test output), in order.
     pub text: Vec<String>,
 }
@@ -59,10 +62,16 @@ impl CargoOutput {
                 };
                 // rustc reports the same error once per target (lib, lib test, ...): keep one.
                 let name = &workspace.package(owner).name;
-                if msg.message.level == DiagnosticLevel::Error
-                    && is_needed_by_dependents(&msg.target)
-                {
-                    self.lib_errors.insert(name.clone());
+                if is_needed_by_dependents(&msg.target) {
+                    if msg.message.level == DiagnosticLevel::Error {
+                        self.lib_errors.insert(name.clone());
+                    }
+                    if matches!(
+                        msg.message.level,
+                        DiagnosticLevel::Error | DiagnosticLevel::Warning
+                    ) {
+                        self.lib_findings.insert(name.clone());
+                    }
                 }
                 if let Some(problem) = diagnostic_problem(workspace, &msg.message)
                     && !self

@@ -43,7 +43,6 @@ pub fn compile_verdicts(
     failing.extend(named);
     let unexplained =
         !output.success && !CargoErrors::read(workspace, &output.text).explain_failure();
-    let linted: BTreeSet<String> = problems.keys().map(|p| p.to_string()).collect();
     let mut verdicts = BTreeMap::new();
     for package in packages {
         let command = reproduce(package);
@@ -61,16 +60,25 @@ pub fn compile_verdicts(
             }
             PackageVerdict::fail(command, found)
         } else if let Some(dep) = warnings_fail
-            .then(|| failing_dependency(workspace, package, &linted))
+            .then(|| failing_dependency(workspace, package, &output.lib_findings))
             .flatten()
         {
             // clippy lints every workspace member it compiles, and `-D warnings` turns a
             // dependency's findings into errors: `cargo clippy -p PACKAGE` fails on them too.
+            // A warning here, as there: the package itself built, and its tests may run.
             let text = format!(
                 "its dependency `{dep}` has lint findings, which fail `cargo clippy -p {package} \
                  -- -D warnings` too: fix them in `{dep}`"
             );
-            PackageVerdict::fail(command, vec![Problem::Other { text }])
+            let problem = Problem::Diagnostic {
+                level: "warning".to_string(),
+                file: None,
+                line: None,
+                code: None,
+                message: text.clone(),
+                rendered: text,
+            };
+            PackageVerdict::fail(command, vec![problem])
         } else if !output.success && !output.units_seen.contains(package) {
             let text = format!(
                 "not built: cargo failed before reporting any of its units:\n{}",

@@ -157,6 +157,7 @@ fn a_failing_warning_fails_the_lint_of_dependents_only() {
     let output = CargoOutput {
         success: true,
         diagnostics: vec![("base".into(), diagnostic("warning", Some("dead_code")))],
+        lib_findings: ["base".to_string()].into(),
         ..CargoOutput::default()
     };
     // `cargo clippy -p mid -- -D warnings` fails on base's warning: so does mid's lint.
