@@ -7,7 +7,7 @@ use std::process::Command;
 use ratchet_events::check::CheckEvent;
 use ratchet_tests::{Run, ratchet};
 
-pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ratchet-under-test");
 
 /// What plain cargo says of one package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
