@@ -63,6 +63,29 @@ fn github_actions_gets_error_annotations() {
          entry-points if it is used from outside the workspace"
     );
     assert_eq!(out.status.code(), Some(1));
+    // With JSON on stdout, the annotations go to stderr, in `rules` and in `check` alike.
+    for args in [&["rules"][..], &["check"]] {
+        let out = Command::new(BIN)
+            .args(args)
+            .args(["--message-format", "json"])
+            .current_dir(ws.path())
+            .env("GITHUB_ACTIONS", "true")
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        for line in stdout.lines() {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(line).is_ok(),
+                "{args:?}: not JSON on stdout: {line}"
+            );
+        }
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains("::error file=crates/orphan/Cargo.toml"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

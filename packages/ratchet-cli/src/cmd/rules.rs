@@ -74,7 +74,13 @@ pub fn report(
         MessageFormat::Human => render::human_report(outcome, &ws.root, tool),
     };
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        out.push_str(&render::annotations(outcome, &ws.root));
+        let annotations = render::annotations(outcome, &ws.root);
+        // Workflow commands inside an NDJSON stream would break its readers; the runner
+        // reads stderr too.
+        match format {
+            MessageFormat::Human => out.push_str(&annotations),
+            MessageFormat::Json => eprint!("{annotations}"),
+        }
     }
     print(&out)?;
     Ok(if outcome.passed() {
