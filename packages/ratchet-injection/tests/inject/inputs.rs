@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use ratchet_events::check::CheckEvent;
-
 use crate::*;
 
 /// A `base` without `Debug` on a public type: fine until `missing_debug_implementations`
@@ -19,23 +17,6 @@ fn without_debug(root: &Path) {
 }
 
 const DENY: &str = "-D missing_debug_implementations";
-
-/// `check` twice (the first run learns what it reads, the second records its passes), then a
-/// third run must be served from the cache.
-fn settle(root: &Path) {
-    for _ in 0..2 {
-        let (run, _) = check(root, &[]);
-        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    }
-    let (run, events) = check(root, &[]);
-    assert!(
-        !events
-            .iter()
-            .any(|e| matches!(e, CheckEvent::StepStarted(_))),
-        "a settled workspace is served from the cache: {}",
-        run.stdout
-    );
-}
 
 fn host_triple() -> String {
     let out = std::process::Command::new("rustc")

@@ -1,29 +1,9 @@
 //! Files a test reads at run time, wherever they live, become inputs of its package's test
 //! verdict: observed while the test ran, recorded, and hashed into the next fingerprint.
 
-use std::path::Path;
-
-use ratchet_events::check::CheckEvent;
 use ratchet_tests::git;
 
 use crate::*;
-
-/// `check` until the workspace is served from the cache: the first run observes what the
-/// tests read (a pass keyed without those inputs is not recorded), the second records passes.
-fn settle(root: &Path) {
-    for _ in 0..2 {
-        let (run, _) = check(root, &[]);
-        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    }
-    let (run, events) = check(root, &[]);
-    assert!(
-        !events
-            .iter()
-            .any(|e| matches!(e, CheckEvent::StepStarted(_))),
-        "a settled workspace is served from the cache: {}",
-        run.stdout
-    );
-}
 
 /// `app`'s test compares with a file outside every package, read at run time only.
 const READS_TESTDATA: &str = "//! App.\n\n/// Two.\npub fn two() -> u32 {\n    base::one() + 1\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn two_matches_the_data() {\n        let path = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../testdata/two.txt\");\n        let text = std::fs::read_to_string(path).unwrap();\n        assert_eq!(text.trim(), super::two().to_string());\n    }\n}\n";

@@ -97,6 +97,23 @@ pub(crate) fn check_with_env(
     (run, events)
 }
 
+/// `check` twice (the first run learns what it reads, the second records its passes), then a
+/// third run must be served from the cache.
+pub(crate) fn settle(root: &Path) {
+    for _ in 0..2 {
+        let (run, _) = check(root, &[]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    }
+    let (run, events) = check(root, &[]);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, CheckEvent::StepStarted(_))),
+        "a settled workspace is served from the cache: {}",
+        run.stdout
+    );
+}
+
 /// The packages `check` failed, from its summary event (panics when there is none).
 pub(crate) fn failed_packages(run: &Run, events: &[CheckEvent]) -> BTreeSet<String> {
     match events.last() {
