@@ -12,6 +12,7 @@
 
 mod attrib;
 mod budget;
+mod deps;
 mod fresh;
 mod graph;
 mod inputs;
