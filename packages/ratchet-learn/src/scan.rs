@@ -263,9 +263,10 @@ fn unit_files(build_dir: &Utf8Path) -> Vec<UnitFile> {
     let mut out = Vec::new();
     for profile in profile_dirs(build_dir) {
         collect(&profile.join("deps"), &mut out, |name| name.ends_with(".d"));
-        collect(&profile.join("examples"), &mut out, |name| {
-            name.ends_with(".d")
-        });
+        // rustc's own file of an example unit is `NAME-HASH.d`; `NAME.d` beside it is cargo's
+        // summary of every source file the example's whole dependency tree read, which would
+        // tie all of them to the example's package.
+        collect(&profile.join("examples"), &mut out, is_unit_dep_info);
         for script_dir in subdirs(&profile.join("build")) {
             collect(&script_dir, &mut out, |name| {
                 name.ends_with(".d") || name == "output"
@@ -273,6 +274,13 @@ fn unit_files(build_dir: &Utf8Path) -> Vec<UnitFile> {
         }
     }
     out
+}
+
+/// Whether `name` is rustc's dep-info of one unit (`NAME-HASH.d`, the hash 16 hex digits).
+fn is_unit_dep_info(name: &str) -> bool {
+    name.strip_suffix(".d")
+        .and_then(|stem| stem.rsplit_once('-'))
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `<build>/<profile>` and `<build>/<triple>/<profile>`: the directories holding `deps/`.
@@ -353,6 +361,16 @@ fn now_ns() -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_rustcs_own_dep_info_of_an_example_is_read() {
+        assert!(is_unit_dep_info("latency-0123456789abcdef.d"));
+        assert!(is_unit_dep_info("my-tool-0123456789abcdef.d"));
+        // cargo's summary of the whole dependency tree of the example.
+        assert!(!is_unit_dep_info("latency.d"));
+        assert!(!is_unit_dep_info("my-tool.d"));
+        assert!(!is_unit_dep_info("latency-0123456789abcdef"));
+    }
 
     #[test]
     fn a_dependency_unit_is_named_by_its_file() {
