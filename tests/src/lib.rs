@@ -56,6 +56,18 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// Writes `text` to `path` under `dir`, creating directories as needed.
+pub fn write(dir: &Path, path: &str, text: &str) {
+    write_files(dir, &[(path, text)]);
+}
+
+/// A package manifest (edition 2021) with `deps` as the body of its `[dependencies]`.
+pub fn manifest(name: &str, deps: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+    )
+}
+
 /// Runs the real `git` in `dir` with an identity of its own (CI machines have no global git
 /// configuration) and returns its stdout; panics with git's stderr when it fails.
 pub fn git(dir: &Path, args: &[&str]) -> String {

@@ -17,17 +17,7 @@ use ratchet_tests::{Run, ratchet};
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
 
-pub(crate) fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-pub(crate) fn manifest(name: &str, deps: &str) -> String {
-    format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
-    )
-}
+pub(crate) use ratchet_tests::{manifest, write};
 
 pub(crate) const BASE_LIB: &str = "//! Base.\n\n/// Adds one.\n///\n/// ```\n/// assert_eq!(base::inc(1), 2);\n/// ```\npub fn inc(x: u32) -> u32 {\n    x + 1\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn inc_works() {\n        assert_eq!(super::inc(2), 3);\n    }\n}\n";
 pub(crate) const MID_LIB: &str =

@@ -161,19 +161,7 @@ pub(crate) fn assert_agrees(
     verdicts
 }
 
-/// Writes `text` to `path` under `root`, creating directories.
-pub(crate) fn write(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-/// A package manifest with `deps` as its `[dependencies]` body.
-pub(crate) fn manifest(name: &str, deps: &str) -> String {
-    format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
-    )
-}
+pub(crate) use ratchet_tests::{manifest, write};
 
 /// A workspace of `base` <- `app` (both libraries with a unit test), formatted and
 /// clippy-clean; a starting point for cases that need nothing more.
