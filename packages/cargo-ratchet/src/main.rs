@@ -9,13 +9,18 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "ratchet") {
         args.remove(1);
     }
-    let program = ratchet_cli::Program::cargo_ratchet(concat!(
-        env!("CARGO_PKG_VERSION"),
-        " (",
-        env!("RATCHET_COMMIT"),
-        " ",
-        env!("RATCHET_COMMIT_DATE"),
-        ")"
-    ));
+    let program = ratchet_cli::Program {
+        command: "cargo ratchet",
+        name: "cargo-ratchet",
+        version: concat!(
+            env!("CARGO_PKG_VERSION"),
+            " (",
+            env!("RATCHET_COMMIT"),
+            " ",
+            env!("RATCHET_COMMIT_DATE"),
+            ")"
+        ),
+        extra: Vec::new(),
+    };
     ratchet_cli::main_with(args, &program)
 }

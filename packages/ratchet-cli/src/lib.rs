@@ -30,19 +30,6 @@ pub struct Program {
     pub extra: Vec<(&'static str, &'static str)>,
 }
 
-impl Program {
-    /// The installed `cargo ratchet` (`cargo-ratchet` run by cargo or directly), printing
-    /// `version` after its name.
-    pub fn cargo_ratchet(version: &'static str) -> Program {
-        Program {
-            command: "cargo ratchet",
-            name: "cargo-ratchet",
-            version,
-            extra: Vec::new(),
-        }
-    }
-}
-
 const ABOUT: &str = "The build loop for large Cargo workspaces: checks, lints and tests only what \
 a change affects, remembers what passed by content, and holds architecture rules and build \
 budgets that only tighten.";

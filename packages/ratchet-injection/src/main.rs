@@ -2,6 +2,11 @@
 //! `cargo ratchet`, so that the suite runs the binary users run.
 
 fn main() -> std::process::ExitCode {
-    let program = ratchet_cli::Program::cargo_ratchet(env!("CARGO_PKG_VERSION"));
+    let program = ratchet_cli::Program {
+        command: "cargo ratchet",
+        name: "cargo-ratchet",
+        version: env!("CARGO_PKG_VERSION"),
+        extra: Vec::new(),
+    };
     ratchet_cli::main_with(std::env::args_os().collect(), &program)
 }

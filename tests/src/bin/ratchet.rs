@@ -3,6 +3,11 @@
 
 fn main() -> std::process::ExitCode {
     // It stands in for the installed `cargo ratchet`, so messages name that command.
-    let program = ratchet_cli::Program::cargo_ratchet(env!("CARGO_PKG_VERSION"));
+    let program = ratchet_cli::Program {
+        command: "cargo ratchet",
+        name: "cargo-ratchet",
+        version: env!("CARGO_PKG_VERSION"),
+        extra: Vec::new(),
+    };
     ratchet_cli::main_with(std::env::args_os().collect(), &program)
 }
