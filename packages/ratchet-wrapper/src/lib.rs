@@ -192,6 +192,25 @@ pub fn take_calls(state_dir: &Utf8Path) -> Vec<RustcCall> {
         .collect()
 }
 
+/// Folds the log and `artifacts` (per package: path and size) into `build-costs.json` in the
+/// state directory; nothing when neither holds anything. Costs are a measurement, not a
+/// verdict: failing to store them is ignored.
+pub fn record_costs(
+    workspace: &Workspace,
+    artifacts: &BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
+    wall_ms: Option<u64>,
+) {
+    let state_dir = workspace.state_dir();
+    let calls = take_calls(&state_dir);
+    if calls.is_empty() && artifacts.is_empty() {
+        return;
+    }
+    let path = state_dir.join("build-costs.json");
+    let previous = ratchet_store::read_json(path.as_std_path());
+    let costs = build_costs(previous, workspace, &calls, artifacts, wall_ms);
+    let _ = ratchet_store::write_json(path.as_std_path(), &costs);
+}
+
 /// The new build costs: packages compiled (with code generation) in this run get this run's
 /// calls and artifact sizes; the others keep what `previous` said.
 pub fn build_costs(

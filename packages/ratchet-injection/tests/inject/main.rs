@@ -13,6 +13,7 @@
 mod attrib;
 mod budget;
 mod deps;
+mod first_run;
 mod fresh;
 mod graph;
 mod inputs;
@@ -21,5 +22,6 @@ mod observed;
 mod oracle;
 mod sanity;
 mod testproc;
+mod verify_inputs;
 
 pub(crate) use oracle::*;

@@ -25,8 +25,8 @@ pub struct Context<'a> {
     pub cache: &'a VerdictCache,
     /// Where output goes.
     pub reporter: &'a Reporter,
-    /// The fingerprints the plan was made at.
-    pub before: &'a StepKeys,
+    /// The keys the plan was made at, and the fingerprints they come from.
+    pub before: (&'a StepKeys, &'a ratchet_fingerprint::RunStart),
 }
 
 /// The steps that ran and their verdicts.
@@ -217,8 +217,7 @@ fn finish_step(
             ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
         }
         // What the test processes were seen reading becomes an input of their package: a
-        // pass is then keyed by those files too (a first pass that learns a new input is not
-        // recorded, as its key was taken without it; the next run records it).
+        // pass is then keyed by those files too (when they held still during the run).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
         record::record_verdicts(
             context.fingerprinter,
@@ -229,10 +228,9 @@ fn finish_step(
         )?
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
-    for package in &recorded.non_hermetic {
-        context
-            .reporter
-            .non_hermetic(planned.step.name(), package)?;
+    for (package, differing) in &recorded.non_hermetic {
+        let reporter = context.reporter;
+        reporter.non_hermetic(planned.step.name(), package, differing.as_deref())?;
     }
     Ok(report)
 }

@@ -175,17 +175,20 @@ impl Reporter {
     }
 
     /// A cached pass of `package` for `step` that failed when `--verify` ran it again.
-    pub fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
-        let message = "it passed before at the same fingerprint and fails now, so it depends on \
-                       something ratchet does not fingerprint (declare it in [inputs] of \
-                       ratchet.toml); its pass is dropped";
+    pub fn non_hermetic(
+        &self,
+        step: &str,
+        package: &str,
+        differing: Option<&[String]>,
+    ) -> anyhow::Result<()> {
+        let message = ratchet_cache::non_hermetic_message(differing);
         if self.json {
             return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
                 version: VERSION,
                 step: step.to_string(),
                 package: package.to_string(),
-                differing_inputs: Vec::new(),
-                message: message.to_string(),
+                differing_inputs: differing.unwrap_or_default().to_vec(),
+                message,
             }));
         }
         self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
