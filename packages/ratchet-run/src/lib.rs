@@ -25,6 +25,7 @@ mod outcome;
 mod runner;
 mod test_binaries;
 mod test_process;
+mod tree_reads;
 
 /// Verdicts from cargo's output, which ratchet-attribution owns.
 mod verdicts {

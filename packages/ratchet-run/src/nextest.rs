@@ -4,14 +4,18 @@
 //! settings (so its own build finds everything fresh), reading nextest's libtest-style JSON
 //! events to tie every failing test to its package.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
+
+use ratchet_process::TreePart;
 
 use serde::Deserialize;
 
-use crate::cargo;
+use crate::cargo::{self, Executable};
 use crate::outcome::Problem;
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::BinaryFailure;
+use crate::tree_reads::{TreeObservation, TreeReads};
 use crate::{RunError, Step};
 
 /// nextest's configuration file, relative to the workspace root: where it exists, nextest is
@@ -46,14 +50,16 @@ struct Event {
     stdout: String,
 }
 
-/// Runs the tests of `packages` with nextest; returns the failures and the command line.
-pub(crate) fn run(
-    runner: &Runner<'_>,
-    packages: &[String],
-) -> Result<(Vec<BinaryFailure>, String), RunError> {
+/// What a nextest run found: the failures, the command line, and what the tests read.
+pub(crate) type NextestRun = (Vec<BinaryFailure>, String, TreeReads);
+
+/// Runs the tests of `binaries` (built test binaries) with nextest, observing what they read.
+pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<NextestRun, RunError> {
+    let packages: BTreeSet<String> = binaries.iter().map(|b| b.package.clone()).collect();
+    let packages: Vec<String> = packages.into_iter().collect();
     let args = runner.config.args(Step::Test);
     let (cargo_args, filters) = split_at_dashes(&args);
-    let mut command = runner.cargo("nextest run", packages);
+    let mut command = runner.cargo("nextest run", &packages);
     command
         .args(["--no-fail-fast", "--no-tests=pass", "--cargo-quiet"])
         .args(["--message-format", "libtest-json-plus"])
@@ -63,6 +69,9 @@ pub(crate) fn run(
         command.arg("--").args(filters);
     }
     let shown = cargo::display(&command);
+    let tests_dir = binaries.first().and_then(|b| b.path.parent());
+    let tests_dir = tests_dir.map(|dir| dir.as_std_path());
+    let observation = TreeObservation::start(runner, &mut command, tests_dir);
     let io_error = |source| RunError::Io {
         command: shown.clone(),
         source,
@@ -95,7 +104,16 @@ pub(crate) fn run(
             })
             .collect();
     }
-    Ok((failures, shown))
+    let parts: Vec<(TreePart, String)> = binaries
+        .iter()
+        .filter_map(|b| {
+            Some((
+                TreePart::Binary(b.path.file_name()?.to_string()),
+                b.package.clone(),
+            ))
+        })
+        .collect();
+    Ok((failures, shown, observation.finish(&parts)))
 }
 
 /// A failed test event, tied to its package: nextest names tests `package::binary$test`.

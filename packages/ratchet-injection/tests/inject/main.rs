@@ -19,6 +19,7 @@ mod graph;
 mod inputs;
 mod lint_deps;
 mod observed;
+mod observed_tree;
 mod oracle;
 mod sanity;
 mod testproc;

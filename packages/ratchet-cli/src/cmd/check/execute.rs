@@ -218,7 +218,8 @@ fn finish_step(
         }
         // What the test processes were seen reading becomes an input of their package: a
         // pass is then keyed by those files too (when they held still during the run).
-        ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
+        let (step, reads) = (planned.step.name(), &report.observed_reads);
+        ratchet_learn::record_runtime(runner.workspace, step, reads)?;
         record::record_verdicts(
             context.fingerprinter,
             context.cache,

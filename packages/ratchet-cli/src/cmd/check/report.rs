@@ -165,8 +165,8 @@ impl Reporter {
                     .collect(),
             }))?;
         }
-        // Doc tests are never observed (docs/check.md); only the test step's gap is news.
-        if let (Step::Test, Some(ObservationStatus::Unavailable(why))) =
+        // A test or doc step whose run-time reads were not (all) observed says why.
+        if let (Step::Test | Step::Doc, Some(ObservationStatus::Unavailable(why))) =
             (report.step, &report.observation)
         {
             *lock(&self.unobserved) = Some(why.clone());
