@@ -13,7 +13,7 @@ use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
 use super::key::StepKeys;
 use super::plan::Planned;
 use super::record::{self, Fingerprinter};
-use super::report::Reporter;
+use super::sink::Sink;
 
 /// What running a step needs.
 pub struct Context<'a> {
@@ -24,7 +24,7 @@ pub struct Context<'a> {
     /// Where passes go.
     pub cache: &'a VerdictCache,
     /// Where output goes.
-    pub reporter: &'a Reporter,
+    pub reporter: &'a dyn Sink,
     /// The keys the plan was made at, and the fingerprints they come from.
     pub before: (&'a StepKeys, &'a ratchet_fingerprint::RunStart),
 }
