@@ -79,8 +79,8 @@ impl VerdictCache {
     /// The store under `state_dir` (`<target>/ratchet`). Nothing is created until a write.
     pub fn open(state_dir: &Path) -> VerdictCache {
         VerdictCache {
-            dir: state_dir.join("verdicts"),
-            lock_path: state_dir.join("check.lock"),
+            dir: state_dir.join(ratchet_store::state::VERDICTS),
+            lock_path: state_dir.join(ratchet_store::state::CHECK_LOCK),
             failed_write: None,
         }
     }

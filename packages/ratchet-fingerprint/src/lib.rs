@@ -157,7 +157,11 @@ pub(crate) fn compute_with(
     let mut globals = inputs::globals(ws, inputs)?;
     globals.extend(learned::global_env(beyond));
     let external_dirs = walk::external_dirs(ws);
-    let mut found = listing::own_files(ws, &external_dirs, &ws.state_dir().join("listing.json"))?;
+    let mut found = listing::own_files(
+        ws,
+        &external_dirs,
+        &ws.state_dir().join(ratchet_store::state::LISTING),
+    )?;
     let own_count = found.len();
     let mut pending = learned::gather(ws, beyond);
     found.append(&mut pending.found);
@@ -245,11 +249,11 @@ pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
 
 /// Where the last recorded fingerprints live.
 pub fn record_path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("fingerprints.json")
+    ws.state_dir().join(ratchet_store::state::FINGERPRINTS)
 }
 
 fn stat_cache_path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("stat-cache.json")
+    ws.state_dir().join(ratchet_store::state::STAT_CACHE)
 }
 
 /// The path of `path` as fingerprints record it: relative to the workspace root when under it.

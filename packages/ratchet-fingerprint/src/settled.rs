@@ -65,7 +65,7 @@ impl RunStart {
     /// Marks the moment before any step reads anything: writes `<state>/run-start` and keeps
     /// its change time. Without a mark, no newly learned input is trusted.
     pub fn mark(&mut self, ws: &Workspace) -> Result<(), FingerprintError> {
-        let path = ws.state_dir().join("run-start");
+        let path = ws.state_dir().join(ratchet_store::state::RUN_START);
         let unreadable = |source| FingerprintError::Unreadable {
             path: path.clone(),
             source,

@@ -229,7 +229,7 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
 impl Workspace {
     /// The directory ratchet keeps its state in: `<target>/ratchet`.
     pub fn state_dir(&self) -> Utf8PathBuf {
-        self.target_dir.join("ratchet")
+        self.target_dir.join(ratchet_store::state::DIR)
     }
 
     /// The package with this exact name.

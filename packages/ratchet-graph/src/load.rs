@@ -66,7 +66,7 @@ struct CacheKey {
 /// Loads the workspace at `options.manifest_path` (or around the current directory).
 pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
     let root = locate(options.manifest_path.as_deref())?;
-    let snapshot_path = root.state_dir().join("graph.json");
+    let snapshot_path = root.state_dir().join(ratchet_store::state::GRAPH);
     let toolchain = toolchain::version(&root.dir, &root.state_dir());
     let mut previous = match options.refresh {
         true => None,

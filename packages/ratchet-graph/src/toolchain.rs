@@ -20,7 +20,7 @@ struct Cached {
 /// `rustc -vV` for the toolchain that builds the workspace at `root`, or a line saying it could
 /// not be run (cargo will then fail with a better message).
 pub fn version(root: &Utf8Path, state_dir: &Utf8Path) -> String {
-    let path = state_dir.join("toolchain.json");
+    let path = state_dir.join(ratchet_store::state::TOOLCHAIN);
     let signals = signals(root);
     if let Some(cached) = ratchet_store::read_json::<Cached>(path.as_std_path())
         && cached.signals == signals

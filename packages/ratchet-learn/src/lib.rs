@@ -226,7 +226,7 @@ pub fn inputs(ws: &Workspace) -> Result<Inputs, LearnError> {
 
 /// Where the state file lives.
 pub fn path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("learned-inputs.json")
+    ws.state_dir().join(ratchet_store::state::LEARNED_INPUTS)
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ impl<'a> Runner<'a> {
 
     /// ratchet's own target directory: `<target>/ratchet/build`.
     pub fn build_dir(&self) -> Utf8PathBuf {
-        self.workspace.state_dir().join("build")
+        self.workspace.state_dir().join(ratchet_store::state::BUILD)
     }
 
     /// clippy's driver, or `check` when clippy is not installed. Part of the lint step's key,
@@ -95,7 +95,7 @@ impl<'a> Runner<'a> {
     pub(crate) fn lint_tool(&self) -> &LintTool {
         self.lint_tool.get_or_init(|| {
             let state_dir = self.workspace.state_dir();
-            let path = state_dir.join("lint-tool.json");
+            let path = state_dir.join(ratchet_store::state::LINT_TOOL);
             let toolchain = ratchet_graph::toolchain::version(&self.workspace.root, &state_dir);
             let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
             match remembered {

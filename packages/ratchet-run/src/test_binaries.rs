@@ -280,7 +280,7 @@ fn durations_file(runner: &Runner<'_>) -> std::path::PathBuf {
     runner
         .workspace
         .state_dir()
-        .join("test-durations.json")
+        .join(ratchet_store::state::TEST_DURATIONS)
         .into_std_path_buf()
 }
 

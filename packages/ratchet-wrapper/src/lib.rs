@@ -50,7 +50,7 @@ pub struct RustcCall {
 
 /// The log the wrapper appends to: `<state_dir>/rustc-calls.jsonl`.
 pub fn log_path(state_dir: &Utf8Path) -> Utf8PathBuf {
-    state_dir.join("rustc-calls.jsonl")
+    state_dir.join(ratchet_store::state::RUSTC_CALLS)
 }
 
 /// Sets up `command` (a cargo command run in the workspace at `root`) to compile through `exe`
@@ -205,7 +205,7 @@ pub fn record_costs(
     if calls.is_empty() && artifacts.is_empty() {
         return;
     }
-    let path = state_dir.join("build-costs.json");
+    let path = state_dir.join(ratchet_store::state::BUILD_COSTS);
     let previous = ratchet_store::read_json(path.as_std_path());
     let costs = build_costs(previous, workspace, &calls, artifacts, wall_ms);
     let _ = ratchet_store::write_json(path.as_std_path(), &costs);

@@ -159,7 +159,9 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     // package whose content changed since it was last built there (docs/check.md).
     ratchet_freshness::sync(
         &runner.build_dir(),
-        &workspace.state_dir().join("build-inputs.json"),
+        &workspace
+            .state_dir()
+            .join(ratchet_store::state::BUILD_INPUTS),
         &ratchet_freshness::build_inputs(&start.fingerprints),
     )?;
     start.mark(&workspace)?; // Inputs learned from here on are trusted if older.

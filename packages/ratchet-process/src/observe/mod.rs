@@ -60,7 +60,7 @@ impl Observer {
         if std::env::var_os(SWITCH_ENV).is_some_and(|v| v == "0") {
             return Err(format!("{SWITCH_ENV}=0"));
         }
-        let dir = state_dir.join("observe");
+        let dir = state_dir.join(ratchet_store::state::OBSERVE);
         let logs = dir.join("logs");
         std::fs::create_dir_all(&logs)
             .map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
