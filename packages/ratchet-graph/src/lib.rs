@@ -14,7 +14,6 @@ mod load;
 mod locate;
 mod query;
 mod render;
-pub mod toolchain;
 
 use std::collections::HashMap;
 

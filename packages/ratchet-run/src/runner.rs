@@ -96,7 +96,7 @@ impl<'a> Runner<'a> {
         self.lint_tool.get_or_init(|| {
             let state_dir = self.workspace.state_dir();
             let path = state_dir.join(ratchet_store::state::LINT_TOOL);
-            let toolchain = ratchet_graph::toolchain::version(&self.workspace.root, &state_dir);
+            let toolchain = ratchet_toolchain::version(&self.workspace.root, &state_dir);
             let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
             match remembered {
                 Some((seen, tool)) if seen == toolchain && tool.still_true() => tool,
@@ -140,7 +140,7 @@ impl<'a> Runner<'a> {
         *self.test_runner.get_or_init(|| {
             self.config.configured_test_runner().unwrap_or_else(|| {
                 let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
-                if configured && nextest::installed() {
+                if configured && ratchet_toolchain::nextest_installed() {
                     TestRunner::Nextest
                 } else {
                     TestRunner::Ratchet
@@ -284,7 +284,7 @@ pub(crate) fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
     }
 }
 
-/// The cargo that launched us (`$CARGO`), or the one on `PATH`.
+/// The cargo that launched us (see `ratchet_toolchain::cargo`).
 pub(crate) fn cargo_program() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+    ratchet_toolchain::cargo()
 }

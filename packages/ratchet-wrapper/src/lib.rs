@@ -57,7 +57,7 @@ pub fn log_path(state_dir: &Utf8Path) -> Utf8PathBuf {
 /// as the timing wrapper, chained to the user's own wrapper (from the environment or cargo's
 /// configuration files).
 pub fn configure(command: &mut Command, exe: &Path, root: &Utf8Path, state_dir: &Utf8Path) {
-    let user_wrapper = user::find(root, ratchet_graph::toolchain::cargo_home().as_deref())
+    let user_wrapper = user::find(root, ratchet_toolchain::cargo_home().as_deref())
         .filter(|w| Path::new(w) != exe);
     command
         .env("RUSTC_WRAPPER", exe)

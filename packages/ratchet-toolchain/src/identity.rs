@@ -39,7 +39,7 @@ pub fn version(root: &Utf8Path, state_dir: &Utf8Path) -> String {
 }
 
 fn run_rustc(root: &Utf8Path) -> String {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let rustc = crate::rustc().to_string_lossy().into_owned();
     match std::process::Command::new(&rustc)
         .arg("-vV")
         .current_dir(root)
