@@ -39,15 +39,16 @@ pub struct Args {
     /// Leave this package out (repeatable).
     #[arg(long, value_name = "NAME")]
     exclude: Vec<String>,
-    /// Every workspace member (the default when no `-p` is given).
-    #[arg(long = "workspace", conflicts_with = "packages")]
+    /// Every workspace member (the default when no `-p` is given); `--all` is cargo's
+    /// deprecated spelling of it.
+    #[arg(long = "workspace", visible_alias = "all", conflicts_with = "packages")]
     whole_workspace: bool,
     /// Run every selected step even where a pass is cached.
-    #[arg(long)]
-    all: bool,
+    #[arg(long, alias = "no-cache")]
+    force: bool,
     /// Run the steps of packages served from the cache again; one that fails now is reported
     /// as not hermetic, its pass dropped, and the run fails.
-    #[arg(long, conflicts_with = "all")]
+    #[arg(long, conflicts_with = "force")]
     verify: bool,
     /// Set by `watch` on the runs it starts (their wall time is not the inner loop's).
     #[arg(long, hide = true)]
@@ -136,7 +137,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let fingerprints = fingerprinter.compute()?;
     let before = key::StepKeys::of(&fingerprints);
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let reuse = plan::Reuse::new(args.all, verify_fraction);
+    let reuse = plan::Reuse::new(args.force, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
