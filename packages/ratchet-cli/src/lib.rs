@@ -45,6 +45,10 @@ Exit codes: 0 passed, 1 failed, 2 usage or input error, 3 budget exceeded.";
 #[derive(Debug, Parser)]
 #[command(propagate_version = true)]
 struct Cli {
+    /// Colour: `auto` (a terminal, unless `NO_COLOR`), `always`, `never`; default from
+    /// `CARGO_TERM_COLOR`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<ratchet_term::ColorWhen>,
     #[command(subcommand)]
     command: Command,
 }
@@ -124,6 +128,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
             });
         }
     };
+    ratchet_term::init_color(cli.color);
     let tool = program.command;
     let outcome = match cli.command {
         Command::Graph(args) => cmd::graph::run(args),

@@ -51,6 +51,7 @@ pub struct Runner<'a> {
     test_runner: OnceLock<TestRunner>,
     shared_names: OnceLock<std::collections::BTreeSet<String>>,
     rust_files: Option<BTreeMap<String, String>>,
+    colored_diagnostics: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -74,6 +75,7 @@ impl<'a> Runner<'a> {
             test_runner: OnceLock::new(),
             shared_names: OnceLock::new(),
             rust_files: None,
+            colored_diagnostics: false,
         }
     }
 
@@ -82,6 +84,21 @@ impl<'a> Runner<'a> {
     pub fn with_rust_file_hashes(mut self, files: BTreeMap<String, String>) -> Runner<'a> {
         self.rust_files = Some(files);
         self
+    }
+
+    /// Diagnostics rendered with rustc's colours (for a person at a colour terminal; never
+    /// for JSON output, whose `rendered` text stays plain).
+    pub fn with_colored_diagnostics(mut self, colored: bool) -> Runner<'a> {
+        self.colored_diagnostics = colored;
+        self
+    }
+
+    /// cargo's `--message-format`: JSON, with rendered diagnostics in colour when asked.
+    pub(crate) fn message_format(&self) -> &'static str {
+        match self.colored_diagnostics {
+            true => "--message-format=json-diagnostic-rendered-ansi",
+            false => "--message-format=json",
+        }
     }
 
     /// ratchet's own target directory: `<target>/ratchet/build`.
@@ -276,6 +293,7 @@ impl<'a> Runner<'a> {
             test_run: None,
             unbuilt_libs: crate::verdicts::unbuilt(self.workspace, output).1,
             observed_reads: BTreeMap::new(),
+            tests_run: BTreeMap::new(),
             observation: None,
         }
     }

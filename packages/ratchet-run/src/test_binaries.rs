@@ -46,7 +46,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     let args = runner.config.args(Step::Test);
     let (cargo_args, _) = split_at_dashes(&args);
     let mut command = runner.cargo("test", packages);
-    command.args(["--no-run", "--no-fail-fast", "--message-format=json"]);
+    command.args(["--no-run", "--no-fail-fast", runner.message_format()]);
     command.args(cargo_args);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;
@@ -140,6 +140,7 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
         (TestRunner::Ratchet, None) => ObservationStatus::Observed,
     });
     report.observed_reads = pool.reads;
+    report.tests_run = pool.tests;
     Ok(report)
 }
 
@@ -195,6 +196,8 @@ struct Pool {
     reads: BTreeMap<String, BTreeSet<String>>,
     /// Why some binary's reads are not known, if one's are not.
     unobserved: Option<String>,
+    /// Tests run, per package.
+    tests: BTreeMap<String, usize>,
 }
 
 /// Runs `binaries` on a pool of one worker more than the cores, in their order (longest
@@ -212,6 +215,7 @@ fn run_binaries(
     let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
     let unobserved = Mutex::new((BTreeSet::new(), None));
     let first_error = Mutex::new(None);
+    let tests = Mutex::new(BTreeMap::<String, usize>::new());
     let processes = TestProcesses::new(runner);
     // One more than the cores: while a worker waits for its binary to start or exit (or for
     // the pages of a binary the page cache lost), another keeps the core busy. Measured at
@@ -229,8 +233,9 @@ fn run_binaries(
                     }
                     let started = Instant::now();
                     match processes.run(runner, binary, test_args) {
-                        Ok((failure, read)) => {
+                        Ok((failure, read, count)) => {
                             lock(&failures).extend(failure);
+                            *lock(&tests).entry(binary.package.clone()).or_default() += count;
                             match read {
                                 Ok(read) => lock(&reads)
                                     .entry(binary.package.clone())
@@ -279,6 +284,7 @@ fn run_binaries(
         durations: std::mem::take(&mut *lock(&durations)),
         reads,
         unobserved,
+        tests: std::mem::take(&mut *lock(&tests)),
     })
 }
 
@@ -311,9 +317,48 @@ pub(crate) fn failed_tests(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Tests that ran, from libtest's `test result: ok. 3 passed; 1 failed; ...` lines.
+pub(crate) fn count_tests(text: &str) -> usize {
+    let count = |part: &str, what: &str| -> Option<usize> {
+        part.trim().strip_suffix(what)?.trim().parse().ok()
+    };
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("test result: "))
+        .flat_map(|rest| rest.split([';', '.']))
+        .filter_map(|part| count(part, "passed").or_else(|| count(part, "failed")))
+        .sum()
+}
+
+/// Doc tests that ran, per package, from cargo's `Doc-tests NAME` and libtest's lines.
+pub(crate) fn count_doc_tests(
+    workspace: &ratchet_graph::Workspace,
+    lines: &[String],
+) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let mut current = None;
+    for line in lines {
+        if let Some(lib) = line.trim().strip_prefix("Doc-tests ") {
+            current = workspace.packages.iter().find(|p| {
+                p.targets
+                    .iter()
+                    .any(|t| t.name.replace('-', "_") == lib.trim())
+            });
+        } else if let Some(package) = current {
+            *counts.entry(package.name.clone()).or_default() += count_tests(line);
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tests_are_counted_from_libtest_results() {
+        let text = "running 3 tests\ntest result: FAILED. 2 passed; 1 failed; 4 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+        assert_eq!(count_tests(text), 3);
+    }
 
     #[test]
     fn failed_test_names_come_from_libtest_lines() {

@@ -12,14 +12,18 @@ use crate::cargo::{self, Executable};
 use crate::lint::LintTool;
 use crate::outcome::Problem;
 use crate::runner::Runner;
-use crate::test_binaries::{BinaryFailure, failed_tests};
+use crate::test_binaries::{BinaryFailure, count_tests, failed_tests};
 
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;
 
-/// What one test binary did: its failure, and what it read under the workspace root (or why
-/// that is not known).
-pub(crate) type BinaryRun = (Option<BinaryFailure>, Result<BTreeSet<String>, String>);
+/// What one test binary did: its failure, what it read under the workspace root (or why
+/// that is not known), and how many tests ran.
+pub(crate) type BinaryRun = (
+    Option<BinaryFailure>,
+    Result<BTreeSet<String>, String>,
+    usize,
+);
 
 /// What the test processes of a step share: the observer, the toolchain's library directories.
 pub(crate) struct TestProcesses {
@@ -77,7 +81,7 @@ impl TestProcesses {
                 output: failure_output(&finished.output),
             },
         });
-        Ok((failure, reads))
+        Ok((failure, reads, count_tests(&finished.output)))
     }
 
     /// What `cargo test` gives `binary`'s process.

@@ -18,3 +18,63 @@ fn all_is_cargos_workspace_and_force_ignores_the_cache() {
         assert_eq!(run.code, 0, "{force}: {}", run.stderr);
     }
 }
+
+/// `check` in `dir` with `envs` set.
+fn check_env(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (i32, String, String) {
+    let out = std::process::Command::new(BIN)
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_TERM_COLOR")
+        .env_remove("NO_COLOR")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(out.stdout),
+        text(out.stderr),
+    )
+}
+
+/// The summary line with its time taken out.
+fn summary_of(stdout: &str) -> String {
+    let line = stdout.lines().last().unwrap_or_default();
+    let at = line.rfind(" in ").map_or(line.len(), |i| i);
+    line[..at].to_string()
+}
+
+#[test]
+fn summary_counts_tests_and_colour_follows_flag_and_cargo_term_color() {
+    let dir = workspace();
+    let root = dir.path();
+    let (code, out, err) = check_env(root, &["--color", "never"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    // base: a unit and a doc test; mid: an integration test.
+    insta::assert_snapshot!(summary_of(&out), @"check: ok, 3 tests in 2 packages, 12 passed (fmt, lint, test, doc), 0 cached,");
+    write(
+        root,
+        "crates/top/src/main.rs",
+        "fn main() {\n    let x: u32 = \"no\";\n}\n",
+    );
+    let (code, out, _) = check_env(root, &["-p", "top"], &[("CARGO_TERM_COLOR", "always")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("\u{1b}["),
+        "CARGO_TERM_COLOR=always colours: {out}"
+    );
+    assert!(
+        out.contains("\u{1b}[91merror[E0308]"),
+        "rustc's own colours pass through: {out:?}"
+    );
+    let (code, out, _) = check_env(
+        root,
+        &["-p", "top", "--color", "never"],
+        &[("CARGO_TERM_COLOR", "always")],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains('\u{1b}'), "--color never wins: {out}");
+    assert!(out.contains("mismatched types"), "{out}");
+}

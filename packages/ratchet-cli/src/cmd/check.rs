@@ -136,7 +136,9 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
     let before = key::StepKeys::of(&fingerprints);
-    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
+    let colored = args.message_format == MessageFormat::Human && ratchet_term::stdout_colored();
+    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress)
+        .with_colored_diagnostics(colored);
     let reuse = plan::Reuse::new(args.force, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;

@@ -10,6 +10,7 @@ use ratchet_events::check::{self as ev, CheckEvent};
 use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
+use ratchet_term::{paint, style};
 
 /// The output of one run.
 pub struct Reporter {
@@ -21,6 +22,8 @@ pub struct Reporter {
     not_run: std::sync::Mutex<Vec<String>>,
     /// Why the test step's run-time reads were not observed, when they were not.
     unobserved: std::sync::Mutex<Option<String>>,
+    /// Tests run per package, and the steps started and not yet finished.
+    tally: std::sync::Mutex<ratchet_term::Tally>,
     bar: Option<ProgressBar>,
 }
 
@@ -43,6 +46,7 @@ impl Reporter {
             steps_started: 0.into(),
             not_run: std::sync::Mutex::default(),
             unobserved: std::sync::Mutex::default(),
+            tally: std::sync::Mutex::default(),
             bar,
         }
     }
@@ -84,6 +88,7 @@ impl Reporter {
 
     /// A step begins.
     pub fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+        lock(&self.tally).started(step, packages);
         if let Some(bar) = &self.bar {
             let index = self
                 .steps_started
@@ -132,6 +137,7 @@ impl Reporter {
     /// A step ended: its failures, then (JSON) its verdicts.
     pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
         let step = report.step.name();
+        lock(&self.tally).finished(step, &report.tests_run);
         for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
             if !self.json && verdict.reproduce.is_empty() {
                 // Skipped because it does not compile: one line at the end says so.
@@ -266,31 +272,21 @@ impl Reporter {
         if let Some(why) = lock(&self.unobserved).as_ref() {
             self.text(&format!("run-time reads not observed: {why}\n"))?;
         }
-        let seconds = summary.wall_ms as f64 / 1000.0;
-        let line = if summary.interrupted {
-            format!("check: interrupted after {seconds:.2}s; passes so far are kept\n")
-        } else if summary.failed > 0 {
-            format!(
-                "check: FAILED {} ({} failed, {} passed, {} cached) in {seconds:.2}s\n",
-                summary.failed_packages.join(", "),
-                summary.failed,
-                summary.passed,
-                summary.cached
-            )
-        } else if ran_steps.is_empty() {
-            format!(
-                "check: ok, all {} cached, in {seconds:.2}s\n",
-                summary.cached
-            )
-        } else {
-            format!(
-                "check: ok, {} passed ({}), {} cached, in {seconds:.2}s\n",
-                summary.passed,
-                ran_steps.join(", "),
-                summary.cached
-            )
+        let tally = lock(&self.tally);
+        let running = tally.running();
+        let counts = ratchet_term::Counts {
+            passed: summary.passed,
+            failed: summary.failed,
+            cached: summary.cached,
+            failed_packages: &summary.failed_packages,
+            ran_steps,
+            tests: tally.tests(),
+            test_packages: tally.test_packages(),
+            running: &running,
+            interrupted: summary.interrupted,
+            wall_ms: summary.wall_ms,
         };
-        self.text(&line)
+        self.text(&ratchet_term::summary_line(&counts))
     }
 
     /// A note for the person waiting (never in JSON, which must stay pure events).
@@ -320,16 +316,18 @@ fn human_problem(event: &CheckEvent) -> String {
                 _ => String::new(),
             };
             format!(
-                "{} failed in `{}`{place}\n{}\n{}\n",
+                "{} {} in `{}`{place}\n{}\n{}\n",
                 d.step,
+                paint(style::ERROR, "failed"),
                 d.package,
                 d.rendered.trim_end(),
                 reproduce_line(&d.command)
             )
         }
         CheckEvent::TestFailure(t) => format!(
-            "{} failed in `{}` ({}): {}\n{}\n{}\n",
+            "{} {} in `{}` ({}): {}\n{}\n{}\n",
             t.step,
+            paint(style::ERROR, "failed"),
             t.package,
             t.binary,
             t.tests.join(", "),
@@ -344,7 +342,10 @@ fn reproduce_line(command: &str) -> String {
     if command.is_empty() {
         String::new()
     } else {
-        format!("  reproduce: {command}\n")
+        format!(
+            "{}\n",
+            paint(style::DIM, &format!("  reproduce: {command}"))
+        )
     }
 }
 
