@@ -34,7 +34,11 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         return Ok(runner.report(Step::Doc, Vec::new(), verdicts, &nothing));
     }
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo test --doc -p {}", runner.selector(package))];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!(
+            "{cargo} test --doc -p {}",
+            runner.selector(package)
+        )];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };

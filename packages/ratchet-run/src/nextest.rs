@@ -92,6 +92,7 @@ pub(crate) fn run(
                 problem: Problem::Other {
                     text: format!("cargo nextest failed:\n{tail}"),
                 },
+                target: None,
             })
             .collect();
     }
@@ -112,6 +113,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
             tests: vec![test.to_string()],
             output: event.stdout,
         },
+        target: None,
     })
 }
 

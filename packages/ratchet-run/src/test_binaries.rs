@@ -22,6 +22,8 @@ pub(crate) struct BinaryFailure {
     pub package: String,
     /// What failed.
     pub problem: Problem,
+    /// What selects its target in `cargo test` (`--lib`, `--test it`); `None` from nextest.
+    pub target: Option<String>,
 }
 
 /// Test binaries built and waiting to run, with the verdicts their build gave.
@@ -66,7 +68,8 @@ pub(crate) fn built(
         TestRunner::Nextest => "nextest run",
     };
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo {tool} -p {}", runner.selector(package))];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!("{cargo} {tool} -p {}", runner.selector(package))];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
@@ -115,10 +118,19 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
             }
         }
     };
+    let mut targets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for failure in failures {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
             verdict.passed = false;
             verdict.problems.push(failure.problem);
+            let target = failure.target.unwrap_or_default();
+            targets.entry(failure.package).or_default().insert(target);
+        }
+    }
+    for (package, targets) in targets {
+        let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+        if let (Some(verdict), false) = (verdicts.get_mut(&package), targets.contains(&"")) {
+            crate::reproduce::narrow_test(verdict, &targets, test_args);
         }
     }
     let usage = TestRunUsage {

@@ -80,6 +80,10 @@ impl TestProcesses {
                 tests: failed_tests(&finished.output),
                 output: failure_output(&finished.output),
             },
+            target: Some(crate::reproduce::target_selector(
+                &binary.kind,
+                &binary.target,
+            )),
         });
         Ok((failure, reads, count_tests(&finished.output)))
     }

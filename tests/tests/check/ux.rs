@@ -78,3 +78,38 @@ fn summary_counts_tests_and_colour_follows_flag_and_cargo_term_color() {
     assert!(!out.contains('\u{1b}'), "--color never wins: {out}");
     assert!(out.contains("mismatched types"), "{out}");
 }
+
+#[test]
+fn reproduce_checks_formatting_without_rewriting_and_keeps_the_toolchain() {
+    let dir = workspace();
+    let root = dir.path();
+    let off = "[steps.lint]\nenabled = false\n[steps.test]\nenabled = false\n[steps.doc]\nenabled = false\n";
+    write(root, "ratchet.toml", off);
+    write(
+        root,
+        "crates/mid/src/lib.rs",
+        &MID_LIB.replace("x: u32", "x:u32"),
+    );
+    // What rustup's proxy sets for `cargo +stable ratchet check`.
+    let proxy = [
+        ("RUSTUP_TOOLCHAIN", "stable"),
+        ("RUSTUP_TOOLCHAIN_SOURCE", "cli"),
+    ];
+    let (code, out, err) = check_env(root, &["--color", "never"], &proxy);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("reproduce: cargo +stable fmt --check -p mid\n"),
+        "{out}"
+    );
+    let unformatted = std::fs::read_to_string(root.join("crates/mid/src/lib.rs")).unwrap();
+    assert!(unformatted.contains("x:u32"), "check never rewrites files");
+    let (_, out, _) = check_env(
+        root,
+        &["--color", "never"],
+        &[("RUSTUP_TOOLCHAIN_SOURCE", "default")],
+    );
+    assert!(
+        out.contains("reproduce: cargo fmt --check -p mid\n"),
+        "{out}"
+    );
+}

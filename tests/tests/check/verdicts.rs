@@ -74,7 +74,11 @@ fn green_run_then_cached_then_error_caught_and_fixed() {
         ("base", names(&["tests::inc_works"]))
     );
     assert!(failure.output.contains("left: 3"), "{}", failure.output);
-    assert_eq!(failure.command, "cargo test -p base");
+    // One failing test: its target and name alone, as cargo runs it.
+    assert_eq!(
+        failure.command,
+        "cargo test -p base --lib -- tests::inc_works --exact"
+    );
 
     write(
         root,
