@@ -113,3 +113,41 @@ fn reproduce_checks_formatting_without_rewriting_and_keeps_the_toolchain() {
         "{out}"
     );
 }
+
+/// The plan's selection of a JSON dry run in `dir` (panics unless it succeeds).
+fn selection(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Vec<String> {
+    let mut all = vec!["--dry-run", "--message-format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = check_env(dir, &all, envs);
+    assert_eq!(code, 0, "{args:?}: {out}{err}");
+    match serde_json::from_str(out.lines().next().unwrap()).unwrap() {
+        CheckEvent::Plan(plan) => plan.selection,
+        other => panic!("not the plan: {other:?}"),
+    }
+}
+
+#[test]
+fn package_specs_are_globs_and_name_at_version_and_a_member_directory_selects_it() {
+    let dir = workspace();
+    let root = dir.path();
+    assert_eq!(selection(root, &["-p", "m*"], &[]), names(&["mid"]));
+    assert_eq!(selection(root, &["-p", "base@0.1"], &[]), names(&["base"]));
+    assert_eq!(
+        selection(root, &["--exclude", "[mt]*"], &[]),
+        names(&["base"])
+    );
+    for bad in ["base@9", "zz*"] {
+        let (code, _, err) = check_env(root, &["-p", bad, "--dry-run"], &[]);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    let member = root.join("crates/mid/src");
+    assert_eq!(selection(&member, &[], &[]), names(&["mid"]));
+    assert_eq!(selection(&member, &["--workspace"], &[]).len(), 3);
+    let top = ["--manifest-path", "crates/top/Cargo.toml"];
+    assert_eq!(selection(root, &top, &[]), names(&["top"]));
+    // A relative CARGO_TARGET_DIR is relative to the current directory, as in cargo.
+    selection(&member, &[], &[("CARGO_TARGET_DIR", "tgt")]);
+    assert!(member.join("tgt/ratchet").is_dir());
+    assert!(!root.join("tgt").exists());
+}

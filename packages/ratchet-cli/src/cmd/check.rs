@@ -113,8 +113,11 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let reporter = Reporter::new(args.message_format);
     let selection = select::select(
         &workspace,
-        &args.packages,
-        &args.exclude,
+        (
+            &args.packages,
+            &args.exclude,
+            default_member(&args, &workspace),
+        ),
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
@@ -213,6 +216,14 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     );
     reporter.summary(summary, &ran)?;
     Ok(code)
+}
+
+/// The member cargo would select from the directory (or `--manifest-path`) ratchet runs in.
+fn default_member(args: &Args, workspace: &ratchet_graph::Workspace) -> Option<usize> {
+    let path = args.workspace.manifest_path.as_deref();
+    (!args.whole_workspace && !args.from_watch)
+        .then(|| workspace.member_at(path))
+        .flatten()
 }
 
 fn summary(
