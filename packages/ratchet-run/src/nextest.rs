@@ -63,6 +63,7 @@ pub(crate) fn run(
         command.arg("--").args(filters);
     }
     let shown = cargo::display(&command);
+    (runner.progress)(crate::Progress::Started(&shown));
     let io_error = |source| RunError::Io {
         command: shown.clone(),
         source,

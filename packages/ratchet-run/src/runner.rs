@@ -20,6 +20,8 @@ use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
+    /// A command (cargo, rustfmt, a test binary) is starting, as a person would type it.
+    Started(&'a str),
     /// A line of cargo's status output (`Compiling foo v0.1.0`, ...).
     CargoLine(&'a str),
     /// A test binary of this package finished.
@@ -271,6 +273,7 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run_cargo(&self, command: Command) -> Result<CargoOutput, RunError> {
+        (self.progress)(Progress::Started(&cargo::display(&command)));
         let on_text = |line: &str| (self.progress)(Progress::CargoLine(line));
         cargo::run(self.workspace, command, &self.cancel, &on_text)
     }

@@ -68,6 +68,7 @@ impl TestProcesses {
         command.args(test_args);
         self.env(runner, binary).apply(&mut command);
         let shown = cargo::display(&command);
+        (runner.progress)(crate::Progress::Started(&shown));
         let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
         let (finished, reads) = self
             .observed

@@ -11,8 +11,10 @@ mod color;
 mod progress;
 mod summary;
 mod tally;
+mod verbosity;
 
 pub use color::{ColorWhen, init_color, paint, stderr_colored, stdout_colored, style};
 pub use progress::{ProgressLine, cut_to_width};
 pub use summary::{Counts, summary_line};
 pub use tally::Tally;
+pub use verbosity::Verbosity;

@@ -151,3 +151,46 @@ fn package_specs_are_globs_and_name_at_version_and_a_member_directory_selects_it
     assert!(member.join("tgt/ratchet").is_dir());
     assert!(!root.join("tgt").exists());
 }
+
+#[test]
+fn verbose_shows_commands_quiet_shows_nothing_and_fail_fast_stops() {
+    let dir = workspace();
+    let root = dir.path();
+    let (code, out, err) = check_env(root, &["-v", "-p", "base", "--color", "never"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    for command in ["rustfmt --check", "cargo build -p", "deps/base-", "test -p"] {
+        assert!(
+            err.lines()
+                .any(|l| l.trim_start().starts_with("Running `") && l.contains(command)),
+            "`{command}` shown as it starts: {err}"
+        );
+    }
+    write(
+        root,
+        "crates/mid/src/lib.rs",
+        &format!("{MID_LIB}\n// edited\n"),
+    );
+    let (code, out, err) = check_env(root, &["-q"], &[]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    write(
+        root,
+        "crates/top/src/main.rs",
+        "fn main() {\n    let x: u32 = \"no\";\n}\n",
+    );
+    let (code, out, _) = check_env(root, &["--fail-fast", "--message-format", "json"], &[]);
+    assert_eq!(code, 1, "{out}");
+    let ran: Vec<String> = out
+        .lines()
+        .filter_map(|l| match serde_json::from_str(l).unwrap() {
+            CheckEvent::StepStarted(s) => Some(s.step),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !ran.contains(&"doc".to_string()),
+        "no step after the failing one: {ran:?}"
+    );
+    let (code, out, _) = check_env(root, &["--no-fail-fast", "-q"], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAILED"), "-q still reports a failure: {out}");
+}

@@ -56,6 +56,14 @@ pub struct Args {
     /// Print the plan and run nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    verbosity: ratchet_term::Verbosity,
+    /// Stop after the first step that fails (fmt, running beside, finishes).
+    #[arg(long, overrides_with = "no_fail_fast")]
+    fail_fast: bool,
+    /// Run every step whatever fails (the default).
+    #[arg(long)]
+    no_fail_fast: bool,
     /// `human` or `json` (NDJSON events, see docs/check.md).
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
@@ -110,7 +118,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     }
     let ci_gate = args.ci_gate(tool);
     let fingerprinter = record::Fingerprinter::new(&workspace)?;
-    let reporter = Reporter::new(args.message_format);
+    let reporter = Reporter::new(args.message_format, args.verbosity);
     let selection = select::select(
         &workspace,
         (
@@ -177,6 +185,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         cache: &cache,
         reporter: &reporter,
         before: &before,
+        fail_fast: args.fail_fast,
     };
     let outcome = execute::run_plan(&context, &plan)?;
     let wall_ms = started.elapsed().as_millis() as u64;

@@ -27,6 +27,8 @@ pub struct Context<'a> {
     pub reporter: &'a Reporter,
     /// The fingerprints the plan was made at.
     pub before: &'a StepKeys,
+    /// `--fail-fast`: no step starts after one failed.
+    pub fail_fast: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -122,6 +124,9 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             };
             for report in reports {
                 outcome.add(report);
+            }
+            if context.fail_fast && outcome.failed > 0 {
+                break;
             }
             if outcome.interrupted || context.runner.cancel.is_cancelled() {
                 outcome.interrupted = true;

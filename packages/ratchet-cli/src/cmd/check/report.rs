@@ -15,6 +15,7 @@ use ratchet_term::{paint, style};
 /// The output of one run.
 pub struct Reporter {
     json: bool,
+    verbosity: ratchet_term::Verbosity,
     /// Steps that will run, for the `[i/n]` prefix of the progress line.
     steps_total: std::sync::atomic::AtomicUsize,
     steps_started: std::sync::atomic::AtomicUsize,
@@ -29,9 +30,9 @@ pub struct Reporter {
 
 impl Reporter {
     /// Output in `format`; progress bars only for a person at a terminal.
-    pub fn new(format: MessageFormat) -> Reporter {
+    pub fn new(format: MessageFormat, verbosity: ratchet_term::Verbosity) -> Reporter {
         let json = format == MessageFormat::Json;
-        let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let bar = (!json && !verbosity.quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
                 ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
@@ -42,6 +43,7 @@ impl Reporter {
         });
         Reporter {
             json,
+            verbosity,
             steps_total: 0.into(),
             steps_started: 0.into(),
             not_run: std::sync::Mutex::default(),
@@ -53,6 +55,18 @@ impl Reporter {
 
     fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
         print(&format!("{}\n", serde_json::to_string(&event)?))
+    }
+
+    /// `text` on stderr (`-v`'s commands), above the progress line.
+    fn stderr_text(&self, text: &str) {
+        let write = || {
+            use std::io::Write;
+            let _ = anstream::stderr().write_all(text.as_bytes());
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
     }
 
     fn text(&self, text: &str) -> anyhow::Result<()> {
@@ -113,8 +127,13 @@ impl Reporter {
 
     /// Live progress from the runner's threads.
     pub fn progress(&self, progress: Progress<'_>) {
+        if let (Progress::Started(command), true) = (progress, self.verbosity.verbose > 0) {
+            let line = ratchet_term::Verbosity::started(command);
+            self.stderr_text(&line);
+        }
         let Some(bar) = &self.bar else { return };
         match progress {
+            Progress::Started(_) => {}
             Progress::CargoLine(line) => {
                 let line = line.trim();
                 if line.starts_with("Compiling")
@@ -263,6 +282,9 @@ impl Reporter {
         }
         if self.json {
             return self.emit(CheckEvent::Summary(summary));
+        }
+        if self.verbosity.quiet && summary.exit_code == ratchet_events::exit::OK {
+            return Ok(());
         }
         let not_run = lock(&self.not_run);
         if !not_run.is_empty() {

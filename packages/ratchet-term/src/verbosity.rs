@@ -1,0 +1,22 @@
+//! `-v` and `-q`, as cargo spells them.
+
+/// How much a run tells a person.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct Verbosity {
+    /// Show each command (cargo, rustfmt, a test binary) as it starts.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print nothing on success: failures and errors only.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+impl Verbosity {
+    /// The line `-v` prints for a command starting.
+    pub fn started(command: &str) -> String {
+        format!(
+            "{:>12} `{command}`\n",
+            crate::paint(crate::style::OK, "Running")
+        )
+    }
+}
