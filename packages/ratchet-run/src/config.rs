@@ -130,6 +130,25 @@ impl StepsConfig {
             .unwrap_or_else(|| step.default_args())
     }
 
+    /// Adds test-name filters (`check -- NAME`) to the tool arguments of the test and doc
+    /// steps: only matching tests run, and the verdict keys differ from an unfiltered run's.
+    pub fn filter_tests(&mut self, filters: &[String]) {
+        if filters.is_empty() {
+            return;
+        }
+        for step in [Step::Test, Step::Doc] {
+            let mut args = self.args(step);
+            if !args.iter().any(|a| a == "--") {
+                args.push("--".into());
+            }
+            args.extend(filters.iter().cloned());
+            match step {
+                Step::Test => self.test.args = Some(args),
+                _ => self.doc.args = Some(args),
+            }
+        }
+    }
+
     /// What `[steps.test] runner` says runs the test binaries, if it is set.
     pub fn configured_test_runner(&self) -> Option<TestRunner> {
         self.test.runner

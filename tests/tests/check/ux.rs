@@ -194,3 +194,28 @@ fn verbose_shows_commands_quiet_shows_nothing_and_fail_fast_stops() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAILED"), "-q still reports a failure: {out}");
 }
+
+#[test]
+fn test_name_filters_run_only_matching_tests_and_record_no_test_pass() {
+    let dir = workspace();
+    let root = dir.path();
+    // mid's one test fails: a filter that leaves it out passes.
+    write(
+        root,
+        "crates/mid/tests/it.rs",
+        "#[test]\nfn adds_two() {\n    assert_eq!(mid::inc2(1), 4);\n}\n",
+    );
+    let (code, out, err) = check_env(root, &["--color", "never", "--", "inc_works"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    insta::assert_snapshot!(summary_of(&out), @"check: ok, 1 test in 1 package, 12 passed (fmt, lint, test, doc), 0 cached,");
+    // No test or doc pass was recorded: an unfiltered run runs them all (and finds mid's).
+    let (_, events) = json_check(root, &["--dry-run"]);
+    let plan = planned(&events);
+    assert!(
+        plan.iter().all(|(step, _)| step == "test" || step == "doc"),
+        "{plan:?}"
+    );
+    assert_eq!(plan[0].1, names(&["base", "mid", "top"]));
+    let (code, out, _) = check_env(root, &["--color", "never"], &[]);
+    assert_eq!(code, 1, "{out}");
+}

@@ -64,6 +64,10 @@ pub struct Args {
     /// Run every step whatever fails (the default).
     #[arg(long)]
     no_fail_fast: bool,
+    /// Test-name filters, as `cargo test -- NAME`: only matching tests run (test and doc
+    /// steps), and no pass of those steps is recorded.
+    #[arg(last = true, value_name = "TESTNAME")]
+    filters: Vec<String>,
     /// `human` or `json` (NDJSON events, see docs/check.md).
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
@@ -103,7 +107,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let started = Instant::now();
     let workspace = args.workspace.load_for_build()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
-    let config: StepsConfig = config_file.section("steps")?;
+    let mut config: StepsConfig = config_file.section("steps")?;
+    config.filter_tests(&args.filters);
     // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
     ratchet_budget::load_budget(&workspace)?;
     if let Some(message) = config.misplaced_runner() {
@@ -186,6 +191,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         reporter: &reporter,
         before: &before,
         fail_fast: args.fail_fast,
+        filtered: !args.filters.is_empty(),
     };
     let outcome = execute::run_plan(&context, &plan)?;
     let wall_ms = started.elapsed().as_millis() as u64;
@@ -198,6 +204,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let mut code = outcome.exit_code();
     let mut failed_write = None;
     if code == ratchet_events::exit::OK
+        && args.filters.is_empty()
         && outcome.complete_run(&plan)
         && selection.len() == workspace.packages.len()
         && let Err(e) = fingerprinter.record_baseline(&before)

@@ -29,6 +29,8 @@ pub struct Context<'a> {
     pub before: &'a StepKeys,
     /// `--fail-fast`: no step starts after one failed.
     pub fail_fast: bool,
+    /// Test-name filters were given: the test and doc steps record no pass.
+    pub filtered: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -225,13 +227,17 @@ fn finish_step(
         // pass is then keyed by those files too (a first pass that learns a new input is not
         // recorded, as its key was taken without it; the next run records it).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
-        record::record_verdicts(
-            context.fingerprinter,
-            context.cache,
-            planned,
-            &report,
-            context.before,
-        )?
+        if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
+            record::Recorded::default()
+        } else {
+            record::record_verdicts(
+                context.fingerprinter,
+                context.cache,
+                planned,
+                &report,
+                context.before,
+            )?
+        }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     for package in &recorded.non_hermetic {
