@@ -8,12 +8,15 @@
 //! escape codes.
 
 mod color;
+mod help;
 mod progress;
 mod summary;
 mod tally;
 mod verbosity;
 
+pub use clap_complete::Shell;
 pub use color::{ColorWhen, init_color, paint, stderr_colored, stdout_colored, style};
+pub use help::{completions, examples};
 pub use progress::{ProgressLine, cut_to_width};
 pub use summary::{Counts, summary_line};
 pub use tally::Tally;

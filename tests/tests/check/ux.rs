@@ -219,3 +219,28 @@ fn test_name_filters_run_only_matching_tests_and_record_no_test_pass() {
     let (code, out, _) = check_env(root, &["--color", "never"], &[]);
     assert_eq!(code, 1, "{out}");
 }
+
+#[test]
+fn completions_help_examples_and_graph_message_format() {
+    let dir = workspace();
+    let root = dir.path();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = ratchet(BIN, root, &["completions", shell]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.contains("no-fail-fast"),
+            "{shell}: {}",
+            run.stdout
+        );
+    }
+    let help = ratchet(BIN, root, &["check", "--help"]);
+    assert!(help.stdout.contains("Examples:"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains(" check -- parser::round_trip"),
+        "{}",
+        help.stdout
+    );
+    let graph = ratchet(BIN, root, &["graph", "--message-format", "json"]);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    assert!(graph.json().is_object(), "{}", graph.stdout);
+}
