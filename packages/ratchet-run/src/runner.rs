@@ -168,6 +168,26 @@ impl<'a> Runner<'a> {
         })
     }
 
+    /// What runs the test binaries, as a sentence that says why (for `check --dry-run`).
+    pub fn test_runner_choice(&self) -> String {
+        let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
+        let why = match (self.config.configured_test_runner(), self.test_runner()) {
+            (Some(_), _) => "set by [steps.test] runner in ratchet.toml",
+            (None, TestRunner::Nextest) => {
+                "the workspace has .config/nextest.toml and cargo-nextest is installed"
+            }
+            (None, _) if configured => {
+                "the workspace has .config/nextest.toml, but cargo-nextest is not installed"
+            }
+            (None, _) => "the workspace has no .config/nextest.toml",
+        };
+        let name = match self.test_runner() {
+            TestRunner::Ratchet => "ratchet's own pool",
+            TestRunner::Nextest => "cargo nextest",
+        };
+        format!("tests run by {name}: {why}")
+    }
+
     /// The lint step's arguments, taken apart for the lint tool.
     pub(crate) fn lint_args(&self) -> &LintArgs {
         self.lint_args

@@ -58,6 +58,9 @@ pub fn summary_line(c: &Counts<'_>) -> String {
         );
     }
     let ok = paint(style::OK, "ok");
+    if c.ran_steps.is_empty() && c.cached == 0 {
+        return format!("check: {ok}, nothing to run, in {seconds:.2}s\n");
+    }
     if c.ran_steps.is_empty() {
         return format!("check: {ok}, all {} cached, in {seconds:.2}s\n", c.cached);
     }

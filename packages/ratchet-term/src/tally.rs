@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 pub struct Tally {
     tests: BTreeMap<String, usize>,
     running: Vec<(String, String)>,
+    noted: std::collections::BTreeSet<String>,
 }
 
 impl Tally {
@@ -26,6 +27,11 @@ impl Tally {
             *self.tests.entry(package.clone()).or_default() += count;
         }
         self.running.retain(|(s, _)| s != step);
+    }
+
+    /// Whether `note` is news in this run (a warning is said once, however often it is found).
+    pub fn first_time(&mut self, note: &str) -> bool {
+        self.noted.insert(note.to_string())
     }
 
     /// Tests run in all.

@@ -244,3 +244,38 @@ fn completions_help_examples_and_graph_message_format() {
     assert_eq!(graph.code, 0, "{}", graph.stderr);
     assert!(graph.json().is_object(), "{}", graph.stdout);
 }
+
+#[test]
+fn small_things_say_what_they_do() {
+    let dir = workspace();
+    let root = dir.path();
+    let (code, _, err) = check_env(root, &["--dry-run"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("tests run by ratchet's own pool: the workspace has no .config/nextest.toml"),
+        "{err}"
+    );
+    ratchet_tests::git(root, &["init", "-q", "-b", "main"]);
+    ratchet_tests::git(root, &["add", "-A"]);
+    ratchet_tests::git(root, &["commit", "-q", "-m", "init"]);
+    write(root, "notes.txt", "owned by no package\n");
+    let (code, out, err) = check_env(root, &["--since", "main", "--color", "never"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("check: ok, nothing to run, in "), "{out}");
+    assert_eq!(err.lines().count(), 1, "one warning, once: {err}");
+    let rules = ratchet(BIN, root, &["rules"]);
+    assert_eq!(rules.code, 0, "{}", rules.stderr);
+    assert!(
+        rules.stdout.contains("rules: nothing configured"),
+        "{}",
+        rules.stdout
+    );
+    let init = ratchet(BIN, root, &["budget", "init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert!(
+        init.stderr.contains("no time ceilings yet"),
+        "{}",
+        init.stderr
+    );
+}

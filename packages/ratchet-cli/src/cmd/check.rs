@@ -159,6 +159,9 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
+        if config.test.enabled {
+            reporter.note(&runner.test_runner_choice());
+        }
         return Ok(ratchet_events::exit::OK);
     }
     let cached: usize = plan.iter().map(|p| p.cached.len()).sum();

@@ -313,7 +313,7 @@ impl Reporter {
 
     /// A note for the person waiting (never in JSON, which must stay pure events).
     pub fn note(&self, text: &str) {
-        if !self.json {
+        if !self.json && lock(&self.tally).first_time(text) {
             eprintln!("{text}");
         }
     }
