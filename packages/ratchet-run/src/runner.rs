@@ -22,6 +22,8 @@ use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, 
 pub enum Progress<'a> {
     /// A command (cargo, rustfmt, a test binary) is starting, as a person would type it.
     Started(&'a str),
+    /// Compilation units (built or fresh) cargo finished so far in this command.
+    UnitsDone(usize),
     /// A line of cargo's status output (`Compiling foo v0.1.0`, ...).
     CargoLine(&'a str),
     /// A test binary of this package finished.
@@ -295,7 +297,8 @@ impl<'a> Runner<'a> {
     pub(crate) fn run_cargo(&self, command: Command) -> Result<CargoOutput, RunError> {
         (self.progress)(Progress::Started(&cargo::display(&command)));
         let on_text = |line: &str| (self.progress)(Progress::CargoLine(line));
-        cargo::run(self.workspace, command, &self.cancel, &on_text)
+        let on_unit = |done| (self.progress)(Progress::UnitsDone(done));
+        cargo::run(self.workspace, command, &self.cancel, &on_text, &on_unit)
     }
 
     pub(crate) fn report(

@@ -9,6 +9,7 @@
 
 mod color;
 mod help;
+mod meter;
 mod progress;
 mod summary;
 mod tally;
@@ -17,6 +18,7 @@ mod verbosity;
 pub use clap_complete::Shell;
 pub use color::{ColorWhen, init_color, paint, stderr_colored, stdout_colored, style};
 pub use help::{completions, examples};
+pub use meter::Meter;
 pub use progress::{ProgressLine, cut_to_width};
 pub use summary::{Counts, summary_line};
 pub use tally::Tally;

@@ -21,8 +21,8 @@ pub struct ProgressLine<'a> {
 }
 
 impl ProgressLine<'_> {
-    /// The line, at most `width` columns wide.
-    pub fn render(&self, width: usize) -> String {
+    /// The label and the count: `[2/4] build [===       ] 37/120 units`.
+    pub fn counts(&self) -> String {
         let count = match (self.done, self.total) {
             (0, _) => String::new(),
             (done, Some(total)) if total >= done => {
@@ -30,9 +30,14 @@ impl ProgressLine<'_> {
             }
             (done, _) => format!(" {done} {}", self.counting),
         };
+        format!("{}{count}", self.label)
+    }
+
+    /// The line, at most `width` columns wide.
+    pub fn render(&self, width: usize) -> String {
         let line = format!(
-            "{}{count} {}s {}",
-            self.label,
+            "{} {}s {}",
+            self.counts(),
             self.elapsed.as_secs(),
             self.latest
         );

@@ -123,7 +123,11 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     }
     let ci_gate = args.ci_gate(tool);
     let fingerprinter = record::Fingerprinter::new(&workspace)?;
-    let reporter = Reporter::new(args.message_format, args.verbosity);
+    let units_file = workspace
+        .state_dir()
+        .join("progress-units.json")
+        .into_std_path_buf();
+    let reporter = Reporter::new(args.message_format, args.verbosity, units_file);
     let selection = select::select(
         &workspace,
         (

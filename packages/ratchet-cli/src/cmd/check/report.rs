@@ -26,16 +26,21 @@ pub struct Reporter {
     /// Tests run per package, and the steps started and not yet finished.
     tally: std::sync::Mutex<ratchet_term::Tally>,
     bar: Option<ProgressBar>,
+    meter: std::sync::Mutex<ratchet_term::Meter>,
 }
 
 impl Reporter {
     /// Output in `format`; progress bars only for a person at a terminal.
-    pub fn new(format: MessageFormat, verbosity: ratchet_term::Verbosity) -> Reporter {
+    pub fn new(
+        format: MessageFormat,
+        verbosity: ratchet_term::Verbosity,
+        units_file: std::path::PathBuf,
+    ) -> Reporter {
         let json = format == MessageFormat::Json;
         let bar = (!json && !verbosity.quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
+                ProgressStyle::with_template("{spinner} {prefix:.bold} {elapsed} {wide_msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
@@ -48,6 +53,7 @@ impl Reporter {
             steps_started: 0.into(),
             not_run: std::sync::Mutex::default(),
             unobserved: std::sync::Mutex::default(),
+            meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
             tally: std::sync::Mutex::default(),
             bar,
         }
@@ -109,10 +115,10 @@ impl Reporter {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 + 1;
             let total = self.steps_total.load(std::sync::atomic::Ordering::Relaxed);
-            bar.set_prefix(format!(
-                "[{index}/{total}] {step} ({} packages)",
-                packages.len()
-            ));
+            let label = format!("[{index}/{total}] {step} ({} packages)", packages.len());
+            let mut meter = lock(&self.meter);
+            meter.start(step, label);
+            bar.set_prefix(meter.prefix());
             bar.set_message("");
         }
         if self.json {
@@ -134,6 +140,11 @@ impl Reporter {
         let Some(bar) = &self.bar else { return };
         match progress {
             Progress::Started(_) => {}
+            Progress::UnitsDone(done) => {
+                let mut meter = lock(&self.meter);
+                meter.units(done);
+                bar.set_prefix(meter.prefix());
+            }
             Progress::CargoLine(line) => {
                 let line = line.trim();
                 if line.starts_with("Compiling")
@@ -148,7 +159,10 @@ impl Reporter {
                 done,
                 total,
             } => {
-                bar.set_message(format!("{done}/{total} test binaries ({package})"));
+                let mut meter = lock(&self.meter);
+                meter.binaries(done, total);
+                bar.set_prefix(meter.prefix());
+                bar.set_message(format!("({package})"));
             }
         }
     }
@@ -157,6 +171,8 @@ impl Reporter {
     pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
         let step = report.step.name();
         lock(&self.tally).finished(step, &report.tests_run);
+        let units = report.units_built + report.units_fresh;
+        lock(&self.meter).finished(step, units);
         for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
             if !self.json && verdict.reproduce.is_empty() {
                 // Skipped because it does not compile: one line at the end says so.
@@ -280,6 +296,7 @@ impl Reporter {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        lock(&self.meter).save();
         if self.json {
             return self.emit(CheckEvent::Summary(summary));
         }
