@@ -24,6 +24,7 @@ mod nextest;
 mod outcome;
 mod reproduce;
 mod runner;
+mod slow;
 mod test_binaries;
 mod test_process;
 

@@ -22,6 +22,13 @@ use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, 
 pub enum Progress<'a> {
     /// A command (cargo, rustfmt, a test binary) is starting, as a person would type it.
     Started(&'a str),
+    /// A test binary (`name`) has run longer than `[steps.test] slow-after`.
+    Slow {
+        /// `test binary `it` of `mid``.
+        name: &'a str,
+        /// How long it has run, in seconds.
+        secs: u64,
+    },
     /// Compilation units (built or fresh) cargo finished so far in this command.
     UnitsDone(usize),
     /// A line of cargo's status output (`Compiling foo v0.1.0`, ...).

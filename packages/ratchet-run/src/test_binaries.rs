@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratchet_events::check::TestRunUsage;
 
@@ -235,16 +235,27 @@ fn run_binaries(
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get() + 1)
         .min(binaries.len().max(1));
+    let running = crate::slow::Running::default();
+    let (alive, ended) = std::sync::mpsc::channel::<()>();
+    let slow_after = Duration::from_secs(runner.config.test.slow_after.unwrap_or(60));
     std::thread::scope(|scope| {
+        scope.spawn(|| running.watch(runner, slow_after, ended));
         for _ in 0..workers {
+            let alive = alive.clone();
             scope.spawn(|| {
+                let _alive = alive;
                 let cpu_at_start = ratchet_process::thread_cpu_us();
                 while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
                     if runner.cancel.is_cancelled() {
                         break;
                     }
                     let started = Instant::now();
-                    match processes.run(runner, binary, test_args) {
+                    let slot = binary.path.to_string();
+                    let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
+                    running.start(slot.clone(), name);
+                    let ran = processes.run(runner, binary, test_args);
+                    running.end(&slot);
+                    match ran {
                         Ok((failure, read, count)) => {
                             lock(&failures).extend(failure);
                             *lock(&tests).entry(binary.package.clone()).or_default() += count;
@@ -277,6 +288,7 @@ fn run_binaries(
                 workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
             });
         }
+        drop(alive);
     });
     if runner.cancel.is_cancelled() {
         return Err(RunError::Interrupted);

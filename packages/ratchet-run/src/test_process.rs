@@ -68,18 +68,30 @@ impl TestProcesses {
         command.args(test_args);
         self.env(runner, binary).apply(&mut command);
         let shown = cargo::display(&command);
+        let limit = runner
+            .config
+            .test
+            .timeout
+            .map(std::time::Duration::from_secs);
         (runner.progress)(crate::Progress::Started(&shown));
         let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
         let (finished, reads) = self
             .observed
-            .run(&runner.cancel, command, &name)
+            .run(&runner.cancel, command, &name, limit)
             .map_err(|error| RunError::from_process(error, &shown))?;
         let failure = (!finished.status.success()).then(|| BinaryFailure {
             package: binary.package.clone(),
             problem: Problem::TestFailure {
                 binary: binary.target.clone(),
                 tests: failed_tests(&finished.output),
-                output: failure_output(&finished.output),
+                output: match (finished.timed_out, limit) {
+                    (true, Some(limit)) => format!(
+                        "timed out: killed after {}s ([steps.test] timeout)\n{}",
+                        limit.as_secs(),
+                        failure_output(&finished.output)
+                    ),
+                    _ => failure_output(&finished.output),
+                },
             },
             target: Some(crate::reproduce::target_selector(
                 &binary.kind,

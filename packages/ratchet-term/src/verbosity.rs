@@ -12,6 +12,14 @@ pub struct Verbosity {
 }
 
 impl Verbosity {
+    /// The line that names a test binary still running after `secs` seconds.
+    pub fn slow(name: &str, secs: u64) -> String {
+        format!(
+            "{:>12} [>{secs:>3}s] {name}\n",
+            crate::paint(crate::style::WARN, "SLOW")
+        )
+    }
+
     /// The line `-v` prints for a command starting.
     pub fn started(command: &str) -> String {
         format!(

@@ -137,9 +137,12 @@ impl Reporter {
             let line = ratchet_term::Verbosity::started(command);
             self.stderr_text(&line);
         }
+        if let (Progress::Slow { name, secs }, false) = (progress, self.json) {
+            self.stderr_text(&ratchet_term::Verbosity::slow(name, secs));
+        }
         let Some(bar) = &self.bar else { return };
         match progress {
-            Progress::Started(_) => {}
+            Progress::Started(_) | Progress::Slow { .. } => {}
             Progress::UnitsDone(done) => {
                 let mut meter = lock(&self.meter);
                 meter.units(done);
