@@ -10,7 +10,6 @@ use ratchet_events::check::{self as ev, CheckEvent};
 use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
-use ratchet_term::{paint, style};
 
 /// The output of one run.
 pub struct Reporter {
@@ -290,7 +289,7 @@ impl Reporter {
         if self.json {
             self.emit(event)
         } else {
-            self.text(&human_problem(&event))
+            self.text(&ratchet_term::failure_text(&event))
         }
     }
 
@@ -348,51 +347,22 @@ fn observation_event(status: &ObservationStatus) -> ev::Observation {
     }
 }
 
-/// A failure as text: what and where, the tool's own rendering, and how to reproduce it.
-fn human_problem(event: &CheckEvent) -> String {
-    match event {
-        CheckEvent::Diagnostic(d) => {
-            let place = match (&d.file, d.line) {
-                (Some(file), Some(line)) => format!(" at {file}:{line}"),
-                (Some(file), None) => format!(" at {file}"),
-                _ => String::new(),
-            };
-            format!(
-                "{} {} in `{}`{place}\n{}\n{}\n",
-                d.step,
-                paint(style::ERROR, "failed"),
-                d.package,
-                d.rendered.trim_end(),
-                reproduce_line(&d.command)
-            )
-        }
-        CheckEvent::TestFailure(t) => format!(
-            "{} {} in `{}` ({}): {}\n{}\n{}\n",
-            t.step,
-            paint(style::ERROR, "failed"),
-            t.package,
-            t.binary,
-            t.tests.join(", "),
-            t.output.trim_end(),
-            reproduce_line(&t.command)
-        ),
-        _ => String::new(),
-    }
-}
-
-fn reproduce_line(command: &str) -> String {
-    if command.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "{}\n",
-            paint(style::DIM, &format!("  reproduce: {command}"))
-        )
-    }
-}
-
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl ratchet_check::sink::Sink for Reporter {
+    fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+        Reporter::step_started(self, step, packages)
+    }
+
+    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
+        Reporter::step_finished(self, report, changed)
+    }
+
+    fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
+        Reporter::non_hermetic(self, step, package)
+    }
 }
