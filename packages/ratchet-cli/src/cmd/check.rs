@@ -197,6 +197,10 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         fail_fast: args.fail_fast,
         filtered: !args.filters.is_empty(),
     };
+    let shared = runner.shares_lint_and_test_build();
+    reporter
+        .shared_build
+        .store(shared, std::sync::atomic::Ordering::Relaxed);
     let outcome = execute::run_plan(&context, &plan)?;
     let wall_ms = started.elapsed().as_millis() as u64;
     // The inner loop is a complete run over every member, passed or failed: never a subset,

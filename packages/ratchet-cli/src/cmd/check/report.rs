@@ -18,6 +18,8 @@ pub struct Reporter {
     /// Steps that will run, for the `[i/n]` prefix of the progress line.
     steps_total: std::sync::atomic::AtomicUsize,
     steps_started: std::sync::atomic::AtomicUsize,
+    /// Lint and test share one build: the lint step's progress label says `build`.
+    pub shared_build: std::sync::atomic::AtomicBool,
     /// `package (step)` of steps skipped because the package does not compile.
     not_run: std::sync::Mutex<Vec<String>>,
     /// Why the test step's run-time reads were not observed, when they were not.
@@ -50,6 +52,7 @@ impl Reporter {
             verbosity,
             steps_total: 0.into(),
             steps_started: 0.into(),
+            shared_build: false.into(),
             not_run: std::sync::Mutex::default(),
             unobserved: std::sync::Mutex::default(),
             meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
@@ -114,7 +117,13 @@ impl Reporter {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 + 1;
             let total = self.steps_total.load(std::sync::atomic::Ordering::Relaxed);
-            let label = format!("[{index}/{total}] {step} ({} packages)", packages.len());
+            let shared = self.shared_build.load(std::sync::atomic::Ordering::Relaxed);
+            let what = if shared && step == "lint" {
+                "build + lint"
+            } else {
+                step
+            };
+            let label = format!("[{index}/{total}] {what} ({} packages)", packages.len());
             let mut meter = lock(&self.meter);
             meter.start(step, label);
             bar.set_prefix(meter.prefix());
