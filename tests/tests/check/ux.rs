@@ -28,6 +28,7 @@ fn check_env(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (i32, String, 
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("CARGO_TERM_COLOR")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .envs(envs.iter().copied())
         .output()
         .unwrap();
@@ -77,6 +78,12 @@ fn summary_counts_tests_and_colour_follows_flag_and_cargo_term_color() {
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains('\u{1b}'), "--color never wins: {out}");
     assert!(out.contains("mismatched types"), "{out}");
+    // auto: a forced colour (CLICOLOR_FORCE) into a pipe, unless NO_COLOR says no.
+    let forced = [("CLICOLOR_FORCE", "1")];
+    let (_, out, _) = check_env(root, &["-p", "base"], &forced);
+    assert!(out.contains('\u{1b}'), "{out}");
+    let (_, out, _) = check_env(root, &["-p", "base"], &[forced[0], ("NO_COLOR", "1")]);
+    assert!(!out.contains('\u{1b}'), "NO_COLOR: {out}");
 }
 
 #[test]
