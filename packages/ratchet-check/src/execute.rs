@@ -27,6 +27,10 @@ pub struct Context<'a> {
     pub reporter: &'a dyn Sink,
     /// The keys the plan was made at, and the fingerprints they come from.
     pub before: (&'a StepKeys, &'a ratchet_fingerprint::RunStart),
+    /// `--fail-fast`: no step starts after one failed.
+    pub fail_fast: bool,
+    /// Test-name filters were given: the test and doc steps record no pass.
+    pub filtered: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -123,6 +127,9 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             for report in reports {
                 outcome.add(report);
             }
+            if context.fail_fast && outcome.failed > 0 {
+                break;
+            }
             if outcome.interrupted || context.runner.cancel.is_cancelled() {
                 outcome.interrupted = true;
                 break;
@@ -217,16 +224,24 @@ fn finish_step(
             ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
         }
         // What the test processes were seen reading becomes an input of their package: a
-        // pass is then keyed by those files too (when they held still during the run).
-        let (step, reads) = (planned.step.name(), &report.observed_reads);
-        ratchet_learn::record_runtime(runner.workspace, step, reads)?;
-        record::record_verdicts(
-            context.fingerprinter,
-            context.cache,
-            planned,
-            &report,
-            context.before,
-        )?
+        // pass is then keyed by those files too (when they held still during the run). A run
+        // with test-name filters saw only some tests: it records neither reads nor passes.
+        let filtered = context.filtered && matches!(planned.step, Step::Test | Step::Doc);
+        if !filtered {
+            let (step, reads) = (planned.step.name(), &report.observed_reads);
+            ratchet_learn::record_runtime(runner.workspace, step, reads)?;
+        }
+        if filtered {
+            record::Recorded::default()
+        } else {
+            record::record_verdicts(
+                context.fingerprinter,
+                context.cache,
+                planned,
+                &report,
+                context.before,
+            )?
+        }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     for (package, differing) in &recorded.non_hermetic {

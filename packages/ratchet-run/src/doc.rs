@@ -39,13 +39,17 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         return Ok(report);
     }
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo test --doc -p {}", runner.selector(package))];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!(
+            "{cargo} test --doc -p {}",
+            runner.selector(package)
+        )];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
     let (cargo_args, test_args) = split_at_dashes(&args);
     let mut command = runner.cargo("test", &to_test);
-    command.args(["--doc", "--no-fail-fast", "--message-format=json"]);
+    command.args(["--doc", "--no-fail-fast", runner.message_format()]);
     command.args(cargo_args);
     if !test_args.is_empty() {
         command.arg("--").args(test_args);
@@ -68,6 +72,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         Some(why) => crate::ObservationStatus::Unavailable(why),
         None => crate::ObservationStatus::Observed,
     });
+    report.tests_run = crate::test_binaries::count_doc_tests(workspace, &output.text);
     Ok(report)
 }
 

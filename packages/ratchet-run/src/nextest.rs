@@ -59,6 +59,7 @@ pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<Nextes
     let tests_dir = binaries.first().and_then(|b| b.path.parent());
     let tests_dir = tests_dir.map(|dir| dir.as_std_path());
     let observation = TreeObservation::start(runner, &mut command, tests_dir);
+    (runner.progress)(crate::Progress::Started(&shown));
     let io_error = |source| RunError::Io {
         command: shown.clone(),
         source,
@@ -88,6 +89,7 @@ pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<Nextes
                 problem: Problem::Other {
                     text: format!("cargo nextest failed:\n{tail}"),
                 },
+                target: None,
             })
             .collect();
     }
@@ -117,6 +119,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
             tests: vec![test.to_string()],
             output: event.stdout,
         },
+        target: None,
     })
 }
 
