@@ -67,6 +67,10 @@ pub struct Package {
     /// authors, description, license, ...), as `cargo metadata` reports the manifest.
     #[serde(default)]
     pub cargo_pkg_env: std::collections::BTreeMap<String, String>,
+    /// The manifest's `[features]` table, plus cargo's implicit feature of each optional
+    /// dependency not named with `dep:` (as `cargo metadata` reports it). No serde default: a
+    /// snapshot written before the field existed does not read, and is a miss.
+    pub features: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One build target of a package.
@@ -163,6 +167,10 @@ pub struct Dep {
     pub target: Option<String>,
     /// The name it is imported under when renamed (`foo = { package = "bar" }`).
     pub rename: Option<String>,
+    /// The features the edge turns on (`features = [...]`).
+    pub features: Vec<String>,
+    /// Whether the edge turns on the dependency's default features (`default-features`).
+    pub default_features: bool,
 }
 
 /// Errors while locating or loading a workspace.

@@ -22,7 +22,7 @@ use crate::locate::{WorkspaceRoot, locate};
 use crate::{Dep, GraphError, Package, PkgIx, Workspace, toolchain};
 
 /// Bump when the snapshot's shape or meaning changes, so old snapshots miss.
-const SNAPSHOT_FORMAT: u32 = 4;
+const SNAPSHOT_FORMAT: u32 = 5;
 
 /// Environment variables that change what `cargo metadata` reports.
 /// (`CARGO_HOME` enters through its normalized value, see `toolchain::cargo_home`.)

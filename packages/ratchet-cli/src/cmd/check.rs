@@ -30,6 +30,8 @@ use report::Reporter;
 pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
+    #[command(flatten)]
+    build: ratchet_run::features::BuildFlags,
     /// Only packages affected by the changes since the merge-base with REF (for CI).
     #[arg(long, value_name = "REF")]
     since: Option<String>,
@@ -117,6 +119,9 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
+    let features = ratchet_run::features::Plan::new(&workspace, &args.build, &selection)?;
+    let names: Vec<String> = selection.iter().cloned().collect();
+    let fingerprinter = fingerprinter.with_build(&features, &names);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,
@@ -134,8 +139,9 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
-    let before = key::StepKeys::of(&fingerprints);
-    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
+    let before = fingerprinter.keys_of(&fingerprints);
+    let runner =
+        Runner::new(&workspace, &config, cancel.clone(), exe, &progress).with_features(features);
     let reuse = plan::Reuse::new(args.all, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;

@@ -72,16 +72,34 @@ impl Outcome {
                 self.failed_packages.insert(package.clone());
             }
         }
-        self.reports.push(report);
+        // A step run as several cargo runs (feature groups) is one step.
+        match self.reports.iter_mut().find(|r| r.step == report.step) {
+            Some(earlier) => earlier.merge(report),
+            None => self.reports.push(report),
+        }
     }
 }
 
-/// Runs every planned step.
+/// Runs every planned step: the compiling ones once per group of packages that cargo may
+/// build together without giving any of them more features than alone.
 pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outcome> {
     let (fmt, compiling): (Vec<&Planned>, Vec<&Planned>) = plan
         .iter()
         .filter(|p| !p.run.is_empty())
         .partition(|p| p.step == Step::Fmt);
+    let runner = context.runner;
+    let mut all: Vec<String> = compiling.iter().flat_map(|p| p.run.clone()).collect();
+    all.sort();
+    all.dedup();
+    let groups = match runner.features() {
+        Some(features) => features.groups(runner.workspace, &all),
+        None => vec![all],
+    };
+    let compiling: Vec<Planned> = groups
+        .iter()
+        .flat_map(|group| compiling.iter().map(|p| p.within(group)))
+        .filter(|p| !p.run.is_empty())
+        .collect();
     // Two steps may finish at once; their read-modify-writes of a package's passes must not.
     let records = Mutex::new(());
     let mut outcome = Outcome::default();
@@ -98,7 +116,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             None => None,
         };
         let mut broken = BTreeSet::new();
-        let mut steps = compiling.into_iter().peekable();
+        let mut steps = compiling.iter().peekable();
         while let Some(planned) = steps.next() {
             context
                 .reporter
@@ -220,15 +238,28 @@ fn finish_step(
         // pass is then keyed by those files too (a first pass that learns a new input is not
         // recorded, as its key was taken without it; the next run records it).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
+        let packages: Vec<String> = report.packages.keys().cloned().collect();
+        let other_features = runner
+            .features()
+            .map(|f| f.mismatched(runner.workspace, &packages, &report.unit_features))
+            .unwrap_or_default();
         record::record_verdicts(
             context.fingerprinter,
             context.cache,
             planned,
             &report,
             context.before,
+            &other_features,
         )?
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
+    if !recorded.other_features.is_empty() {
+        let names = recorded.other_features.join(", ");
+        context.reporter.note(&format!(
+            "note: {names} ({}): cargo compiled other features than alone; pass not recorded",
+            planned.step.name()
+        ));
+    }
     for package in &recorded.non_hermetic {
         context
             .reporter

@@ -12,6 +12,7 @@ use ratchet_run::{Runner, Step};
 use super::key::StepKeys;
 
 /// One step of the plan.
+#[derive(Clone)]
 pub struct Planned {
     /// The step.
     pub step: Step,
@@ -24,6 +25,19 @@ pub struct Planned {
     /// Packages of `run` that have a cached pass, run again by `--verify`: a failure there
     /// means the pass was not hermetic.
     pub verifying: Vec<String>,
+}
+
+impl Planned {
+    /// This step over the packages of `group` only (one cargo run of it).
+    pub fn within(&self, group: &[String]) -> Planned {
+        let keep =
+            |list: &Vec<String>| list.iter().filter(|p| group.contains(p)).cloned().collect();
+        Planned {
+            run: keep(&self.run),
+            verifying: keep(&self.verifying),
+            ..self.clone()
+        }
+    }
 }
 
 /// What the plan does with cached passes.

@@ -1,0 +1,294 @@
+//! Under which feature set and build configuration a verdict holds.
+//!
+//! Owns: cargo's build flags as `check` takes them ([`BuildFlags`]); what each selected member
+//! is asked for on the command line ([`Request`]); the features every member reachable from it
+//! is compiled with when it is checked alone (`cargo test -p X` with the workspace's resolver),
+//! which go into its verdict key; and the split of a selection into cargo runs in which no
+//! member gets more features than it gets alone ([`Plan::groups`]), since cargo unifies
+//! features across the packages of one command.
+//!
+//! Must not: run cargo, read files other than the root manifest (for the resolver version),
+//! or decide anything about a verdict besides its feature set. Members only: features that one
+//! package of a run turns on in an external crate another package also uses are not modelled
+//! (docs/check.md lists it as a known limit).
+
+mod flags;
+mod resolve;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ratchet_graph::{PkgIx, Workspace};
+
+pub use flags::BuildFlags;
+pub use resolve::{Request, Resolved, Unit, resolve};
+
+/// Bad feature flags, as cargo would reject them.
+#[derive(Debug, thiserror::Error)]
+pub enum FeatureError {
+    /// `--features NAME/f` where NAME is no member.
+    #[error("`--features {0}`: `{1}` is not a workspace member")]
+    UnknownPackage(String, String),
+    /// A feature no selected package has (cargo: "none of the selected packages contains
+    /// these features").
+    #[error("none of the selected packages contains the feature `{0}`")]
+    NoSuchFeature(String),
+}
+
+/// The feature side of one `check` run: what each selected member is asked for, and its
+/// features when checked alone.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    flags: BuildFlags,
+    requests: BTreeMap<PkgIx, Request>,
+    alone: BTreeMap<PkgIx, Resolved>,
+    resolver_2: bool,
+}
+
+impl Plan {
+    /// The plan for `selection` (member names) under `flags`.
+    pub fn new(
+        workspace: &Workspace,
+        flags: &BuildFlags,
+        selection: &BTreeSet<String>,
+    ) -> Result<Plan, FeatureError> {
+        let selected: Vec<PkgIx> = selection.iter().filter_map(|n| workspace.find(n)).collect();
+        let requests = requests(workspace, flags, &selected)?;
+        let resolver_2 = resolver_2(workspace);
+        let alone = requests
+            .iter()
+            .map(|(ix, request)| (*ix, resolve(workspace, &[(*ix, request)], resolver_2)))
+            .collect();
+        Ok(Plan {
+            flags: flags.clone(),
+            requests,
+            alone,
+            resolver_2,
+        })
+    }
+
+    /// The build flags.
+    pub fn flags(&self) -> &BuildFlags {
+        &self.flags
+    }
+
+    /// The key part of `package`: the target, the profile, and the features of every member
+    /// it compiles when checked alone (`NAME:f1,f2`, `host` marking a host build).
+    pub fn key(&self, workspace: &Workspace, package: &str) -> String {
+        let mut key = self.flags.key();
+        let resolved = workspace.find(package).and_then(|ix| self.alone.get(&ix));
+        for ((ix, host), features) in resolved.into_iter().flatten() {
+            let name = &workspace.package(*ix).name;
+            let host = if *host { " host" } else { "" };
+            let list: Vec<&str> = features.iter().map(String::as_str).collect();
+            key.push_str(&format!(";{name}{host}:{}", list.join(",")));
+        }
+        key
+    }
+
+    /// Packages of `packages` a reached member of which cargo compiled with other features
+    /// than it gets when the package is checked alone, by cargo's `compiler-artifact` messages
+    /// (`observed`: each member's feature sets in one cargo run). Their passes must not be
+    /// recorded: the key would name a feature set the verdict was not taken at.
+    pub fn mismatched(
+        &self,
+        workspace: &Workspace,
+        packages: &[String],
+        observed: &BTreeMap<String, BTreeSet<Vec<String>>>,
+    ) -> BTreeSet<String> {
+        let differs = |alone: &Resolved| {
+            let mut expected: BTreeMap<PkgIx, BTreeSet<Vec<String>>> = BTreeMap::new();
+            for ((ix, _), features) in alone {
+                let list = features.iter().cloned().collect();
+                expected.entry(*ix).or_default().insert(list);
+            }
+            expected.iter().any(|(ix, variants)| {
+                let name = &workspace.package(*ix).name;
+                observed.get(name).is_some_and(|seen| seen != variants)
+            })
+        };
+        packages
+            .iter()
+            .filter(|name| {
+                let alone = workspace.find(name).and_then(|ix| self.alone.get(&ix));
+                alone.is_some_and(differs)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// `packages` split into cargo runs in which every package's reach is compiled with the
+    /// features it gets alone; in order, each run sorted. One run when nothing unifies.
+    pub fn groups(&self, workspace: &Workspace, packages: &[String]) -> Vec<Vec<String>> {
+        let all: Vec<PkgIx> = packages.iter().filter_map(|n| workspace.find(n)).collect();
+        let groups = match self.holds_alone(workspace, &all) {
+            true => vec![all],
+            false => self.first_fit(workspace, all),
+        };
+        let mut named: Vec<Vec<String>> = groups
+            .into_iter()
+            .map(|g| {
+                g.iter()
+                    .map(|ix| workspace.package(*ix).name.clone())
+                    .collect()
+            })
+            .collect();
+        let known: BTreeSet<&String> = named.iter().flatten().collect();
+        // A name the graph does not know runs on its own (cargo will say what is wrong).
+        let unknown: Vec<Vec<String>> = packages
+            .iter()
+            .filter(|p| !known.contains(p))
+            .map(|p| vec![p.clone()])
+            .collect();
+        named.extend(unknown);
+        for group in &mut named {
+            group.sort();
+        }
+        named
+    }
+
+    /// Each package into the first run where it and the others still hold alone.
+    fn first_fit(&self, workspace: &Workspace, packages: Vec<PkgIx>) -> Vec<Vec<PkgIx>> {
+        let mut groups: Vec<Vec<PkgIx>> = Vec::new();
+        for ix in packages {
+            let fits = |group: &Vec<PkgIx>| {
+                let mut candidate = group.clone();
+                candidate.push(ix);
+                self.holds_alone(workspace, &candidate)
+            };
+            match groups.iter().position(fits) {
+                Some(at) => groups[at].push(ix),
+                None => groups.push(vec![ix]),
+            }
+        }
+        groups
+    }
+
+    /// Whether building `group` together compiles every unit each of them reaches with the
+    /// features it gets alone.
+    fn holds_alone(&self, workspace: &Workspace, group: &[PkgIx]) -> bool {
+        if self.explicit_features(group) && !self.resolver_2 && group.len() > 1 {
+            // Resolver 1 applies `--features` to the package in the current directory only.
+            return false;
+        }
+        let roots: Vec<(PkgIx, &Request)> = group
+            .iter()
+            .filter_map(|ix| Some((*ix, self.requests.get(ix)?)))
+            .collect();
+        let joint = resolve(workspace, &roots, self.resolver_2);
+        group.iter().all(|ix| {
+            self.alone.get(ix).is_some_and(|alone| {
+                alone
+                    .iter()
+                    .all(|(unit, features)| joint.get(unit) == Some(features))
+            })
+        })
+    }
+
+    fn explicit_features(&self, group: &[PkgIx]) -> bool {
+        group.iter().any(|ix| {
+            self.requests
+                .get(ix)
+                .is_some_and(|r| !r.features.is_empty())
+        })
+    }
+
+    /// The cargo arguments for one run over `packages` (one group): the build flags and
+    /// `--features` naming each package's own (`NAME/f`; plain `f` for a run of one).
+    pub fn cargo_args(
+        &self,
+        workspace: &Workspace,
+        packages: &[String],
+        profile_flag: &str,
+    ) -> Vec<String> {
+        let mut args = self.flags.cargo_args(profile_flag);
+        let mut features = Vec::new();
+        for name in packages {
+            let Some(request) = workspace.find(name).and_then(|ix| self.requests.get(&ix)) else {
+                continue;
+            };
+            for feature in &request.features {
+                features.push(match packages.len() {
+                    1 => feature.clone(),
+                    _ => format!("{name}/{feature}"),
+                });
+            }
+        }
+        if !features.is_empty() {
+            args.extend(["--features".to_string(), features.join(",")]);
+        }
+        args
+    }
+}
+
+/// What each of `selected` is asked for by `flags`.
+fn requests(
+    workspace: &Workspace,
+    flags: &BuildFlags,
+    selected: &[PkgIx],
+) -> Result<BTreeMap<PkgIx, Request>, FeatureError> {
+    let mut requests: BTreeMap<PkgIx, Request> = selected
+        .iter()
+        .map(|ix| {
+            let request = Request {
+                features: BTreeSet::new(),
+                default: !flags.no_default_features,
+                all: flags.all_features,
+            };
+            (*ix, request)
+        })
+        .collect();
+    for feature in flags.feature_names() {
+        let targets: Vec<PkgIx> = match feature.split_once('/') {
+            Some((package, _)) => vec![workspace.find(package).ok_or_else(|| {
+                FeatureError::UnknownPackage(feature.clone(), package.to_string())
+            })?],
+            None => selected.to_vec(),
+        };
+        let name = feature.rsplit('/').next().unwrap_or(&feature).to_string();
+        let mut found = false;
+        for ix in targets {
+            if workspace.package(ix).features.contains_key(&name)
+                && let Some(request) = requests.get_mut(&ix)
+            {
+                request.features.insert(name.clone());
+                found = true;
+            }
+        }
+        if !found {
+            return Err(FeatureError::NoSuchFeature(feature));
+        }
+    }
+    Ok(requests)
+}
+
+/// Whether the workspace uses resolver 2 or later: `resolver` in the root manifest's
+/// `[workspace]` or `[package]`, else edition 2021 or later of a root package. Unreadable:
+/// resolver 2 (cargo's default for every edition since 2021).
+fn resolver_2(workspace: &Workspace) -> bool {
+    let text = std::fs::read_to_string(workspace.root.join("Cargo.toml")).unwrap_or_default();
+    let Ok(manifest) = text.parse::<toml::Table>() else {
+        return true;
+    };
+    let section = |name: &str| manifest.get(name).and_then(|v| v.as_table());
+    let resolver = ["workspace", "package"]
+        .iter()
+        .find_map(|s| section(s)?.get("resolver")?.as_str().map(String::from));
+    match resolver {
+        Some(version) => version != "1",
+        None => {
+            let own = section("package").and_then(|p| p.get("edition"));
+            let inherited =
+                section("workspace").and_then(|w| w.get("package")?.as_table()?.get("edition"));
+            match own
+                .and_then(|e| e.as_str())
+                .or(inherited.and_then(|e| e.as_str()))
+            {
+                Some(edition) if own.is_some() => edition >= "2021",
+                _ => false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
