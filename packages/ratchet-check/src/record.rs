@@ -19,13 +19,13 @@ pub struct Fingerprinter<'a> {
 }
 
 impl<'a> Fingerprinter<'a> {
-    /// Reads `[inputs]` from `ratchet.toml`.
-    pub fn new(workspace: &'a Workspace) -> anyhow::Result<Fingerprinter<'a>> {
-        Ok(Fingerprinter {
+    /// With `inputs`, the `[inputs]` section of `ratchet.toml`.
+    pub fn new(workspace: &'a Workspace, inputs: InputsConfig) -> Fingerprinter<'a> {
+        Fingerprinter {
             workspace,
-            inputs: crate::cmd::hash::read_inputs(workspace)?,
+            inputs,
             build: BTreeMap::new(),
-        })
+        }
     }
 
     /// Keys verdicts by each package's build configuration too (`ratchet_run::features::Plan::key`).
