@@ -30,10 +30,7 @@ impl<'a> Fingerprinter<'a> {
 
     /// Keys verdicts by each package's build configuration too (`ratchet_run::features::Plan::key`).
     pub fn with_build(mut self, plan: &ratchet_run::features::Plan, packages: &[String]) -> Self {
-        self.build = packages
-            .iter()
-            .map(|p| (p.clone(), plan.key(self.workspace, p)))
-            .collect();
+        self.build = packages.iter().map(|p| (p.clone(), plan.key(p))).collect();
         self
     }
 

@@ -13,9 +13,11 @@
 //! (docs/check.md lists it as a known limit).
 
 mod flags;
+mod keys;
 mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use ratchet_graph::{PkgIx, Workspace};
 
@@ -28,9 +30,9 @@ pub enum FeatureError {
     /// `--features NAME/f` where NAME is no member.
     #[error("`--features {0}`: `{1}` is not a workspace member")]
     UnknownPackage(String, String),
-    /// A feature no selected package has (cargo: "none of the selected packages contains
-    /// these features").
-    #[error("none of the selected packages contains the feature `{0}`")]
+    /// A feature no member has (cargo: "none of the selected packages contains these
+    /// features").
+    #[error("`--features {0}`: no workspace member has this feature")]
     NoSuchFeature(String),
 }
 
@@ -40,28 +42,26 @@ pub enum FeatureError {
 pub struct Plan {
     flags: BuildFlags,
     requests: BTreeMap<PkgIx, Request>,
-    alone: BTreeMap<PkgIx, Resolved>,
+    /// Every member's features alone, resolved when a run needs them (not on a no-op).
+    alone: OnceLock<BTreeMap<PkgIx, Resolved>>,
+    keys: BTreeMap<String, String>,
     resolver_2: bool,
 }
 
 impl Plan {
-    /// The plan for `selection` (member names) under `flags`.
-    pub fn new(
-        workspace: &Workspace,
-        flags: &BuildFlags,
-        selection: &BTreeSet<String>,
-    ) -> Result<Plan, FeatureError> {
-        let selected: Vec<PkgIx> = selection.iter().filter_map(|n| workspace.find(n)).collect();
-        let requests = requests(workspace, flags, &selected)?;
+    /// The plan for `workspace` under `flags`. A feature that no member has is an error, as
+    /// is `NAME/f` where NAME is no member or has no `f`.
+    pub fn new(workspace: &Workspace, flags: &BuildFlags) -> Result<Plan, FeatureError> {
+        let requests = requests(workspace, flags)?;
         let resolver_2 = resolver_2(workspace);
-        let alone = requests
-            .iter()
-            .map(|(ix, request)| (*ix, resolve(workspace, &[(*ix, request)], resolver_2)))
-            .collect();
+        let alone = OnceLock::new();
+        let resolve_all = || alone_of(workspace, &requests, resolver_2);
+        let keys = keys::keys(workspace, flags, &requests, resolver_2, &resolve_all);
         Ok(Plan {
             flags: flags.clone(),
             requests,
             alone,
+            keys,
             resolver_2,
         })
     }
@@ -71,18 +71,28 @@ impl Plan {
         &self.flags
     }
 
-    /// The key part of `package`: the target, the profile, and the features of every member
-    /// it compiles when checked alone (`NAME:f1,f2`, `host` marking a host build).
-    pub fn key(&self, workspace: &Workspace, package: &str) -> String {
-        let mut key = self.flags.key();
-        let resolved = workspace.find(package).and_then(|ix| self.alone.get(&ix));
-        for ((ix, host), features) in resolved.into_iter().flatten() {
-            let name = &workspace.package(*ix).name;
-            let host = if *host { " host" } else { "" };
-            let list: Vec<&str> = features.iter().map(String::as_str).collect();
-            key.push_str(&format!(";{name}{host}:{}", list.join(",")));
+    /// The key part of `package`: the target, the profile, and a hash of the features of
+    /// every member it compiles when checked alone.
+    pub fn key(&self, package: &str) -> String {
+        match self.keys.get(package) {
+            Some(key) => key.clone(),
+            None => format!("{};unknown {package}", self.flags.key()),
         }
-        key
+    }
+
+    /// The features of every member `package` compiles when checked alone, as text
+    /// (`NAME:f1,f2;` per member, `NAME host:` for a host build): what its key hashes.
+    pub fn describe(&self, workspace: &Workspace, package: &str) -> String {
+        let resolved = workspace
+            .find(package)
+            .and_then(|ix| self.alone(workspace).get(&ix));
+        resolved.map_or_else(String::new, |r| keys::describe(workspace, r))
+    }
+
+    /// Every member's features alone, by member.
+    fn alone(&self, workspace: &Workspace) -> &BTreeMap<PkgIx, Resolved> {
+        self.alone
+            .get_or_init(|| alone_of(workspace, &self.requests, self.resolver_2))
     }
 
     /// Packages of `packages` a reached member of which cargo compiled with other features
@@ -109,7 +119,9 @@ impl Plan {
         packages
             .iter()
             .filter(|name| {
-                let alone = workspace.find(name).and_then(|ix| self.alone.get(&ix));
+                let alone = workspace
+                    .find(name)
+                    .and_then(|ix| self.alone(workspace).get(&ix));
                 alone.is_some_and(differs)
             })
             .cloned()
@@ -176,7 +188,7 @@ impl Plan {
             .collect();
         let joint = resolve(workspace, &roots, self.resolver_2);
         group.iter().all(|ix| {
-            self.alone.get(ix).is_some_and(|alone| {
+            self.alone(workspace).get(ix).is_some_and(|alone| {
                 alone
                     .iter()
                     .all(|(unit, features)| joint.get(unit) == Some(features))
@@ -220,29 +232,38 @@ impl Plan {
     }
 }
 
-/// What each of `selected` is asked for by `flags`.
+/// Each member's features when checked alone under `requests`.
+fn alone_of(
+    workspace: &Workspace,
+    requests: &BTreeMap<PkgIx, Request>,
+    resolver_2: bool,
+) -> BTreeMap<PkgIx, Resolved> {
+    requests
+        .iter()
+        .map(|(ix, request)| (*ix, resolve(workspace, &[(*ix, request)], resolver_2)))
+        .collect()
+}
+
+/// What each member is asked for by `flags` when it is selected: a bare feature goes to every
+/// member that has it, `NAME/f` to NAME.
 fn requests(
     workspace: &Workspace,
     flags: &BuildFlags,
-    selected: &[PkgIx],
 ) -> Result<BTreeMap<PkgIx, Request>, FeatureError> {
-    let mut requests: BTreeMap<PkgIx, Request> = selected
-        .iter()
-        .map(|ix| {
-            let request = Request {
-                features: BTreeSet::new(),
-                default: !flags.no_default_features,
-                all: flags.all_features,
-            };
-            (*ix, request)
-        })
+    let request = Request {
+        features: BTreeSet::new(),
+        default: !flags.no_default_features,
+        all: flags.all_features,
+    };
+    let mut requests: BTreeMap<PkgIx, Request> = (0..workspace.packages.len())
+        .map(|ix| (ix, request.clone()))
         .collect();
     for feature in flags.feature_names() {
         let targets: Vec<PkgIx> = match feature.split_once('/') {
             Some((package, _)) => vec![workspace.find(package).ok_or_else(|| {
                 FeatureError::UnknownPackage(feature.clone(), package.to_string())
             })?],
-            None => selected.to_vec(),
+            None => (0..workspace.packages.len()).collect(),
         };
         let name = feature.rsplit('/').next().unwrap_or(&feature).to_string();
         let mut found = false;

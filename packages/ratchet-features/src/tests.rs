@@ -50,19 +50,19 @@ fn names(list: &[&str]) -> BTreeSet<String> {
 fn a_package_alone_keeps_its_own_features_and_runs_apart_from_one_that_adds_some() {
     let (_tmp, ws) = workspace();
     let all = names(&["a", "b", "c", "d"]);
-    let plan = Plan::new(&ws, &BuildFlags::default(), &all).unwrap();
+    let plan = Plan::new(&ws, &BuildFlags::default()).unwrap();
     assert!(
-        plan.key(&ws, "a").ends_with(";a:"),
+        plan.describe(&ws, "a").ends_with("a:;"),
         "{}",
-        plan.key(&ws, "a")
+        plan.describe(&ws, "a")
     );
     assert!(
-        plan.key(&ws, "b").contains(";a:x"),
+        plan.describe(&ws, "b").starts_with("a:x;"),
         "{}",
-        plan.key(&ws, "b")
+        plan.describe(&ws, "b")
     );
     assert!(
-        plan.key(&ws, "d").contains(";a:x"),
+        plan.describe(&ws, "d").starts_with("a:x;"),
         "dev-dependency features count"
     );
     let list: Vec<String> = all.iter().cloned().collect();
@@ -75,18 +75,17 @@ fn a_package_alone_keeps_its_own_features_and_runs_apart_from_one_that_adds_some
 #[test]
 fn requested_features_are_keyed_and_named_per_package() {
     let (_tmp, ws) = workspace();
-    let all = names(&["a", "c"]);
     let flags = BuildFlags {
         features: vec!["y".into()],
         ..BuildFlags::default()
     };
-    let plan = Plan::new(&ws, &flags, &all).unwrap();
+    let plan = Plan::new(&ws, &flags).unwrap();
     assert!(
-        plan.key(&ws, "a").ends_with(";a:x,y"),
+        plan.describe(&ws, "a").starts_with("a:x,y;"),
         "{}",
-        plan.key(&ws, "a")
+        plan.describe(&ws, "a")
     );
-    assert!(plan.key(&ws, "c").ends_with(";c:"));
+    assert!(plan.describe(&ws, "c").starts_with("c:;"));
     let run = plan.cargo_args(&ws, &["a".into(), "c".into()], "--profile");
     assert_eq!(run, ["--features", "a/y"]);
     assert_eq!(
@@ -97,20 +96,22 @@ fn requested_features_are_keyed_and_named_per_package() {
         features: vec!["nope".into()],
         ..BuildFlags::default()
     };
-    assert!(Plan::new(&ws, &unknown, &all).is_err());
+    assert!(Plan::new(&ws, &unknown).is_err());
+    let plain = Plan::new(&ws, &BuildFlags::default()).unwrap();
+    assert_ne!(plan.key("a"), plain.key("a"), "the features are keyed");
+    assert_eq!(plan.key("c"), plain.key("c"), "c has no `y`: its key stays");
     let all_features = BuildFlags {
         all_features: true,
         ..BuildFlags::default()
     };
-    let plan = Plan::new(&ws, &all_features, &all).unwrap();
-    assert!(plan.key(&ws, "a").ends_with(";a:x,y"));
+    let plan = Plan::new(&ws, &all_features).unwrap();
+    assert!(plan.describe(&ws, "a").starts_with("a:x,y;"));
 }
 
 #[test]
 fn a_run_that_compiled_other_features_than_alone_is_caught() {
     let (_tmp, ws) = workspace();
-    let all = names(&["a", "b", "c"]);
-    let plan = Plan::new(&ws, &BuildFlags::default(), &all).unwrap();
+    let plan = Plan::new(&ws, &BuildFlags::default()).unwrap();
     let seen = |a: &[&str]| {
         let list: Vec<String> = a.iter().map(|s| s.to_string()).collect();
         BTreeMap::from([

@@ -116,7 +116,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
-    let features = ratchet_run::features::Plan::new(&workspace, &args.build, &selection)?;
+    let features = ratchet_run::features::Plan::new(&workspace, &args.build)?;
     let names: Vec<String> = selection.iter().cloned().collect();
     let fingerprinter = fingerprinter.with_build(&features, &names);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
