@@ -239,8 +239,12 @@ fn finish_step(
         // recorded, as its key was taken without it; the next run records it).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
         let packages: Vec<String> = report.packages.keys().cloned().collect();
+        // Feature flags in `[steps.X] args` are keyed with the step's configuration but not
+        // modelled: cargo's features cannot be compared with the plan's there.
+        let step_args = runner.config.args(planned.step);
         let other_features = runner
             .features()
+            .filter(|_| !ratchet_run::features::BuildFlags::named_in(&step_args))
             .map(|f| f.mismatched(runner.workspace, &packages, &report.unit_features))
             .unwrap_or_default();
         record::record_verdicts(

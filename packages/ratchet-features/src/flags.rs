@@ -39,6 +39,17 @@ pub struct BuildFlags {
 }
 
 impl BuildFlags {
+    /// Whether cargo arguments (`[steps.X] args`) set features themselves.
+    pub fn named_in(args: &[String]) -> bool {
+        args.iter().take_while(|a| *a != "--").any(|a| {
+            let flag = a.split('=').next().unwrap_or(a);
+            matches!(
+                flag,
+                "--features" | "-F" | "--all-features" | "--no-default-features"
+            ) || (a.starts_with("-F") && a.len() > 2)
+        })
+    }
+
     /// Every feature named by `--features`, split as cargo splits them.
     pub fn feature_names(&self) -> Vec<String> {
         self.features
@@ -97,6 +108,16 @@ impl BuildFlags {
         args
     }
 
+    /// These flags as given on a command line (`watch` passes them on to `check`).
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = self.cargo_args("--profile");
+        let features = self.feature_names();
+        if !features.is_empty() {
+            args.extend(["--features".to_string(), features.join(",")]);
+        }
+        args
+    }
+
     /// What of the build configuration changes a verdict, for the key: the target and the
     /// profile. The features are keyed as resolved per package ([`crate::Plan::key`]);
     /// `-j`, `--locked`, `--offline` and `--frozen` change no verdict.
@@ -130,6 +151,11 @@ mod tests {
         };
         assert_ne!(plain.key(), release.key());
         assert_eq!(release.profile_dir(), "release");
+        let given = BuildFlags {
+            features: vec!["a,b".into()],
+            ..release.clone()
+        };
+        assert_eq!(given.to_args(), ["--release", "--features", "a,b"]);
         assert_eq!(
             jobs.cargo_args("--profile"),
             ["--locked", "--offline", "--frozen", "--jobs", "2"]
@@ -139,5 +165,13 @@ mod tests {
             ..BuildFlags::default()
         };
         assert_eq!(features.feature_names(), ["a", "b", "c", "d"]);
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(BuildFlags::named_in(&args(&["--features=x"])));
+        assert!(BuildFlags::named_in(&args(&["-Fx"])));
+        assert!(!BuildFlags::named_in(&args(&[
+            "--all-targets",
+            "--",
+            "--features"
+        ])));
     }
 }
