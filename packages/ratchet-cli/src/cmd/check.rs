@@ -90,7 +90,11 @@ impl Args {
 /// Runs `check`; `tool` is the command the user runs (`cargo ratchet`), named in remedies.
 pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let workspace = args.workspace.load_for_build()?;
+    // `--locked`/`--frozen`: `cargo metadata` must not bring `Cargo.lock` up to date either.
+    let workspace = match args.build.locked || args.build.frozen {
+        true => args.workspace.load()?,
+        false => args.workspace.load_for_build()?,
+    };
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let config: StepsConfig = config_file.section("steps")?;
     // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
