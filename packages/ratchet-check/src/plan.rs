@@ -122,6 +122,29 @@ pub struct CheckConfig {
     /// for all of them: a backstop for passes that depend on unfingerprinted inputs.
     #[serde(default)]
     pub verify_sample: Option<f64>,
+    /// Whose features are judged exactly: `"all"` (the default: members and external crates,
+    /// as `cargo test -p X` alone resolves them) or `"members"` (external crates get the
+    /// features every package of a cargo run asks of them together, as `cargo test
+    /// --workspace` gives them; fewer cargo runs and builds, docs/check.md).
+    #[serde(default)]
+    pub features: Option<FeatureScope>,
+}
+
+/// `[check] features`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureScope {
+    /// Members and external crates.
+    All,
+    /// Members only.
+    Members,
+}
+
+impl CheckConfig {
+    /// Whether external crates' features are judged as each package gets them alone.
+    pub fn exact_external_features(&self) -> bool {
+        self.features != Some(FeatureScope::Members)
+    }
 }
 
 impl CheckConfig {

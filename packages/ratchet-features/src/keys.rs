@@ -10,9 +10,10 @@ use ratchet_graph::{PkgIx, Workspace};
 use serde::{Deserialize, Serialize};
 
 use crate::{BuildFlags, Request, Resolved};
+use ratchet_graph::FeatureModel;
 
 /// Bump when the model's hash or the keys' meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Remembered {
@@ -21,16 +22,25 @@ struct Remembered {
     keys: BTreeMap<String, String>,
 }
 
-/// Every member's key part: the remembered ones when the model is unchanged, else those of
-/// `alone` (called for the whole workspace), which are then remembered.
+/// What the keys are resolved from, besides the workspace and the flags.
+pub(crate) struct Model<'a> {
+    /// What each member is asked for.
+    pub requests: &'a BTreeMap<PkgIx, Request>,
+    /// Resolver 2 or later.
+    pub resolver_2: bool,
+    /// External crates count.
+    pub externals: bool,
+}
+
+/// Every member's key part: the remembered ones when the model is unchanged, else those
+/// `compute` gives (by member name), which are then remembered.
 pub(crate) fn keys(
     workspace: &Workspace,
     flags: &BuildFlags,
-    requests: &BTreeMap<PkgIx, Request>,
-    resolver_2: bool,
-    alone: &dyn Fn() -> BTreeMap<PkgIx, Resolved>,
+    model: &Model<'_>,
+    compute: &dyn Fn() -> BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
-    let model = model_hash(workspace, flags, requests, resolver_2);
+    let model = model_hash(workspace, flags, model);
     let path = workspace.state_dir().join("feature-keys.json");
     if let Some(known) = ratchet_store::read_json::<Remembered>(path.as_std_path())
         && known.format == FORMAT
@@ -38,13 +48,7 @@ pub(crate) fn keys(
     {
         return known.keys;
     }
-    let keys: BTreeMap<String, String> = alone()
-        .iter()
-        .map(|(ix, resolved)| {
-            let name = workspace.package(*ix).name.clone();
-            (name, key_of(workspace, flags, resolved))
-        })
-        .collect();
+    let keys = compute();
     let remembered = Remembered {
         format: FORMAT,
         model,
@@ -56,17 +60,17 @@ pub(crate) fn keys(
 }
 
 /// The key part of one package: the target, the profile, and a hash of the features of every
-/// member it compiles when checked alone.
-fn key_of(workspace: &Workspace, flags: &BuildFlags, resolved: &Resolved) -> String {
-    let text = describe(workspace, resolved);
+/// package it compiles when checked alone.
+pub(crate) fn key_of(model: &FeatureModel, flags: &BuildFlags, resolved: &Resolved) -> String {
+    let text = describe(model, resolved);
     format!("{};features={}", flags.key(), blake3::hash(text.as_bytes()))
 }
 
 /// `NAME:f1,f2;` for every unit of `resolved` (`NAME host:` for a host build).
-pub(crate) fn describe(workspace: &Workspace, resolved: &Resolved) -> String {
+pub(crate) fn describe(model: &FeatureModel, resolved: &Resolved) -> String {
     let mut text = String::new();
     for ((ix, host), features) in resolved {
-        let name = &workspace.package(*ix).name;
+        let name = &model.packages[*ix].name;
         let host = if *host { " host" } else { "" };
         let list: Vec<&str> = features.iter().map(String::as_str).collect();
         text.push_str(&format!("{name}{host}:{};", list.join(",")));
@@ -74,19 +78,25 @@ pub(crate) fn describe(workspace: &Workspace, resolved: &Resolved) -> String {
     text
 }
 
-/// A hash of everything the resolver reads, each part length-prefixed.
-fn model_hash(
-    workspace: &Workspace,
-    flags: &BuildFlags,
-    requests: &BTreeMap<PkgIx, Request>,
-    resolver_2: bool,
-) -> String {
+/// A hash of everything the resolver reads, each part length-prefixed: the snapshot the
+/// model was kept with (its id covers every manifest and `Cargo.lock`), the members' tables
+/// and edges, the resolver, the flags and what each member is asked for.
+fn model_hash(workspace: &Workspace, flags: &BuildFlags, model: &Model<'_>) -> String {
+    let Model {
+        requests,
+        resolver_2,
+        externals,
+    } = model;
     let mut hasher = blake3::Hasher::new();
     let mut part = |text: &str| {
         hasher.update(&(text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
     };
-    part(&format!("{FORMAT} {resolver_2} {}", flags.key()));
+    part(&format!(
+        "{FORMAT} {resolver_2} {externals} {}",
+        flags.key()
+    ));
+    part(&workspace.model_id);
     for (ix, package) in workspace.packages.iter().enumerate() {
         part(&package.name);
         for (feature, entries) in &package.features {

@@ -19,7 +19,7 @@ mod resolve;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use ratchet_graph::{PkgIx, Workspace};
+use ratchet_graph::{FeatureEdge, FeatureModel, FeatureNode, PkgIx, Workspace};
 
 pub use flags::BuildFlags;
 pub use resolve::{Request, Resolved, Unit, resolve};
@@ -42,28 +42,49 @@ pub enum FeatureError {
 pub struct Plan {
     flags: BuildFlags,
     requests: BTreeMap<PkgIx, Request>,
+    /// The model resolved over, read when a run needs it (not on a no-op).
+    model: OnceLock<FeatureModel>,
     /// Every member's features alone, resolved when a run needs them (not on a no-op).
     alone: OnceLock<BTreeMap<PkgIx, Resolved>>,
     keys: BTreeMap<String, String>,
     resolver_2: bool,
+    externals: bool,
 }
 
 impl Plan {
-    /// The plan for `workspace` under `flags`. A feature that no member has is an error, as
-    /// is `NAME/f` where NAME is no member or has no `f`.
-    pub fn new(workspace: &Workspace, flags: &BuildFlags) -> Result<Plan, FeatureError> {
-        let requests = requests(workspace, flags)?;
-        let resolver_2 = resolver_2(workspace);
-        let alone = OnceLock::new();
-        let resolve_all = || alone_of(workspace, &requests, resolver_2);
-        let keys = keys::keys(workspace, flags, &requests, resolver_2, &resolve_all);
-        Ok(Plan {
+    /// The plan for `workspace` under `flags`; `externals`: external crates' features count
+    /// too (else members only). A feature that no member has is an error, as is `NAME/f`
+    /// where NAME is no member or has no `f`.
+    pub fn new(
+        workspace: &Workspace,
+        flags: &BuildFlags,
+        externals: bool,
+    ) -> Result<Plan, FeatureError> {
+        let mut plan = Plan {
             flags: flags.clone(),
-            requests,
-            alone,
-            keys,
-            resolver_2,
-        })
+            requests: requests(workspace, flags)?,
+            model: OnceLock::new(),
+            alone: OnceLock::new(),
+            keys: BTreeMap::new(),
+            resolver_2: resolver_2(workspace),
+            externals,
+        };
+        let compute = || {
+            let model = plan.model(workspace);
+            let key = |(ix, resolved): (&PkgIx, &Resolved)| {
+                let name = workspace.package(*ix).name.clone();
+                (name, keys::key_of(model, flags, resolved))
+            };
+            plan.alone(workspace).iter().map(key).collect()
+        };
+        let model = keys::Model {
+            requests: &plan.requests,
+            resolver_2: plan.resolver_2,
+            externals,
+        };
+        let keys = keys::keys(workspace, flags, &model, &compute);
+        plan.keys = keys;
+        Ok(plan)
     }
 
     /// The build flags.
@@ -86,13 +107,23 @@ impl Plan {
         let resolved = workspace
             .find(package)
             .and_then(|ix| self.alone(workspace).get(&ix));
-        resolved.map_or_else(String::new, |r| keys::describe(workspace, r))
+        resolved.map_or_else(String::new, |r| keys::describe(self.model(workspace), r))
+    }
+
+    /// The model: every package of the resolve as kept with the snapshot, else the members.
+    fn model(&self, workspace: &Workspace) -> &FeatureModel {
+        self.model.get_or_init(|| {
+            let full = workspace.feature_model().filter(|_| self.externals);
+            full.unwrap_or_else(|| members_only(workspace))
+        })
     }
 
     /// Every member's features alone, by member.
     fn alone(&self, workspace: &Workspace) -> &BTreeMap<PkgIx, Resolved> {
-        self.alone
-            .get_or_init(|| alone_of(workspace, &self.requests, self.resolver_2))
+        self.alone.get_or_init(|| {
+            let model = self.model(workspace);
+            alone_of(model, &self.requests, self.resolver_2)
+        })
     }
 
     /// Packages of `packages` a reached member of which cargo compiled with other features
@@ -105,9 +136,11 @@ impl Plan {
         packages: &[String],
         observed: &BTreeMap<String, BTreeSet<Vec<String>>>,
     ) -> BTreeSet<String> {
+        let members = workspace.packages.len();
         let differs = |alone: &Resolved| {
             let mut expected: BTreeMap<PkgIx, BTreeSet<Vec<String>>> = BTreeMap::new();
-            for ((ix, _), features) in alone {
+            // Members only: cargo's messages are read per member.
+            for ((ix, _), features) in alone.iter().filter(|((ix, _), _)| *ix < members) {
                 let list = features.iter().cloned().collect();
                 expected.entry(*ix).or_default().insert(list);
             }
@@ -186,7 +219,7 @@ impl Plan {
             .iter()
             .filter_map(|ix| Some((*ix, self.requests.get(ix)?)))
             .collect();
-        let joint = resolve(workspace, &roots, self.resolver_2);
+        let joint = resolve(self.model(workspace), &roots, self.resolver_2);
         group.iter().all(|ix| {
             self.alone(workspace).get(ix).is_some_and(|alone| {
                 alone
@@ -234,14 +267,47 @@ impl Plan {
 
 /// Each member's features when checked alone under `requests`.
 fn alone_of(
-    workspace: &Workspace,
+    model: &FeatureModel,
     requests: &BTreeMap<PkgIx, Request>,
     resolver_2: bool,
 ) -> BTreeMap<PkgIx, Resolved> {
     requests
         .iter()
-        .map(|(ix, request)| (*ix, resolve(workspace, &[(*ix, request)], resolver_2)))
+        .map(|(ix, request)| (*ix, resolve(model, &[(*ix, request)], resolver_2)))
         .collect()
+}
+
+/// The model of the members alone, from the graph (when the full one was not kept).
+fn members_only(workspace: &Workspace) -> FeatureModel {
+    let packages = workspace
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(ix, package)| FeatureNode {
+            name: package.name.clone(),
+            features: package.features.clone(),
+            proc_macro: package
+                .targets
+                .iter()
+                .any(|t| t.kinds.iter().any(|k| k == "proc-macro")),
+            deps: workspace
+                .deps(ix)
+                .map(|(to, dep)| FeatureEdge {
+                    to,
+                    name: dep
+                        .rename
+                        .clone()
+                        .unwrap_or_else(|| workspace.package(to).name.clone()),
+                    kind: dep.kind,
+                    optional: dep.optional,
+                    features: dep.features.clone(),
+                    default_features: dep.default_features,
+                    target: dep.target.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    FeatureModel { packages }
 }
 
 /// What each member is asked for by `flags` when it is selected: a bare feature goes to every

@@ -1,5 +1,6 @@
-//! Cargo's feature resolution, over workspace members: which features each member is compiled
-//! with when a given set of members is built together (`cargo test -p A -p B`).
+//! Cargo's feature resolution over a [`FeatureModel`] (every package of the resolve, or the
+//! members only when the model was not kept): which features each package is compiled with
+//! when a given set of members is built together (`cargo test -p A -p B`).
 //!
 //! Resolver 2 (and 3) keeps build-dependencies and proc-macros (built for the host) apart
 //! from the rest, and turns on dev-dependencies only for the packages being tested; resolver
@@ -9,11 +10,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratchet_graph::{DepKind, PkgIx, Workspace};
+use ratchet_graph::{DepKind, FeatureModel, PkgIx};
 
-/// A compilation of a member: the member, and whether it is built for the host (a build
-/// dependency or proc-macro under resolver 2).
-pub type Unit = (PkgIx, bool);
+/// A compilation of a package (its index in the model; a member's is its `PkgIx`), and whether
+/// it is built for the host (a build dependency or proc-macro under resolver 2).
+pub type Unit = (usize, bool);
 
 /// The features each unit reached from the roots is compiled with.
 pub type Resolved = BTreeMap<Unit, BTreeSet<String>>;
@@ -30,12 +31,12 @@ pub struct Request {
 }
 
 /// The features of every unit when `roots` are built (and tested) together.
-pub fn resolve(workspace: &Workspace, roots: &[(PkgIx, &Request)], resolver_2: bool) -> Resolved {
+pub fn resolve(model: &FeatureModel, roots: &[(PkgIx, &Request)], resolver_2: bool) -> Resolved {
     let root_set: BTreeSet<PkgIx> = roots.iter().map(|(ix, _)| *ix).collect();
     let mut on: Resolved = BTreeMap::new();
     let mut queue: Vec<Unit> = Vec::new();
     for (ix, request) in roots {
-        let table = &workspace.package(*ix).features;
+        let table = &model.packages[*ix].features;
         let mut wanted: BTreeSet<String> = request.features.clone();
         if request.all {
             wanted.extend(table.keys().cloned());
@@ -43,37 +44,37 @@ pub fn resolve(workspace: &Workspace, roots: &[(PkgIx, &Request)], resolver_2: b
         if request.default {
             wanted.insert("default".to_string());
         }
-        let unit = (*ix, resolver_2 && is_proc_macro(workspace, *ix));
+        let unit = (*ix, resolver_2 && model.packages[*ix].proc_macro);
         add(&mut on, &mut queue, unit, wanted);
     }
     while let Some(unit) = queue.pop() {
-        let (_, active, dep_features) = expand(workspace, unit.0, &on[&unit]);
-        for (to, dep) in workspace.deps(unit.0) {
+        let (_, active, dep_features) = expand(model, unit.0, &on[&unit]);
+        for dep in &model.packages[unit.0].deps {
+            // Dev-dependencies count only for the packages being tested (a member's
+            // index in the model is its `PkgIx`).
             if dep.kind == DepKind::Dev && !root_set.contains(&unit.0) {
                 continue;
             }
-            let name = dep
-                .rename
-                .clone()
-                .unwrap_or_else(|| workspace.package(to).name.clone());
-            if dep.optional && !active.contains(&name) {
+            let name = &dep.name;
+            if dep.optional && !active.contains(name) {
                 continue;
             }
+            let to = dep.to;
             let host = match resolver_2 {
-                true => unit.1 || dep.kind == DepKind::Build || is_proc_macro(workspace, to),
+                true => unit.1 || dep.kind == DepKind::Build || model.packages[to].proc_macro,
                 false => false,
             };
             let mut wanted: BTreeSet<String> = dep.features.iter().cloned().collect();
             if dep.default_features {
                 wanted.insert("default".to_string());
             }
-            wanted.extend(dep_features.get(&name).into_iter().flatten().cloned());
+            wanted.extend(dep_features.get(name).into_iter().flatten().cloned());
             add(&mut on, &mut queue, (to, host), wanted);
         }
     }
     // What was asked of each unit, as the features of its table it turns on.
     on.into_iter()
-        .map(|(unit, requested)| (unit, expand(workspace, unit.0, &requested).0))
+        .map(|(unit, requested)| (unit, expand(model, unit.0, &requested).0))
         .collect()
 }
 
@@ -91,15 +92,15 @@ fn add(on: &mut Resolved, queue: &mut Vec<Unit>, unit: Unit, wanted: BTreeSet<St
 /// `[features]` table), the optional dependencies they turn on, and the features they ask of
 /// each dependency (by the name the manifest gives it).
 fn expand(
-    workspace: &Workspace,
-    ix: PkgIx,
+    model: &FeatureModel,
+    ix: usize,
     requested: &BTreeSet<String>,
 ) -> (
     BTreeSet<String>,
     BTreeSet<String>,
     BTreeMap<String, BTreeSet<String>>,
 ) {
-    let table = &workspace.package(ix).features;
+    let table = &model.packages[ix].features;
     let mut features = BTreeSet::new();
     let mut active = BTreeSet::new();
     let mut dep_features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -130,7 +131,7 @@ fn expand(
         }
     }
     for (dep, feature) in weak {
-        if active.contains(&dep) || is_required(workspace, ix, &dep) {
+        if active.contains(&dep) || is_required(model, ix, &dep) {
             dep_features.entry(dep).or_default().insert(feature);
         }
     }
@@ -138,16 +139,9 @@ fn expand(
 }
 
 /// Whether `ix` has a non-optional dependency named `name`.
-fn is_required(workspace: &Workspace, ix: PkgIx, name: &str) -> bool {
-    workspace.deps(ix).any(|(to, dep)| {
-        !dep.optional && dep.rename.as_deref().unwrap_or(&workspace.package(to).name) == name
-    })
-}
-
-fn is_proc_macro(workspace: &Workspace, ix: PkgIx) -> bool {
-    workspace
-        .package(ix)
-        .targets
+fn is_required(model: &FeatureModel, ix: usize, name: &str) -> bool {
+    model.packages[ix]
+        .deps
         .iter()
-        .any(|t| t.kinds.iter().any(|k| k == "proc-macro"))
+        .any(|dep| !dep.optional && dep.name == name)
 }

@@ -50,7 +50,7 @@ fn names(list: &[&str]) -> BTreeSet<String> {
 fn a_package_alone_keeps_its_own_features_and_runs_apart_from_one_that_adds_some() {
     let (_tmp, ws) = workspace();
     let all = names(&["a", "b", "c", "d"]);
-    let plan = Plan::new(&ws, &BuildFlags::default()).unwrap();
+    let plan = Plan::new(&ws, &BuildFlags::default(), true).unwrap();
     assert!(
         plan.describe(&ws, "a").ends_with("a:;"),
         "{}",
@@ -79,7 +79,7 @@ fn requested_features_are_keyed_and_named_per_package() {
         features: vec!["y".into()],
         ..BuildFlags::default()
     };
-    let plan = Plan::new(&ws, &flags).unwrap();
+    let plan = Plan::new(&ws, &flags, true).unwrap();
     assert!(
         plan.describe(&ws, "a").starts_with("a:x,y;"),
         "{}",
@@ -96,22 +96,22 @@ fn requested_features_are_keyed_and_named_per_package() {
         features: vec!["nope".into()],
         ..BuildFlags::default()
     };
-    assert!(Plan::new(&ws, &unknown).is_err());
-    let plain = Plan::new(&ws, &BuildFlags::default()).unwrap();
+    assert!(Plan::new(&ws, &unknown, true).is_err());
+    let plain = Plan::new(&ws, &BuildFlags::default(), true).unwrap();
     assert_ne!(plan.key("a"), plain.key("a"), "the features are keyed");
     assert_eq!(plan.key("c"), plain.key("c"), "c has no `y`: its key stays");
     let all_features = BuildFlags {
         all_features: true,
         ..BuildFlags::default()
     };
-    let plan = Plan::new(&ws, &all_features).unwrap();
+    let plan = Plan::new(&ws, &all_features, true).unwrap();
     assert!(plan.describe(&ws, "a").starts_with("a:x,y;"));
 }
 
 #[test]
 fn a_run_that_compiled_other_features_than_alone_is_caught() {
     let (_tmp, ws) = workspace();
-    let plan = Plan::new(&ws, &BuildFlags::default()).unwrap();
+    let plan = Plan::new(&ws, &BuildFlags::default(), true).unwrap();
     let seen = |a: &[&str]| {
         let list: Vec<String> = a.iter().map(|s| s.to_string()).collect();
         BTreeMap::from([
@@ -122,4 +122,51 @@ fn a_run_that_compiled_other_features_than_alone_is_caught() {
     let run = ["a".to_string(), "b".to_string(), "c".to_string()];
     assert_eq!(plan.mismatched(&ws, &run, &seen(&["x"])), names(&["a"]));
     assert_eq!(plan.mismatched(&ws, &run, &seen(&[])), names(&["b"]));
+}
+
+#[test]
+fn features_one_member_turns_on_in_an_external_crate_keep_the_runs_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ws");
+    // `ext` is a path crate outside the workspace: an external package of the resolve.
+    let ext =
+        "[package]\nname = \"ext\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[features]\ne = []\n";
+    write(tmp.path(), "ext/Cargo.toml", ext);
+    write(tmp.path(), "ext/src/lib.rs", "");
+    write(
+        &dir,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    );
+    member(
+        &dir,
+        "a",
+        "[dependencies]\next = { path = \"../../ext\" }\n",
+    );
+    let with_e = "[dependencies]\next = { path = \"../../ext\", features = [\"e\"] }\n";
+    member(&dir, "b", with_e);
+    let manifest = camino::Utf8PathBuf::from_path_buf(dir.join("Cargo.toml")).unwrap();
+    let options = ratchet_graph::LoadOptions {
+        manifest_path: Some(manifest),
+        update_lock: true,
+        ..Default::default()
+    };
+    let ws = ratchet_graph::load(&options).unwrap();
+    let plan = Plan::new(&ws, &BuildFlags::default(), true).unwrap();
+    assert!(
+        plan.describe(&ws, "a").contains("ext 0.1.0:;"),
+        "{}",
+        plan.describe(&ws, "a")
+    );
+    assert!(plan.describe(&ws, "b").contains("ext 0.1.0:e;"));
+    assert_ne!(plan.key("a"), plan.key("b"));
+    let groups = plan.groups(&ws, &["a".into(), "b".into()]);
+    assert_eq!(groups, [vec!["a"], vec!["b"]]);
+    // `[check] features = "members"`: external crates unify, one run.
+    let members = Plan::new(&ws, &BuildFlags::default(), false).unwrap();
+    assert_eq!(
+        members.groups(&ws, &["a".into(), "b".into()]),
+        [vec!["a", "b"]]
+    );
+    assert_ne!(members.key("a"), plan.key("a"));
 }

@@ -235,6 +235,7 @@ pub(crate) fn with_edges(
         root,
         target_dir,
         packages,
+        model_id: String::new(),
         graph,
         by_dir,
     }

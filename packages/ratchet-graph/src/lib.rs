@@ -10,6 +10,7 @@
 
 mod build;
 mod discover;
+mod features;
 mod load;
 mod locate;
 mod query;
@@ -22,6 +23,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use petgraph::graph::DiGraph;
 use serde::{Deserialize, Serialize};
 
+pub use features::{FeatureEdge, FeatureModel, FeatureNode};
 pub use load::{LoadOptions, load};
 pub use locate::{WorkspaceRoot, locate};
 pub use render::{DotStyle, Format, render};
@@ -38,6 +40,9 @@ pub struct Workspace {
     pub target_dir: Utf8PathBuf,
     /// Members, sorted by name. A package's position is its [`PkgIx`].
     pub packages: Vec<Package>,
+    /// Names the snapshot this workspace was loaded from (empty when built otherwise): the
+    /// [`Workspace::feature_model`] kept beside it is valid only for the same id.
+    pub model_id: String,
     graph: DiGraph<(), Dep>,
     by_dir: HashMap<Utf8PathBuf, PkgIx>,
 }

@@ -120,7 +120,11 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
-    let features = ratchet_run::features::Plan::new(&workspace, &args.build)?;
+    let features = ratchet_run::features::Plan::new(
+        &workspace,
+        &args.build,
+        check_config.exact_external_features(),
+    )?;
     let names: Vec<String> = selection.iter().cloned().collect();
     let fingerprinter = fingerprinter.with_build(&features, &names);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();

@@ -121,3 +121,37 @@ fn a_renamed_package_and_a_moved_module_agree_with_cargo() {
     );
     assert_agrees("dependent follows", root, &[], &[], &["core2", "app"]);
 }
+
+#[test]
+fn features_a_dependent_turns_on_in_an_external_crate_are_not_borrowed() {
+    let ws = two_packages();
+    let root = ws.path();
+    // `ext` is a path crate the workspace excludes: an external package, with a feature `e`
+    // that `base`'s test needs and only `app` turns on.
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"vendor\"]\nresolver = \"2\"\n",
+    );
+    let ext = format!("{}\n[features]\ne = []\n", manifest("ext", ""));
+    write(root, "vendor/ext/Cargo.toml", &ext);
+    write(
+        root,
+        "vendor/ext/src/lib.rs",
+        "//! Ext.\n\n/// One, with `e`.\npub fn one() -> u32 {\n    if cfg!(feature = \"e\") {\n        1\n    } else {\n        0\n    }\n}\n",
+    );
+    let on_ext = "ext = { path = \"../../vendor/ext\" }\n";
+    write(root, "crates/base/Cargo.toml", &manifest("base", on_ext));
+    write(
+        root,
+        "crates/base/src/lib.rs",
+        "//! Base.\n\n/// One.\npub fn one() -> u32 {\n    ext::one()\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn one_is_one() {\n        assert_eq!(super::one(), 1);\n    }\n}\n",
+    );
+    let deps = "base = { path = \"../base\" }\next = { path = \"../../vendor/ext\", features = [\"e\"] }\n";
+    write(root, "crates/app/Cargo.toml", &manifest("app", deps));
+    let verdicts = assert_agrees("external unified", root, &[], &[], &["base", "app"]);
+    assert!(
+        !verdicts["base"].test && verdicts["app"].passed(),
+        "{verdicts:?}"
+    );
+}
