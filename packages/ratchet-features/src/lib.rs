@@ -17,7 +17,7 @@ mod keys;
 mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ratchet_graph::{FeatureEdge, FeatureModel, FeatureNode, PkgIx, Workspace};
 
@@ -38,14 +38,14 @@ pub enum FeatureError {
 
 /// The feature side of one `check` run: what each selected member is asked for, and its
 /// features when checked alone.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Plan {
     flags: BuildFlags,
     requests: BTreeMap<PkgIx, Request>,
     /// The model resolved over, read when a run needs it (not on a no-op).
     model: OnceLock<FeatureModel>,
     /// Every member's features alone, resolved when a run needs them (not on a no-op).
-    alone: OnceLock<BTreeMap<PkgIx, Resolved>>,
+    alone: Mutex<BTreeMap<PkgIx, Arc<Resolved>>>,
     keys: BTreeMap<String, String>,
     resolver_2: bool,
     externals: bool,
@@ -64,7 +64,7 @@ impl Plan {
             flags: flags.clone(),
             requests: requests(workspace, flags)?,
             model: OnceLock::new(),
-            alone: OnceLock::new(),
+            alone: Mutex::new(BTreeMap::new()),
             keys: BTreeMap::new(),
             resolver_2: resolver_2(workspace),
             externals,
@@ -75,7 +75,8 @@ impl Plan {
                 let name = workspace.package(*ix).name.clone();
                 (name, keys::key_of(model, flags, resolved))
             };
-            plan.alone(workspace).iter().map(key).collect()
+            let all = alone_of(model, &plan.requests, plan.resolver_2);
+            all.iter().map(key).collect()
         };
         let model = keys::Model {
             requests: &plan.requests,
@@ -106,8 +107,8 @@ impl Plan {
     pub fn describe(&self, workspace: &Workspace, package: &str) -> String {
         let resolved = workspace
             .find(package)
-            .and_then(|ix| self.alone(workspace).get(&ix));
-        resolved.map_or_else(String::new, |r| keys::describe(self.model(workspace), r))
+            .and_then(|ix| self.alone(workspace, ix));
+        resolved.map_or_else(String::new, |r| keys::describe(self.model(workspace), &r))
     }
 
     /// The model: every package of the resolve as kept with the snapshot, else the members.
@@ -118,12 +119,27 @@ impl Plan {
         })
     }
 
-    /// Every member's features alone, by member.
-    fn alone(&self, workspace: &Workspace) -> &BTreeMap<PkgIx, Resolved> {
-        self.alone.get_or_init(|| {
-            let model = self.model(workspace);
-            alone_of(model, &self.requests, self.resolver_2)
-        })
+    /// The features of every package member `ix` compiles when checked alone, resolved the
+    /// first time a run asks (a run resolves only the packages it runs).
+    fn alone(&self, workspace: &Workspace, ix: PkgIx) -> Option<Arc<Resolved>> {
+        let request = self.requests.get(&ix)?;
+        let known = self.lock_alone().get(&ix).cloned();
+        if known.is_some() {
+            return known;
+        }
+        let resolved = Arc::new(resolve(
+            self.model(workspace),
+            &[(ix, request)],
+            self.resolver_2,
+        ));
+        self.lock_alone().insert(ix, resolved.clone());
+        Some(resolved)
+    }
+
+    fn lock_alone(&self) -> std::sync::MutexGuard<'_, BTreeMap<PkgIx, Arc<Resolved>>> {
+        self.alone
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Packages of `packages` a reached member of which cargo compiled with other features
@@ -154,8 +170,8 @@ impl Plan {
             .filter(|name| {
                 let alone = workspace
                     .find(name)
-                    .and_then(|ix| self.alone(workspace).get(&ix));
-                alone.is_some_and(differs)
+                    .and_then(|ix| self.alone(workspace, ix));
+                alone.is_some_and(|alone| differs(&alone))
             })
             .cloned()
             .collect()
@@ -221,7 +237,7 @@ impl Plan {
             .collect();
         let joint = resolve(self.model(workspace), &roots, self.resolver_2);
         group.iter().all(|ix| {
-            self.alone(workspace).get(ix).is_some_and(|alone| {
+            self.alone(workspace, *ix).is_some_and(|alone| {
                 alone
                     .iter()
                     .all(|(unit, features)| joint.get(unit) == Some(features))
