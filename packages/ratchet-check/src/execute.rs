@@ -27,6 +27,10 @@ pub struct Context<'a> {
     pub reporter: &'a dyn Sink,
     /// The fingerprints the plan was made at.
     pub before: &'a StepKeys,
+    /// `--fail-fast`: no step starts after one failed.
+    pub fail_fast: bool,
+    /// Test-name filters were given: the test and doc steps record no pass.
+    pub filtered: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -141,6 +145,9 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             for report in reports {
                 outcome.add(report);
             }
+            if context.fail_fast && outcome.failed > 0 {
+                break;
+            }
             if outcome.interrupted || context.runner.cancel.is_cancelled() {
                 outcome.interrupted = true;
                 break;
@@ -247,14 +254,18 @@ fn finish_step(
             .filter(|_| !ratchet_run::features::BuildFlags::named_in(&step_args))
             .map(|f| f.mismatched(runner.workspace, &packages, &report.unit_features))
             .unwrap_or_default();
-        record::record_verdicts(
-            context.fingerprinter,
-            context.cache,
-            planned,
-            &report,
-            context.before,
-            &other_features,
-        )?
+        if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
+            record::Recorded::default()
+        } else {
+            record::record_verdicts(
+                context.fingerprinter,
+                context.cache,
+                planned,
+                &report,
+                context.before,
+                &other_features,
+            )?
+        }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     if !recorded.other_features.is_empty() {
