@@ -1,10 +1,11 @@
 //! What a run leaves behind: passes (only for packages that held still, keyed by what they were
 //! seen reading; keys from `key.rs`), no pass where a step failed.
 
+use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
 use ratchet_cache::{VerdictCache, VerdictKey};
-use ratchet_fingerprint::{InputsConfig, Recordable, RunStart};
+use ratchet_fingerprint::{Fingerprints, InputsConfig, Recordable, RunStart};
 use ratchet_graph::Workspace;
 use ratchet_run::{Step, StepReport};
 
@@ -15,6 +16,7 @@ use super::plan::Planned;
 pub struct Fingerprinter<'a> {
     workspace: &'a Workspace,
     inputs: InputsConfig,
+    build: BTreeMap<String, String>,
     /// The passes recorded this run (package, step, step configuration).
     recorded: Mutex<Vec<(String, Step, String)>>,
 }
@@ -25,8 +27,15 @@ impl<'a> Fingerprinter<'a> {
         Fingerprinter {
             workspace,
             inputs,
+            build: BTreeMap::new(),
             recorded: Mutex::default(),
         }
+    }
+
+    /// Keys verdicts by each package's build configuration too (`ratchet_run::features::Plan::key`).
+    pub fn with_build(mut self, plan: &ratchet_run::features::Plan, packages: &[String]) -> Self {
+        self.build = packages.iter().map(|p| (p.clone(), plan.key(p))).collect();
+        self
     }
 
     /// The `[inputs]` configuration (for `--since`).
@@ -39,11 +48,16 @@ impl<'a> Fingerprinter<'a> {
         Ok(RunStart::compute(self.workspace, &self.inputs)?)
     }
 
+    /// The keys of every step's verdicts at `fingerprints`.
+    pub fn keys_of(&self, fingerprints: &Fingerprints) -> StepKeys {
+        StepKeys::of(fingerprints, &self.build)
+    }
+
     /// The keys now (with every input learned so far) and the packages whose passes they
     /// may hold (see `ratchet_fingerprint::RunStart::recordable`).
     fn recordable(&self, start: &RunStart) -> anyhow::Result<(StepKeys, Recordable)> {
         let now = start.recordable(self.workspace, &self.inputs)?;
-        Ok((StepKeys::of(&now.fingerprints), now))
+        Ok((self.keys_of(&now.fingerprints), now))
     }
 
     /// At the end of a run: the passes it recorded, keyed again by what later steps learned
@@ -88,6 +102,9 @@ pub struct Recorded {
     /// Packages `--verify` ran again that failed (their cached pass was not hermetic), with
     /// the inputs that differ from the pass's record (`None`: no record).
     pub non_hermetic: Vec<(String, Option<Vec<String>>)>,
+    /// Passed packages cargo compiled (or a member they reach) with other features than they
+    /// get alone (not recorded).
+    pub other_features: Vec<String>,
 }
 
 /// Records the step's passes whose package did not change while it ran, under the key of what
@@ -100,6 +117,7 @@ pub fn record_verdicts(
     planned: &Planned,
     report: &StepReport,
     (before, start): (&StepKeys, &RunStart),
+    other_features: &std::collections::BTreeSet<String>,
 ) -> anyhow::Result<Recorded> {
     let (after, now) = fingerprinter.recordable(start)?;
     let key = |keys: &StepKeys, package: &str| keys.key(package, planned.step, &planned.config_key);
@@ -116,6 +134,10 @@ pub fn record_verdicts(
             for key in then.iter().chain(after.iter()) {
                 cache.remove_pass(package, key)?;
             }
+            continue;
+        }
+        if other_features.contains(package) {
+            recorded.other_features.push(package.clone());
             continue;
         }
         match after.filter(|_| now.held.contains(package)) {

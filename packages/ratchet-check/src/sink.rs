@@ -18,4 +18,10 @@ pub trait Sink: Sync {
         package: &str,
         differing: Option<&[String]>,
     ) -> anyhow::Result<()>;
+
+    /// A line for a person (nothing in JSON): passes of `packages` for `step` were not
+    /// recorded because cargo compiled them with other features than they get alone.
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let _ = (step, packages);
+    }
 }

@@ -13,6 +13,7 @@
 mod attrib;
 mod budget;
 mod deps;
+mod features;
 mod first_run;
 mod fresh;
 mod graph;

@@ -382,4 +382,11 @@ impl ratchet_check::sink::Sink for Reporter {
     ) -> anyhow::Result<()> {
         Reporter::non_hermetic(self, step, package, differing)
     }
+
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let names = packages.join(", ");
+        self.note(&format!(
+            "note: {names} ({step}): cargo compiled other features than alone; not recorded"
+        ));
+    }
 }
