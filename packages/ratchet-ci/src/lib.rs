@@ -6,13 +6,15 @@
 //! matrix; and, from `check`'s own events ([`Sink`]), a JUnit XML file, a GitHub `::error`
 //! annotation for every compile error, lint, format difference and failing test (paths
 //! relative to the git repository's top, which may sit above the workspace), and a Markdown
-//! summary appended to `$GITHUB_STEP_SUMMARY`.
+//! summary appended to `$GITHUB_STEP_SUMMARY`; and where the rules and budget gates'
+//! annotations point (the repository's top, not the workspace's).
 //!
 //! Must not: run cargo, decide a verdict, or print the events themselves: it only renders what
 //! `check` already decided. A file it cannot write is an error for the caller, never a silent
 //! gap (a stale JUnit file would show an old result).
 
 mod config;
+mod gates;
 mod github;
 mod junit;
 mod record;
@@ -21,6 +23,7 @@ mod sink;
 mod summary;
 
 pub use config::{CheckArgs, CheckConfig};
+pub use gates::{append_step_summary, budget_github, repo_root};
 pub use github::{Annotation, escape_data, escape_property, repo_prefix};
 pub use junit::junit_xml;
 pub use ratchet_shard as shard;

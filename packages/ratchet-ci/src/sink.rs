@@ -5,9 +5,9 @@ use std::sync::Mutex;
 use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_events::check::CheckEvent;
 
-use crate::CiError;
 use crate::github::{Annotation, repo_prefix};
 use crate::record::Record;
+use crate::{CheckArgs, CheckConfig, CiError};
 
 /// Turns `check`'s events into annotations at once, and the JUnit file and the step summary
 /// at the end. Inert (it keeps nothing) when none of them is asked for.
@@ -16,6 +16,8 @@ pub struct Sink {
     /// `GITHUB_ACTIONS=true`: annotate, with paths under this prefix (the workspace root's
     /// place in the repository).
     annotate: Option<Utf8PathBuf>,
+    /// Print annotations on stderr (beside NDJSON on stdout) rather than stdout.
+    stderr: bool,
     junit: Option<Utf8PathBuf>,
     step_summary: Option<Utf8PathBuf>,
     record: Mutex<Record>,
@@ -25,13 +27,30 @@ impl Sink {
     /// The outputs this environment asks for: annotations with `GITHUB_ACTIONS=true`, a step
     /// summary when `GITHUB_STEP_SUMMARY` names a file, a JUnit file at `junit`. An old JUnit
     /// file is removed now, so that a run that ends early leaves no stale result behind.
-    pub fn from_env(root: &Utf8Path, junit: Option<Utf8PathBuf>) -> Result<Sink, CiError> {
+    pub fn from_env(
+        root: &Utf8Path,
+        junit: Option<Utf8PathBuf>,
+        json: bool,
+    ) -> Result<Sink, CiError> {
         let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
         let step_summary = std::env::var("GITHUB_STEP_SUMMARY")
             .ok()
             .filter(|p| !p.is_empty())
             .map(Utf8PathBuf::from);
-        Sink::new(github.then(|| repo_prefix(root)), junit, step_summary)
+        let mut sink = Sink::new(github.then(|| repo_prefix(root)), junit, step_summary)?;
+        sink.stderr = json;
+        Ok(sink)
+    }
+
+    /// The outputs of a `check` with these flags and `[check]` section, in `root`; `json`
+    /// when stdout carries NDJSON events.
+    pub fn for_check(
+        args: &CheckArgs,
+        config: &CheckConfig,
+        root: &Utf8Path,
+        json: bool,
+    ) -> Result<Sink, CiError> {
+        Sink::from_env(root, config.junit_path(args, root), json)
     }
 
     /// Outputs as given: annotations under `annotate` (the workspace root's path inside the
@@ -54,17 +73,30 @@ impl Sink {
         }
         Ok(Sink {
             annotate,
+            stderr: false,
             junit,
             step_summary,
             record: Mutex::default(),
         })
     }
 
-    /// Takes in one event; returns the annotation to print for a failure, when annotating.
-    pub fn observe(&self, event: &CheckEvent) -> Option<String> {
+    /// Takes in one event, and prints the annotation of a failure when annotating.
+    pub fn observe(&self, event: &CheckEvent) {
+        if let Some(annotation) = self.annotation(event) {
+            use std::io::Write;
+            // A closed pipe is not worth failing a run for; the verdicts stand.
+            let _ = match self.stderr {
+                true => std::io::stderr().lock().write_all(annotation.as_bytes()),
+                false => std::io::stdout().lock().write_all(annotation.as_bytes()),
+            };
+        }
         if self.junit.is_some() || self.step_summary.is_some() {
             lock(&self.record).observe(event);
         }
+    }
+
+    /// The workflow command for `event` when it is a failure and this run annotates.
+    pub fn annotation(&self, event: &CheckEvent) -> Option<String> {
         let prefix = self.annotate.as_deref()?;
         match event {
             CheckEvent::Diagnostic(d) => Some(Annotation::of_diagnostic(d, prefix).command()),
@@ -92,17 +124,7 @@ impl Sink {
             })?;
         }
         if let Some(path) = &self.step_summary {
-            use std::io::Write;
-            let text = crate::summary::step_summary(&record);
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .and_then(|mut file| file.write_all(text.as_bytes()))
-                .map_err(|source| CiError::Write {
-                    path: path.clone(),
-                    source,
-                })?;
+            crate::gates::append(path, &crate::summary::step_summary(&record))?;
         }
         Ok(())
     }

@@ -12,7 +12,7 @@ mod key;
 mod plan;
 mod record;
 mod report;
-mod select;
+pub(crate) mod select;
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -67,6 +67,8 @@ pub struct Args {
     /// With --ci: after a green gate, lower the ceilings that measures fell well below.
     #[arg(long, requires = "ci")]
     tighten: bool,
+    #[command(flatten)]
+    outputs: ratchet_ci::CheckArgs,
 }
 
 impl Args {
@@ -100,7 +102,9 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     if let Some(message) = config.misplaced_runner() {
         anyhow::bail!(message);
     }
-    let check_config: plan::CheckConfig = config_file.section("check")?;
+    let check_config: ratchet_ci::CheckConfig = config_file.section("check")?;
+    let json = args.message_format == MessageFormat::Json;
+    let sink = ratchet_ci::Sink::for_check(&args.outputs, &check_config, &workspace.root, json)?;
     let verify_fraction = check_config.verify_fraction(args.verify)?;
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
@@ -109,7 +113,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     }
     let ci_gate = args.ci_gate(tool);
     let fingerprinter = record::Fingerprinter::new(&workspace)?;
-    let reporter = Reporter::new(args.message_format);
+    let reporter = Reporter::new(args.message_format, sink);
     let selection = select::select(
         &workspace,
         &args.packages,
@@ -117,6 +121,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
+    let selection = ratchet_ci::partition_selection(&workspace, selection, args.outputs.partition)?;
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,

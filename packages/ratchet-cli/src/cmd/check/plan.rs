@@ -100,30 +100,6 @@ pub fn plan(
         .collect()
 }
 
-/// The `[check]` section of `ratchet.toml`.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct CheckConfig {
-    /// The share (0 to 1) of cached package-steps every run runs again, as `--verify` does
-    /// for all of them: a backstop for passes that depend on unfingerprinted inputs.
-    #[serde(default)]
-    pub verify_sample: Option<f64>,
-}
-
-impl CheckConfig {
-    /// The share of cached package-steps to verify: all with `--verify`, else the sample.
-    pub fn verify_fraction(&self, verify_all: bool) -> anyhow::Result<f64> {
-        match self.verify_sample {
-            Some(share) if !(0.0..=1.0).contains(&share) => anyhow::bail!(
-                "ratchet.toml: [check] verify-sample = {share}: must be between 0 and 1 (0.05 \
-                 runs 5% of the cached package-steps again)"
-            ),
-            _ if verify_all => Ok(1.0),
-            share => Ok(share.unwrap_or(0.0)),
-        }
-    }
-}
-
 /// Which cached package-steps `--verify` runs again: all, or each with probability
 /// `fraction` (`[check] verify-sample`), drawn from `seed` so that one run's draw is fixed.
 pub fn verify_sample(fraction: f64, seed: u64) -> impl Fn(&str, Step) -> bool {

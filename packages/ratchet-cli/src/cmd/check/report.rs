@@ -22,11 +22,13 @@ pub struct Reporter {
     /// Why the test step's run-time reads were not observed, when they were not.
     unobserved: std::sync::Mutex<Option<String>>,
     bar: Option<ProgressBar>,
+    /// JUnit, GitHub annotations and step summary, fed with every event.
+    ci: ratchet_ci::Sink,
 }
 
 impl Reporter {
     /// Output in `format`; progress bars only for a person at a terminal.
-    pub fn new(format: MessageFormat) -> Reporter {
+    pub fn new(format: MessageFormat, ci: ratchet_ci::Sink) -> Reporter {
         let json = format == MessageFormat::Json;
         let bar = (!json && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new_spinner();
@@ -44,11 +46,17 @@ impl Reporter {
             not_run: std::sync::Mutex::default(),
             unobserved: std::sync::Mutex::default(),
             bar,
+            ci,
         }
     }
 
+    /// Feeds `event` to the CI outputs (which print its annotation), then prints it as JSON.
     fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
-        print(&format!("{}\n", serde_json::to_string(&event)?))
+        self.ci.observe(&event);
+        match self.json {
+            true => print(&format!("{}\n", serde_json::to_string(&event)?)),
+            false => Ok(()),
+        }
     }
 
     fn text(&self, text: &str) -> anyhow::Result<()> {
@@ -63,10 +71,7 @@ impl Reporter {
         let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
         self.steps_total
             .store(running, std::sync::atomic::Ordering::Relaxed);
-        if self.json {
-            return self.emit(CheckEvent::Plan(plan));
-        }
-        if plan.dry_run {
+        if !self.json && plan.dry_run {
             let mut text = String::new();
             for step in &plan.steps {
                 text.push_str(&format!(
@@ -79,7 +84,7 @@ impl Reporter {
             }
             self.text(&text)?;
         }
-        Ok(())
+        self.emit(CheckEvent::Plan(plan))
     }
 
     /// A step begins.
@@ -142,29 +147,27 @@ impl Reporter {
                 self.problem(step, package, &verdict.reproduce, problem)?;
             }
         }
-        if self.json {
-            let (passed, failed): (Vec<_>, Vec<_>) =
-                report.packages.iter().partition(|(_, v)| v.passed);
-            self.emit(CheckEvent::StepFinished(ev::StepFinished {
-                version: VERSION,
-                step: step.to_string(),
-                verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
-                passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
-                failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
-                changed_during_run: changed.to_vec(),
-                commands: report.commands.clone(),
-                wall_ms: report.wall_ms,
-                units_built: report.units_built,
-                units_fresh: report.units_fresh,
-                test_run: report.test_run,
-                observation: report.observation.as_ref().map(observation_event),
-                observed_reads: report
-                    .observed_reads
-                    .iter()
-                    .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
-                    .collect(),
-            }))?;
-        }
+        let (passed, failed): (Vec<_>, Vec<_>) =
+            report.packages.iter().partition(|(_, v)| v.passed);
+        self.emit(CheckEvent::StepFinished(ev::StepFinished {
+            version: VERSION,
+            step: step.to_string(),
+            verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
+            passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
+            failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
+            changed_during_run: changed.to_vec(),
+            commands: report.commands.clone(),
+            wall_ms: report.wall_ms,
+            units_built: report.units_built,
+            units_fresh: report.units_fresh,
+            test_run: report.test_run,
+            observation: report.observation.as_ref().map(observation_event),
+            observed_reads: report
+                .observed_reads
+                .iter()
+                .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
+                .collect(),
+        }))?;
         // Doc tests are never observed (docs/check.md); only the test step's gap is news.
         if let (Step::Test, Some(ObservationStatus::Unavailable(why))) =
             (report.step, &report.observation)
@@ -243,11 +246,10 @@ impl Reporter {
                 command,
             }),
         };
-        if self.json {
-            self.emit(event)
-        } else {
-            self.text(&human_problem(&event))
+        if !self.json {
+            self.text(&human_problem(&event))?;
         }
+        self.emit(event)
     }
 
     /// The last word: a summary event, or one line of text.
@@ -255,8 +257,10 @@ impl Reporter {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        self.emit(CheckEvent::Summary(summary.clone()))?;
+        self.ci.finish()?;
         if self.json {
-            return self.emit(CheckEvent::Summary(summary));
+            return Ok(());
         }
         let not_run = lock(&self.not_run);
         if !not_run.is_empty() {
