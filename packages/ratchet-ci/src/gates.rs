@@ -44,3 +44,26 @@ pub(crate) fn append(path: &Utf8Path, text: &str) -> Result<(), CiError> {
             source,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workspace_in_a_subdirectory_is_named_from_the_repository_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = Utf8Path::from_path(dir.path()).unwrap();
+        let ws = top.join("code/rust");
+        std::fs::create_dir_all(&ws).unwrap();
+        assert_eq!(repo_root(&ws), ws, "no repository: the workspace itself");
+        let status = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(top)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(repo_prefix(&ws), Utf8Path::new("code/rust"));
+        assert_eq!(repo_root(&ws), top);
+        assert_eq!(repo_prefix(top), Utf8Path::new(""));
+    }
+}
