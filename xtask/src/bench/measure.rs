@@ -15,6 +15,8 @@ pub enum Outcome {
     Measured(Vec<Duration>),
     /// Shares of the cores (1.0 = all of them busy), sorted ascending.
     CpuUse(Vec<f64>),
+    /// Ratios (1.0 = as good as can be), sorted ascending.
+    Ratio(Vec<f64>),
     /// Not measured, with the reason (command not built yet, or failed).
     Skipped(String),
 }
@@ -44,10 +46,12 @@ pub struct Context<'a> {
     pub bin_dir: &'a Path,
     /// More variables for the scripts (`LEAF_NAME`, `LEAF_LIB`, `ROOT_NAME`, `ROOT_LIB`).
     pub vars: Vec<(&'static str, String)>,
+    /// Each generated package's `lib.rs`, relative to `dir`, by package name.
+    pub libs: Vec<(String, std::path::PathBuf)>,
 }
 
 impl Context<'_> {
-    fn shell(&self, script: &str) -> Command {
+    pub(super) fn shell(&self, script: &str) -> Command {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut dirs = vec![self.bin_dir.to_path_buf()];
         dirs.extend(std::env::split_paths(&path));
@@ -72,7 +76,7 @@ impl Context<'_> {
     }
 
     /// Runs `script` once; its duration, or the first line of stderr when it fails.
-    fn time(&self, script: &str) -> Result<Duration, String> {
+    pub(super) fn time(&self, script: &str) -> Result<Duration, String> {
         let start = Instant::now();
         let out = self
             .shell(script)
@@ -98,6 +102,10 @@ impl Context<'_> {
             Metric::Wall => self.samples(row, runs),
             Metric::TestStepCpu | Metric::CommandCpu => self.cpu_samples(row, runs),
             Metric::WatchLeaf => self.watch_samples(row, runs),
+            Metric::ShardBalance(count) => match super::shards::balance(self, count) {
+                Ok(ratio) => Outcome::Ratio(vec![ratio]),
+                Err(e) => Outcome::Skipped(format!("failed: {e}")),
+            },
         };
         if let Some(finish) = row.finish
             && let Err(e) = self.time(finish)
