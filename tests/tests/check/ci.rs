@@ -257,3 +257,18 @@ fn a_shard_under_github_actions_annotates_every_failure_and_reports_junit() {
     );
     assert!(cases.iter().all(|c| c.2 == "cached pass"), "{cases:#?}");
 }
+
+/// Rules findings are annotated from the repository's top too, before anything compiles.
+#[test]
+fn rule_annotations_name_files_from_the_repository_top() {
+    let (dir, ws) = workspace_in_repo();
+    write(&ws, "ratchet.toml", "[rules.fan-out]\nmax = 0\n");
+    let run = github_check(&ws, &[], &dir.path().join("summary.md"));
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("::error file=rust/crates/mid/Cargo.toml"),
+        "{}",
+        run.stderr
+    );
+}

@@ -19,7 +19,10 @@ fn the_workflow_passes_actionlint() {
     };
     if let Some(reason) = reason {
         // .ci/run installs both: in CI a missing linter is a failure, not a skip.
-        assert!(std::env::var_os("CI").is_none(), "CI must lint the workflow: {reason}");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must lint the workflow: {reason}"
+        );
         eprintln!("skipped: {reason}; .ci/run installs it");
         return;
     }
@@ -42,7 +45,10 @@ fn docs_ci_shows_the_committed_workflow() {
     let root = repo_root();
     let workflow = std::fs::read_to_string(root.join(WORKFLOW)).unwrap();
     let docs = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
-    let start = docs.find("```yaml\n").expect("docs/ci.md has a ```yaml block") + 8;
+    let start = docs
+        .find("```yaml\n")
+        .expect("docs/ci.md has a ```yaml block")
+        + 8;
     let end = start + docs[start..].find("\n```").unwrap() + 1;
     assert!(
         docs[start..end] == workflow,
