@@ -89,13 +89,17 @@ pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Estimate
     for (name, ms) in ratchet_shard::test_ms_by_package(&durations) {
         *recorded.entry(name).or_default() += ms;
     }
-    let stats = ratchet_budget::measure_all(ws)?;
-    let sizes: BTreeMap<String, u64> = ws
-        .packages
-        .iter()
-        .zip(stats)
-        .map(|(p, s)| (p.name.clone(), s.bytes))
-        .collect();
+    // Sizes (a walk that reads every file) only when some package was never timed.
+    let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+    if selection.iter().any(|name| !recorded.contains_key(name)) {
+        let stats = ratchet_budget::measure_all(ws)?;
+        sizes = ws
+            .packages
+            .iter()
+            .zip(stats)
+            .map(|(p, s)| (p.name.clone(), s.bytes))
+            .collect();
+    }
     let names: Vec<String> = selection.iter().cloned().collect();
     Ok(ratchet_shard::estimate(&names, &recorded, &sizes))
 }
