@@ -2,7 +2,8 @@
 //! by the times the last full `check` recorded; then, shard by shard, each of its packages
 //! gets a comment appended to its `lib.rs` and the shard is checked (`check -p` each of its
 //! packages), timed. The figure is the slowest shard's time over the mean (1.00x is a perfect
-//! split). Each round edits every package once more, so a shard rebuilds its own packages and
+//! split). Each round edits every package once more (a comment never written before, so no
+//! earlier run's pass is served from the cache), so a shard rebuilds its own packages and
 //! finds the others built; the row's `finish` restores the sources.
 
 use std::io::Write;
@@ -86,6 +87,14 @@ fn plan(context: &Context, count: usize) -> Result<Vec<Vec<String>>, String> {
         .collect())
 }
 
+/// Nanoseconds since the epoch: every edit is new content, never one whose passes an
+/// earlier bench run left in the cache.
+fn nonce() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
 /// Appends a comment to `package`'s `lib.rs` (packages without one, such as `xtask`, are
 /// checked unedited).
 fn edit(context: &Context, package: &str, round: usize) -> Result<(), String> {
@@ -96,6 +105,6 @@ fn edit(context: &Context, package: &str, round: usize) -> Result<(), String> {
     std::fs::OpenOptions::new()
         .append(true)
         .open(&path)
-        .and_then(|mut file| writeln!(file, "// shard bench, round {round}"))
+        .and_then(|mut file| writeln!(file, "// shard bench, round {round}, {}", nonce()))
         .map_err(|e| format!("cannot edit {}: {e}", path.display()))
 }
