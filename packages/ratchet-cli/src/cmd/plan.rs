@@ -20,7 +20,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let inputs = crate::cmd::hash::read_inputs(&ws)?;
     let since = args.plan.since.as_deref().map(|r| (r, &inputs));
     let warn = |warning: &str| eprintln!("warning: {warning}");
-    let selection = ratchet_check::select::select(&ws, &[], &[], since, &warn)?;
+    let selection = ratchet_check::select::select(&ws, (&[], &[], None), since, &warn)?;
     let plan = ratchet_ci::shard_plan(&ws, &selection, args.plan.shards)?;
     print(&plan.render(args.message_format == MessageFormat::Json))?;
     Ok(ratchet_events::exit::OK)
