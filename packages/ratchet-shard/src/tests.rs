@@ -1,3 +1,5 @@
+//! The partition: coverage, determinism, balance, and the estimate of each package's time.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;

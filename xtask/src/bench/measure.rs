@@ -51,7 +51,7 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    pub(super) fn shell(&self, script: &str) -> Command {
+    fn shell(&self, script: &str) -> Command {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut dirs = vec![self.bin_dir.to_path_buf()];
         dirs.extend(std::env::split_paths(&path));
@@ -76,7 +76,7 @@ impl Context<'_> {
     }
 
     /// Runs `script` once; its duration, or the first line of stderr when it fails.
-    pub(super) fn time(&self, script: &str) -> Result<Duration, String> {
+    fn time(&self, script: &str) -> Result<Duration, String> {
         let start = Instant::now();
         let out = self
             .shell(script)
@@ -102,7 +102,14 @@ impl Context<'_> {
             Metric::Wall => self.samples(row, runs),
             Metric::TestStepCpu | Metric::CommandCpu => self.cpu_samples(row, runs),
             Metric::WatchLeaf => self.watch_samples(row, runs),
-            Metric::ShardBalance(count) => match super::shards::balance(self, count) {
+            Metric::ShardBalance(count) => match super::shards::balance(
+                &super::shards::Fixture {
+                    dir: self.dir,
+                    libs: &self.libs,
+                    shell: &|script| self.shell(script),
+                },
+                count,
+            ) {
                 Ok(ratio) => Outcome::Ratio(vec![ratio]),
                 Err(e) => Outcome::Skipped(format!("failed: {e}")),
             },

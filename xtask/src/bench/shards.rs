@@ -7,14 +7,41 @@
 //! finds the others built; the row's `finish` restores the sources.
 
 use std::io::Write;
-use std::process::Stdio;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
-use super::measure::Context;
+/// The fixture the shards run in.
+pub struct Fixture<'a> {
+    /// Its root.
+    pub dir: &'a Path,
+    /// Each generated package's `lib.rs`, relative to `dir`, by package name.
+    pub libs: &'a [(String, PathBuf)],
+    /// `sh -c SCRIPT` in `dir`, with `$RATCHET` set, output to `/dev/null`.
+    pub shell: &'a dyn Fn(&str) -> Command,
+}
+
+impl Fixture<'_> {
+    /// Runs `script`; its wall time in seconds, or the first line of stderr when it fails.
+    fn time(&self, script: &str) -> Result<f64, String> {
+        let started = Instant::now();
+        let out = (self.shell)(script)
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("cannot run sh: {e}"))?;
+        let elapsed = started.elapsed().as_secs_f64();
+        if out.status.success() {
+            return Ok(elapsed);
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        Err(stderr.lines().next().unwrap_or("no message").to_string())
+    }
+}
 
 /// The slowest of `count` shards over their mean, in wall time. The same ratio in CPU time
 /// (the shard's whole process tree), which a machine shared with other work disturbs less,
 /// goes to the log beside each shard's figures.
-pub fn balance(context: &Context, count: usize) -> Result<f64, String> {
+pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
     // Untimed: a full check records every package's times (the cold check on a new fixture).
     context.time("$RATCHET check --manifest-path Cargo.toml")?;
     let shards = plan(context, count)?;
@@ -29,7 +56,7 @@ pub fn balance(context: &Context, count: usize) -> Result<f64, String> {
             flags.join(" ")
         );
         let before = children_cpu()?;
-        times.push(context.time(&script)?.as_secs_f64());
+        times.push(context.time(&script)?);
         cpu.push(children_cpu()? - before);
     }
     let shown = |v: &[f64]| {
@@ -63,11 +90,10 @@ fn children_cpu() -> Result<f64, String> {
 }
 
 /// The packages of each shard, from `plan --shards count --message-format json`.
-fn plan(context: &Context, count: usize) -> Result<Vec<Vec<String>>, String> {
+fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<Vec<String>>, String> {
     let script =
         format!("$RATCHET plan --shards {count} --message-format json --manifest-path Cargo.toml");
-    let out = context
-        .shell(&script)
+    let out = (context.shell)(&script)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .output()
@@ -97,7 +123,7 @@ fn nonce() -> u128 {
 
 /// Appends a comment to `package`'s `lib.rs` (packages without one, such as `xtask`, are
 /// checked unedited).
-fn edit(context: &Context, package: &str, round: usize) -> Result<(), String> {
+fn edit(context: &Fixture<'_>, package: &str, round: usize) -> Result<(), String> {
     let Some((_, lib)) = context.libs.iter().find(|(name, _)| name == package) else {
         return Ok(());
     };

@@ -1,3 +1,5 @@
+//! The JUnit report and the step summary of one recorded run.
+
 use ratchet_events::VERSION;
 use ratchet_events::check::{self as ev, CheckEvent};
 
