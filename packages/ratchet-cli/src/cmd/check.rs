@@ -12,8 +12,7 @@ mod report;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use ratchet_cache::VerdictCache;
-use ratchet_check::{execute, key, plan, record, select};
+use ratchet_check::{VerdictCache, execute, key, plan, record, select};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Cancel, Runner, StepsConfig};
