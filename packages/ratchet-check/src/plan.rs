@@ -12,6 +12,7 @@ use ratchet_run::{Runner, Step};
 use super::key::StepKeys;
 
 /// One step of the plan.
+#[derive(Clone)]
 pub struct Planned {
     /// The step.
     pub step: Step,
@@ -24,6 +25,19 @@ pub struct Planned {
     /// Packages of `run` that have a cached pass, run again by `--verify`: a failure there
     /// means the pass was not hermetic.
     pub verifying: Vec<String>,
+}
+
+impl Planned {
+    /// This step over the packages of `group` only (one cargo run of it).
+    pub fn within(&self, group: &[String]) -> Planned {
+        let keep =
+            |list: &Vec<String>| list.iter().filter(|p| group.contains(p)).cloned().collect();
+        Planned {
+            run: keep(&self.run),
+            verifying: keep(&self.verifying),
+            ..self.clone()
+        }
+    }
 }
 
 /// What the plan does with cached passes.
@@ -98,6 +112,57 @@ pub fn plan(
             }
         })
         .collect()
+}
+
+/// The `[check]` section of `ratchet.toml`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckConfig {
+    /// The share (0 to 1) of cached package-steps every run runs again, as `--verify` does
+    /// for all of them: a backstop for passes that depend on unfingerprinted inputs.
+    #[serde(default)]
+    pub verify_sample: Option<f64>,
+    /// Whose features are judged exactly: `"all"` (the default: members and external crates,
+    /// as `cargo test -p X` alone resolves them) or `"members"` (external crates get the
+    /// features every package of a cargo run asks of them together, as `cargo test
+    /// --workspace` gives them; fewer cargo runs and builds, docs/check.md).
+    #[serde(default)]
+    pub features: Option<FeatureScope>,
+    /// Where every `check` writes its JUnit XML report, relative to the workspace root
+    /// (`--junit` wins; rendered by ratchet-ci).
+    #[serde(default)]
+    pub junit: Option<std::path::PathBuf>,
+}
+
+/// `[check] features`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureScope {
+    /// Members and external crates.
+    All,
+    /// Members only.
+    Members,
+}
+
+impl CheckConfig {
+    /// Whether external crates' features are judged as each package gets them alone.
+    pub fn exact_external_features(&self) -> bool {
+        self.features != Some(FeatureScope::Members)
+    }
+}
+
+impl CheckConfig {
+    /// The share of cached package-steps to verify: all with `--verify`, else the sample.
+    pub fn verify_fraction(&self, verify_all: bool) -> anyhow::Result<f64> {
+        match self.verify_sample {
+            Some(share) if !(0.0..=1.0).contains(&share) => anyhow::bail!(
+                "ratchet.toml: [check] verify-sample = {share}: must be between 0 and 1 (0.05 \
+                 runs 5% of the cached package-steps again)"
+            ),
+            _ if verify_all => Ok(1.0),
+            share => Ok(share.unwrap_or(0.0)),
+        }
+    }
 }
 
 /// Which cached package-steps `--verify` runs again: all, or each with probability

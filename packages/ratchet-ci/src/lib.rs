@@ -1,7 +1,7 @@
 //! What ratchet gives a CI system, beside the verdicts themselves.
 //!
-//! Owns: the `check` flags `--partition K/N` and `--junit PATH` and the `[check]` section of
-//! `ratchet.toml`; the affected shards of `plan --shards N` (predicted times from what `check`
+//! Owns: the `check` flags `--partition K/N` and `--junit PATH` (the `[check] junit` key is
+//! read with the rest of `[check]` by ratchet-check); the affected shards of `plan --shards N` (predicted times from what `check`
 //! recorded, through `ratchet-shard`, re-exported here as [`shard`]) and their GitHub Actions
 //! matrix; and, from `check`'s own events ([`Sink`]), a JUnit XML file, a GitHub `::error`
 //! annotation for every compile error, lint, format difference and failing test (paths
@@ -22,7 +22,7 @@ mod shards;
 mod sink;
 mod summary;
 
-pub use config::{CheckArgs, CheckConfig};
+pub use config::CheckArgs;
 pub use gates::{append_step_summary, budget_github, repo_root};
 pub use github::{Annotation, escape_data, escape_property, repo_prefix};
 pub use junit::junit_xml;
@@ -38,9 +38,6 @@ pub enum CiError {
     /// A bad `--partition` or `--shards`.
     #[error(transparent)]
     Shard(#[from] ratchet_shard::ShardError),
-    /// A bad value in `[check]`.
-    #[error("ratchet.toml: [check] {0}")]
-    Config(String),
     /// The JUnit file or the step summary could not be written.
     #[error("could not write {path}: {source}")]
     Write {

@@ -7,7 +7,7 @@ use ratchet_events::check::CheckEvent;
 
 use crate::github::{Annotation, repo_prefix};
 use crate::record::Record;
-use crate::{CheckArgs, CheckConfig, CiError};
+use crate::{CheckArgs, CiError};
 
 /// Turns `check`'s events into annotations at once, and the JUnit file and the step summary
 /// at the end. Inert (it keeps nothing) when none of them is asked for.
@@ -42,15 +42,15 @@ impl Sink {
         Ok(sink)
     }
 
-    /// The outputs of a `check` with these flags and `[check]` section, in `root`; `json`
-    /// when stdout carries NDJSON events.
+    /// The outputs of a `check` with these flags and `[check] junit` (`configured`), in
+    /// `root`; `json` when stdout carries NDJSON events.
     pub fn for_check(
         args: &CheckArgs,
-        config: &CheckConfig,
+        configured: Option<&std::path::Path>,
         root: &Utf8Path,
         json: bool,
     ) -> Result<Sink, CiError> {
-        Sink::from_env(root, config.junit_path(args, root), json)
+        Sink::from_env(root, args.junit_path(configured, root), json)
     }
 
     /// Outputs as given: annotations under `annotate` (the workspace root's path inside the

@@ -9,6 +9,7 @@ mod gates;
 mod generated;
 mod runs;
 mod steps;
+mod units;
 mod ux;
 mod verdicts;
 
