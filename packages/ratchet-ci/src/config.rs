@@ -29,3 +29,25 @@ impl CheckArgs {
         self.junit.clone().or(configured)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_wins_and_the_configured_path_is_under_the_workspace_root() {
+        let root = Utf8Path::new("/ws");
+        let configured = Some(std::path::Path::new("target/junit.xml"));
+        let none = CheckArgs::default();
+        assert_eq!(
+            none.junit_path(configured, root),
+            Some(Utf8PathBuf::from("/ws/target/junit.xml"))
+        );
+        let flag = CheckArgs {
+            junit: Some("out.xml".into()),
+            ..CheckArgs::default()
+        };
+        assert_eq!(flag.junit_path(configured, root), Some("out.xml".into()));
+        assert_eq!(none.junit_path(None, root), None);
+    }
+}
