@@ -1,5 +1,7 @@
 //! Where the engine tells what happens while a plan runs; the command line renders it.
 
+/// What to say about a pass that failed when run again (see `ratchet_cache`).
+pub use ratchet_cache::non_hermetic_message;
 use ratchet_run::StepReport;
 
 /// Receives what happens while the plan runs, from several threads at once.

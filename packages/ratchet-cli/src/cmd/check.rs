@@ -12,8 +12,7 @@ mod report;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use ratchet_cache::VerdictCache;
-use ratchet_check::{execute, plan, record, select};
+use ratchet_check::{VerdictCache, execute, plan, record, select};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Cancel, Runner, StepsConfig};
@@ -78,6 +77,8 @@ pub struct Args {
     /// With --ci: after a green gate, lower the ceilings that measures fell well below.
     #[arg(long, requires = "ci")]
     tighten: bool,
+    #[command(flatten)]
+    outputs: ratchet_ci::CheckArgs,
 }
 
 impl Args {
@@ -117,6 +118,13 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         anyhow::bail!(message);
     }
     let check_config: plan::CheckConfig = config_file.section("check")?;
+    let json = args.message_format == MessageFormat::Json;
+    let sink = ratchet_ci::Sink::for_check(
+        &args.outputs,
+        check_config.junit.as_deref(),
+        &workspace.root,
+        json,
+    )?;
     let verify_fraction = check_config.verify_fraction(args.verify)?;
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
@@ -130,7 +138,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         .state_dir()
         .join("progress-units.json")
         .into_std_path_buf();
-    let reporter = Reporter::new(args.message_format, args.verbosity, units_file);
+    let reporter = Reporter::new(args.message_format, args.verbosity, units_file, sink);
     let selection = select::select(
         &workspace,
         (
@@ -141,6 +149,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
+    let selection = ratchet_ci::partition_selection(&workspace, selection, args.outputs.partition)?;
     let features = ratchet_run::features::Plan::new(
         &workspace,
         &args.build,

@@ -28,6 +28,8 @@ pub struct Reporter {
     tally: std::sync::Mutex<ratchet_term::Tally>,
     bar: Option<ProgressBar>,
     meter: std::sync::Mutex<ratchet_term::Meter>,
+    /// JUnit, GitHub annotations and step summary, fed with every event.
+    ci: ratchet_ci::Sink,
 }
 
 impl Reporter {
@@ -36,6 +38,7 @@ impl Reporter {
         format: MessageFormat,
         verbosity: ratchet_term::Verbosity,
         units_file: std::path::PathBuf,
+        ci: ratchet_ci::Sink,
     ) -> Reporter {
         let json = format == MessageFormat::Json;
         let bar = (!json && !verbosity.quiet && std::io::stderr().is_terminal()).then(|| {
@@ -58,11 +61,17 @@ impl Reporter {
             meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
             tally: std::sync::Mutex::default(),
             bar,
+            ci,
         }
     }
 
+    /// Feeds `event` to the CI outputs (which print its annotation), then prints it as JSON.
     fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
-        print(&format!("{}\n", serde_json::to_string(&event)?))
+        self.ci.observe(&event);
+        match self.json {
+            true => print(&format!("{}\n", serde_json::to_string(&event)?)),
+            false => Ok(()),
+        }
     }
 
     /// `text` on stderr (`-v`'s commands), above the progress line.
@@ -89,10 +98,7 @@ impl Reporter {
         let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
         self.steps_total
             .store(running, std::sync::atomic::Ordering::Relaxed);
-        if self.json {
-            return self.emit(CheckEvent::Plan(plan));
-        }
-        if plan.dry_run {
+        if !self.json && plan.dry_run {
             let mut text = String::new();
             for step in &plan.steps {
                 text.push_str(&format!(
@@ -105,7 +111,7 @@ impl Reporter {
             }
             self.text(&text)?;
         }
-        Ok(())
+        self.emit(CheckEvent::Plan(plan))
     }
 
     /// A step begins.
@@ -194,29 +200,27 @@ impl Reporter {
                 self.problem(step, package, &verdict.reproduce, problem)?;
             }
         }
-        if self.json {
-            let (passed, failed): (Vec<_>, Vec<_>) =
-                report.packages.iter().partition(|(_, v)| v.passed);
-            self.emit(CheckEvent::StepFinished(ev::StepFinished {
-                version: VERSION,
-                step: step.to_string(),
-                verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
-                passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
-                failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
-                changed_during_run: changed.to_vec(),
-                commands: report.commands.clone(),
-                wall_ms: report.wall_ms,
-                units_built: report.units_built,
-                units_fresh: report.units_fresh,
-                test_run: report.test_run,
-                observation: report.observation.as_ref().map(observation_event),
-                observed_reads: report
-                    .observed_reads
-                    .iter()
-                    .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
-                    .collect(),
-            }))?;
-        }
+        let (passed, failed): (Vec<_>, Vec<_>) =
+            report.packages.iter().partition(|(_, v)| v.passed);
+        self.emit(CheckEvent::StepFinished(ev::StepFinished {
+            version: VERSION,
+            step: step.to_string(),
+            verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
+            passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
+            failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
+            changed_during_run: changed.to_vec(),
+            commands: report.commands.clone(),
+            wall_ms: report.wall_ms,
+            units_built: report.units_built,
+            units_fresh: report.units_fresh,
+            test_run: report.test_run,
+            observation: report.observation.as_ref().map(observation_event),
+            observed_reads: report
+                .observed_reads
+                .iter()
+                .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
+                .collect(),
+        }))?;
         // A test or doc step whose run-time reads were not (all) observed says why.
         if let (Step::Test | Step::Doc, Some(ObservationStatus::Unavailable(why))) =
             (report.step, &report.observation)
@@ -233,7 +237,7 @@ impl Reporter {
         package: &str,
         differing: Option<&[String]>,
     ) -> anyhow::Result<()> {
-        let message = ratchet_cache::non_hermetic_message(differing);
+        let message = ratchet_check::sink::non_hermetic_message(differing);
         if self.json {
             return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
                 version: VERSION,
@@ -298,11 +302,10 @@ impl Reporter {
                 command,
             }),
         };
-        if self.json {
-            self.emit(event)
-        } else {
-            self.text(&ratchet_term::failure_text(&event))
+        if !self.json {
+            self.text(&ratchet_term::failure_text(&event))?;
         }
+        self.emit(event)
     }
 
     /// The last word: a summary event, or one line of text.
@@ -311,8 +314,10 @@ impl Reporter {
             bar.finish_and_clear();
         }
         lock(&self.meter).save();
+        self.emit(CheckEvent::Summary(summary.clone()))?;
+        self.ci.finish()?;
         if self.json {
-            return self.emit(CheckEvent::Summary(summary));
+            return Ok(());
         }
         if self.verbosity.quiet && summary.exit_code == ratchet_events::exit::OK {
             return Ok(());
