@@ -68,6 +68,8 @@ enum Command {
     Budget(cmd::budget::Args),
     /// Turn the recorded budget history into a self-contained HTML page.
     Report(cmd::report::Args),
+    /// Cap the disk of ratchet's build directory (`[gc] max-size` or `--max-size`).
+    Gc(ratchet_gc::Args),
     /// Internal: the rustc wrapper that times each compiler call.
     #[command(hide = true)]
     RustcWrapper(cmd::rustc_wrapper::Args),
@@ -84,6 +86,7 @@ const SUBCOMMANDS: &[&str] = &[
     "budget",
     "ratchet",
     "report",
+    "gc",
     "rustc-wrapper",
     "help",
 ];
@@ -134,6 +137,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Rules(args) => cmd::rules::run(args, tool),
         Command::Budget(args) => cmd::budget::run(args, tool),
         Command::Report(args) => cmd::report::run(args, tool),
+        Command::Gc(args) => ratchet_gc::run(&args).map_err(anyhow::Error::from),
         Command::RustcWrapper(args) => cmd::rustc_wrapper::run(args),
     };
     match outcome {

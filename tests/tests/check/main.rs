@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod gates;
+mod gc;
 mod generated;
 mod runs;
 mod steps;
