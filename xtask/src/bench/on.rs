@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
@@ -139,7 +139,7 @@ pub fn run(options: &Options<'_>, context: &Context<'_>) -> anyhow::Result<Strin
         dir,
         &on_subjects::commit(dir),
         &subjects,
-        options,
+        options.toolchain,
         &results,
         &disk,
     ))
@@ -239,21 +239,5 @@ impl Disk {
             cargo: target.saturating_sub(ratchet),
             cargo_incremental: du("du -scb target/*/incremental 2>/dev/null | tail -n1"),
         })
-    }
-}
-
-/// The median of `values` (the lower middle one for an even count).
-pub fn median<T: Copy + PartialOrd>(values: &[T]) -> Option<T> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    sorted.get(sorted.len().checked_sub(1)? / 2).copied()
-}
-
-/// Seconds, for the table.
-pub fn seconds(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{:.2} s", d.as_secs_f64())
     }
 }

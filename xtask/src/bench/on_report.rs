@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
-use super::on::{Options, median, seconds};
 use super::on_subjects::Subjects;
 
 /// One timed command.
@@ -155,7 +154,7 @@ pub fn document(
     dir: &Path,
     commit: &str,
     subjects: &Subjects,
-    options: &Options<'_>,
+    toolchain: Option<&str>,
     results: &[ScenarioResult],
     disk: &Disk,
 ) -> String {
@@ -164,7 +163,7 @@ pub fn document(
         || dir.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let toolchain = options.toolchain.map_or_else(
+    let toolchain = toolchain.map_or_else(
         || "its own (rust-toolchain file or default)".to_string(),
         |t| format!("`RUSTUP_TOOLCHAIN={t}`"),
     );
@@ -192,4 +191,20 @@ pub fn document(
         disk.ratchet as f64 / (disk.cargo.max(1)) as f64
     );
     out
+}
+
+/// The median of `values` (the lower middle one for an even count).
+pub fn median<T: Copy + PartialOrd>(values: &[T]) -> Option<T> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    sorted.get(sorted.len().checked_sub(1)? / 2).copied()
+}
+
+/// Seconds, for the table.
+pub fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
 }
