@@ -45,6 +45,10 @@ Exit codes: 0 passed, 1 failed, 2 usage or input error, 3 budget exceeded.";
 #[derive(Debug, Parser)]
 #[command(propagate_version = true)]
 struct Cli {
+    /// Colour: `auto` (a terminal, unless `NO_COLOR`), `always`, `never`; default from
+    /// `CARGO_TERM_COLOR`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<ratchet_term::ColorWhen>,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,6 +74,11 @@ enum Command {
     Report(cmd::report::Args),
     /// Cap the disk of ratchet's build directory (`[gc] max-size` or `--max-size`).
     Gc(ratchet_gc::Args),
+    /// Print a completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: ratchet_term::Shell,
+    },
     /// Internal: the rustc wrapper that times each compiler call.
     #[command(hide = true)]
     RustcWrapper(cmd::rustc_wrapper::Args),
@@ -88,6 +97,7 @@ const SUBCOMMANDS: &[&str] = &[
     "report",
     "gc",
     "rustc-wrapper",
+    "completions",
     "help",
 ];
 
@@ -100,6 +110,12 @@ fn command(program: &Program) -> clap::Command {
         .version(program.version)
         .about(ABOUT)
         .after_help(AFTER_HELP.replace("{cmd}", program.command));
+    for name in SUBCOMMANDS {
+        let examples = ratchet_term::examples(name).replace("{cmd}", program.command);
+        if !examples.is_empty() {
+            command = command.mut_subcommand(*name, |c| c.after_help(examples));
+        }
+    }
     for (name, about) in &program.extra {
         command = command.subcommand(clap::Command::new(*name).about(*about));
     }
@@ -127,6 +143,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
             });
         }
     };
+    ratchet_term::init_color(cli.color);
     let tool = program.command;
     let outcome = match cli.command {
         Command::Graph(args) => cmd::graph::run(args),
@@ -139,6 +156,10 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Report(args) => cmd::report::run(args, tool),
         Command::Gc(args) => ratchet_gc::run(&args).map_err(anyhow::Error::from),
         Command::RustcWrapper(args) => cmd::rustc_wrapper::run(args),
+        Command::Completions { shell } => {
+            let script = ratchet_term::completions(shell, &mut command(program), program.name);
+            common::print(&String::from_utf8_lossy(&script)).map(|()| 0)
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

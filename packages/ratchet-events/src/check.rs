@@ -64,7 +64,7 @@ pub struct Plan {
 pub struct PlannedStep {
     /// `fmt`, `lint`, `test` or `doc`.
     pub step: String,
-    /// Packages it will run on (no cached pass at their current fingerprint, or `--all`).
+    /// Packages it will run on (no cached pass at their current fingerprint, or `--force`).
     pub run: Vec<String>,
     /// Packages skipped because a pass is cached.
     pub cached: Vec<String>,

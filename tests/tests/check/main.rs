@@ -9,6 +9,7 @@ mod gc;
 mod generated;
 mod runs;
 mod steps;
+mod ux;
 mod verdicts;
 
 use std::path::Path;

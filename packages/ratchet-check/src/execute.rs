@@ -13,7 +13,7 @@ use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
 use super::key::StepKeys;
 use super::plan::Planned;
 use super::record::{self, Fingerprinter};
-use super::report::Reporter;
+use super::sink::Sink;
 
 /// What running a step needs.
 pub struct Context<'a> {
@@ -24,9 +24,13 @@ pub struct Context<'a> {
     /// Where passes go.
     pub cache: &'a VerdictCache,
     /// Where output goes.
-    pub reporter: &'a Reporter,
+    pub reporter: &'a dyn Sink,
     /// The fingerprints the plan was made at.
     pub before: &'a StepKeys,
+    /// `--fail-fast`: no step starts after one failed.
+    pub fail_fast: bool,
+    /// Test-name filters were given: the test and doc steps record no pass.
+    pub filtered: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -122,6 +126,9 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             };
             for report in reports {
                 outcome.add(report);
+            }
+            if context.fail_fast && outcome.failed > 0 {
+                break;
             }
             if outcome.interrupted || context.runner.cancel.is_cancelled() {
                 outcome.interrupted = true;
@@ -220,13 +227,17 @@ fn finish_step(
         // pass is then keyed by those files too (a first pass that learns a new input is not
         // recorded, as its key was taken without it; the next run records it).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
-        record::record_verdicts(
-            context.fingerprinter,
-            context.cache,
-            planned,
-            &report,
-            context.before,
-        )?
+        if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
+            record::Recorded::default()
+        } else {
+            record::record_verdicts(
+                context.fingerprinter,
+                context.cache,
+                planned,
+                &report,
+                context.before,
+            )?
+        }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     for package in &recorded.non_hermetic {
