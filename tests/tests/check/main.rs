@@ -8,6 +8,7 @@ mod gates;
 mod gc;
 mod generated;
 mod runs;
+mod shared_units;
 mod steps;
 mod ux;
 mod verdicts;
