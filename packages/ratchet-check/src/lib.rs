@@ -16,3 +16,7 @@ pub mod plan;
 pub mod record;
 pub mod select;
 pub mod sink;
+
+/// `gc`: capping the disk of ratchet's build directory, which the steps fill (the CLI reaches
+/// it through here, within its budget of direct dependencies).
+pub use ratchet_gc as gc;
