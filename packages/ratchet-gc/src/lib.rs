@@ -147,8 +147,15 @@ pub fn collect(state_dir: &Path, cap: u64, dry_run: bool) -> Result<Outcome, GcE
             if outcome.after <= cap {
                 return Ok(outcome);
             }
-            let bytes = disk_usage(&dir);
-            if !dry_run {
+            let mut bytes = disk_usage(&dir);
+            if dry_run {
+                // What an earlier stage would have removed inside it is counted once.
+                let inside: u64 = (outcome.removed.iter())
+                    .filter(|(p, _)| p.starts_with(&dir))
+                    .map(|(_, b)| b)
+                    .sum();
+                bytes = bytes.saturating_sub(inside);
+            } else {
                 remove(&dir)?;
                 if dir == build {
                     remove(&state_dir.join("build-inputs.json"))?;
