@@ -10,6 +10,7 @@ mod generated;
 mod runs;
 mod shared_units;
 mod steps;
+mod units;
 mod ux;
 mod verdicts;
 

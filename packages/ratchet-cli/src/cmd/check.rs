@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use ratchet_cache::VerdictCache;
-use ratchet_check::{execute, key, plan, record, select};
+use ratchet_check::{execute, plan, record, select};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Cancel, Runner, StepsConfig};
@@ -26,6 +26,8 @@ use report::Reporter;
 pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
+    #[command(flatten)]
+    build: ratchet_run::features::BuildFlags,
     /// Only packages affected by the changes since the merge-base with REF (for CI).
     #[arg(long, value_name = "REF")]
     since: Option<String>,
@@ -101,7 +103,11 @@ impl Args {
 /// Runs `check`; `tool` is the command the user runs (`cargo ratchet`), named in remedies.
 pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let workspace = args.workspace.load_for_build()?;
+    // `--locked`/`--frozen`: `cargo metadata` must not bring `Cargo.lock` up to date either.
+    let workspace = match args.build.locked || args.build.frozen {
+        true => args.workspace.load()?,
+        false => args.workspace.load_for_build()?,
+    };
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let mut config: StepsConfig = config_file.section("steps")?;
     config.filter_tests(&args.filters);
@@ -135,6 +141,13 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
+    let features = ratchet_run::features::Plan::new(
+        &workspace,
+        &args.build,
+        check_config.exact_external_features(),
+    )?;
+    let names: Vec<String> = selection.iter().cloned().collect();
+    let fingerprinter = fingerprinter.with_build(&features, &names);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,
@@ -152,10 +165,11 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
-    let before = key::StepKeys::of(&fingerprints);
+    let before = fingerprinter.keys_of(&fingerprints);
     let colored = args.message_format == MessageFormat::Human && ratchet_term::stdout_colored();
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress)
-        .with_colored_diagnostics(colored);
+        .with_colored_diagnostics(colored)
+        .with_features(features);
     let reuse = plan::Reuse::new(args.force, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;

@@ -374,4 +374,11 @@ impl ratchet_check::sink::Sink for Reporter {
     fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
         Reporter::non_hermetic(self, step, package)
     }
+
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let names = packages.join(", ");
+        self.note(&format!(
+            "note: {names} ({step}): cargo compiled other features than alone; not recorded"
+        ));
+    }
 }
