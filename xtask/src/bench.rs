@@ -179,6 +179,7 @@ fn run_on(
         ratchet,
         bin_dir,
         vars: Vec::new(),
+        libs: Vec::new(),
     };
     let report = on::run(&options, &context)?;
     println!("Invocation: `{invocation}`\n\n{report}");
