@@ -8,19 +8,21 @@ use std::sync::Mutex;
 
 use ratchet_cache::VerdictCache;
 use ratchet_graph::{DepKind, Workspace};
-use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
+use ratchet_run::{PackageVerdict, Problem, RunError, Step, StepReport};
 
 use super::key::StepKeys;
 use super::plan::Planned;
-use super::record::{self, Fingerprinter};
+use super::record;
 use super::sink::Sink;
+use super::source::KeySource;
+use super::steps::Steps;
 
 /// What running a step needs.
-pub struct Context<'a> {
-    /// Runs the cargo steps.
-    pub runner: &'a Runner<'a>,
+pub struct Context<'a, S: Steps> {
+    /// Runs the steps.
+    pub runner: &'a S,
     /// Re-fingerprints after each step.
-    pub fingerprinter: &'a Fingerprinter<'a>,
+    pub fingerprinter: &'a dyn KeySource,
     /// Where passes go.
     pub cache: &'a VerdictCache,
     /// Where output goes.
@@ -77,7 +79,7 @@ impl Outcome {
 }
 
 /// Runs every planned step.
-pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outcome> {
+pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow::Result<Outcome> {
     let (fmt, compiling): (Vec<&Planned>, Vec<&Planned>) = plan
         .iter()
         .filter(|p| !p.run.is_empty())
@@ -115,7 +117,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
                     // verdict either: its doc tests cannot pass without a build.
                     let built_it = matches!(planned.step, Step::Lint | Step::Test);
                     if let Some(report) = report.as_ref().filter(|_| built_it) {
-                        broken.extend(compile_failures(context.runner.workspace, report));
+                        broken.extend(compile_failures(context.runner.workspace(), report));
                     }
                     vec![report]
                 }
@@ -123,7 +125,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             for report in reports {
                 outcome.add(report);
             }
-            if outcome.interrupted || context.runner.cancel.is_cancelled() {
+            if outcome.interrupted || context.runner.is_cancelled() {
                 outcome.interrupted = true;
                 break;
             }
@@ -142,8 +144,8 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
 
 /// Runs one (announced) step, records its passes and reports its end; `None` when it was
 /// interrupted.
-fn run_step(
-    context: &Context<'_>,
+fn run_step<S: Steps>(
+    context: &Context<'_, S>,
     planned: &Planned,
     broken: &BTreeSet<String>,
     records: &Mutex<()>,
@@ -170,11 +172,30 @@ fn run_step(
     finish_step(context, planned, report, records).map(Some)
 }
 
+/// Makes `report` hold one verdict per package the step ran on: a package it does not name
+/// fails (nothing says it passed; a failure that cannot be attributed fails every package of
+/// the run), and a verdict for a package the step was not run on is dropped.
+fn attribute_all(planned: &Planned, report: &mut StepReport) {
+    report
+        .packages
+        .retain(|package, _| planned.run.contains(package));
+    let reproduce = report.commands.first().cloned().unwrap_or_default();
+    for package in &planned.run {
+        report.packages.entry(package.clone()).or_insert_with(|| {
+            let text = format!(
+                "no verdict: the {} step ran on `{package}` without saying whether it passed",
+                planned.step.name()
+            );
+            PackageVerdict::fail(reproduce.clone(), vec![Problem::Other { text }])
+        });
+    }
+}
+
 /// The lint and test steps (lint announced) from one build: packages that do not compile
 /// are not tested, as when the steps run apart. Returns what finished; `None` when
 /// interrupted.
-fn run_lint_and_test(
-    context: &Context<'_>,
+fn run_lint_and_test<S: Steps>(
+    context: &Context<'_, S>,
     lint: &Planned,
     test: &Planned,
     broken: &mut BTreeSet<String>,
@@ -186,9 +207,9 @@ fn run_lint_and_test(
         Err(RunError::Interrupted) => return Ok(vec![None]),
         Err(e) => return Err(e.into()),
     };
-    broken.extend(compile_failures(runner.workspace, &lint_report));
+    broken.extend(compile_failures(runner.workspace(), &lint_report));
     for package in test.run.iter().filter(|p| broken.contains(*p)) {
-        built.replace_verdict(package, not_compiling(package));
+        runner.replace_test_verdict(&mut built, package, not_compiling(package));
     }
     let lint_report = finish_step(context, lint, lint_report, records)?;
     context.reporter.step_started(test.step.name(), &test.run)?;
@@ -201,25 +222,19 @@ fn run_lint_and_test(
 }
 
 /// Records the passes of a finished step and reports its end.
-fn finish_step(
-    context: &Context<'_>,
+fn finish_step<S: Steps>(
+    context: &Context<'_, S>,
     planned: &Planned,
-    report: StepReport,
+    mut report: StepReport,
     records: &Mutex<()>,
 ) -> anyhow::Result<StepReport> {
+    attribute_all(planned, &mut report);
     let recorded = {
         let _guard = records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let runner = context.runner;
-        if planned.step != Step::Fmt {
-            // What the units just compiled read beyond their package, before passes are keyed.
-            ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
-        }
-        // What the test processes were seen reading becomes an input of their package: a
-        // pass is then keyed by those files too (a first pass that learns a new input is not
-        // recorded, as its key was taken without it; the next run records it).
-        ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
+        // What the step taught about inputs is recorded before its passes are keyed.
+        context.runner.learn(&report)?;
         record::record_verdicts(
             context.fingerprinter,
             context.cache,

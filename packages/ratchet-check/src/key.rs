@@ -45,6 +45,15 @@ pub struct StepKeys {
 }
 
 impl StepKeys {
+    /// Keys from each package's full and own fingerprints, by name (for callers that take
+    /// them elsewhere than from the workspace, such as the engine's unit tests).
+    pub fn from_fingerprints(
+        full: BTreeMap<String, String>,
+        own: BTreeMap<String, String>,
+    ) -> StepKeys {
+        StepKeys { full, own }
+    }
+
     /// The keys of `fingerprints`.
     pub fn of(fingerprints: &Fingerprints) -> StepKeys {
         StepKeys {

@@ -10,9 +10,15 @@
 //! Must not: print, or know about terminals, colours or output formats: what happens goes to a
 //! caller-supplied [`sink::Sink`]; the command line (flags, renderers) is ratchet-cli's.
 
+pub mod clock;
 pub mod execute;
 pub mod key;
 pub mod plan;
 pub mod record;
 pub mod select;
 pub mod sink;
+pub mod source;
+pub mod steps;
+
+#[cfg(test)]
+mod engine_tests;

@@ -8,6 +8,8 @@ use ratchet_fingerprint::{Fingerprints, InputsConfig};
 use ratchet_graph::Workspace;
 use ratchet_run::StepReport;
 
+use crate::source::KeySource;
+
 use super::key::StepKeys;
 use super::plan::Planned;
 
@@ -51,6 +53,12 @@ impl<'a> Fingerprinter<'a> {
     }
 }
 
+impl KeySource for Fingerprinter<'_> {
+    fn keys(&self) -> anyhow::Result<StepKeys> {
+        Fingerprinter::keys(self)
+    }
+}
+
 /// The content hash of every member's Rust file, by path relative to the workspace root.
 pub fn rust_files_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
     fingerprints
@@ -75,7 +83,7 @@ pub struct Recorded {
 /// stored pass of every package that failed (under the key of the content it failed at, and
 /// of the content now, in case an edit during the step restored a passing content).
 pub fn record_verdicts(
-    fingerprinter: &Fingerprinter<'_>,
+    fingerprinter: &dyn KeySource,
     cache: &VerdictCache,
     planned: &Planned,
     report: &StepReport,

@@ -133,7 +133,11 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let fingerprints = fingerprinter.compute()?;
     let before = key::StepKeys::of(&fingerprints);
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let reuse = plan::Reuse::new(args.all, verify_fraction);
+    let reuse = plan::Reuse::new(
+        args.all,
+        verify_fraction,
+        &ratchet_check::clock::SystemClock,
+    );
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
     if args.dry_run {
