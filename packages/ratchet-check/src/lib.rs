@@ -11,14 +11,18 @@
 //! caller-supplied [`sink::Sink`]; the command line (flags, renderers) is ratchet-cli's.
 
 pub mod clock;
+pub mod config;
 pub mod execute;
 pub mod key;
 pub mod plan;
 pub mod record;
+pub mod run;
 pub mod select;
 pub mod sink;
 pub mod source;
 pub mod steps;
+
+pub use ratchet_run::{Cancel, Progress};
 
 #[cfg(test)]
 mod engine_tests;

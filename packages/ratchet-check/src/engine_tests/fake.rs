@@ -202,6 +202,12 @@ pub struct Heard {
 }
 
 impl Sink for Heard {
+    fn plan(&self, _: ratchet_events::check::Plan) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn note(&self, _: &str) {}
+
     fn step_started(&self, _: &str, _: &[String]) -> anyhow::Result<()> {
         Ok(())
     }

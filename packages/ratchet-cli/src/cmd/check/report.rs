@@ -355,6 +355,14 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl ratchet_check::sink::Sink for Reporter {
+    fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
+        Reporter::plan(self, plan)
+    }
+
+    fn note(&self, text: &str) {
+        Reporter::note(self, text);
+    }
+
     fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
         Reporter::step_started(self, step, packages)
     }
