@@ -12,6 +12,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod events;
 pub mod execute;
 pub mod key;
 pub mod plan;

@@ -78,11 +78,8 @@ pub fn run(
     let exe = request.wrapper_exe.clone();
     let runner = Runner::new(workspace, steps, request.cancel.clone(), exe, progress);
     let planned = plan::plan(&runner, &cache, &before, request.selection, request.reuse);
-    sink.plan(plan::plan_event(
-        request.selection,
-        &planned,
-        request.dry_run,
-    ))?;
+    let plan_event = plan::plan_event(request.selection, &planned, request.dry_run);
+    sink.event(ratchet_events::check::CheckEvent::Plan(plan_event))?;
     let cached = planned.iter().map(|p| p.cached.len()).sum();
     if request.dry_run || planned.iter().all(|p| p.run.is_empty()) {
         // The fast path: nothing to run, so no cargo, no wrapper log, no fingerprint record.

@@ -1,22 +1,34 @@
-//! Where the engine tells what happens while a plan runs; the command line renders it.
+//! Where the engine tells what happens: typed events (`ratchet_events::check`), the same the
+//! JSON stream carries. The engine knows nothing about terminals; the command line renders.
 
-use ratchet_events::check as ev;
+use ratchet_events::check::CheckEvent;
 use ratchet_run::StepReport;
+
+use crate::events;
 
 /// Receives what happens while the plan runs, from several threads at once.
 pub trait Sink: Sync {
-    /// The plan, before anything runs (also of a dry run).
-    fn plan(&self, plan: ev::Plan) -> anyhow::Result<()>;
+    /// One event, in the order the engine emits them (the plan first).
+    fn event(&self, event: CheckEvent) -> anyhow::Result<()>;
 
     /// A note for a person waiting (the run waits for another run's lock); not an event.
     fn note(&self, text: &str);
 
     /// A step begins on `packages`.
-    fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()>;
+    fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+        self.event(events::step_started(step, packages))
+    }
 
-    /// A step ended with `report`; `changed` passed but changed while it ran (not recorded).
-    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()>;
+    /// A step ended with `report`: its problems, then its verdicts; `changed` passed but
+    /// changed while it ran (not recorded).
+    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
+        events::step_finished(report, changed)
+            .into_iter()
+            .try_for_each(|event| self.event(event))
+    }
 
     /// A cached pass of `package` for `step` failed when `--verify` ran it again.
-    fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()>;
+    fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
+        self.event(events::non_hermetic(step, package))
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use camino::Utf8PathBuf;
+use ratchet_events::check::CheckEvent;
 use ratchet_graph::{Dep, DepKind, Package, Workspace};
 use ratchet_run::{PackageVerdict, Problem, RunError, Step, StepReport};
 
@@ -194,35 +195,36 @@ fn two_packages() -> Workspace {
     )
 }
 
-/// What the engine told its sink.
+/// What the engine told its sink: every event, and of the events those the tests look at.
 #[derive(Default)]
 pub struct Heard {
-    pub changed: Mutex<Vec<(Step, String)>>,
+    /// `(step, package)` that passed but changed while the step ran.
+    pub changed: Mutex<Vec<(String, String)>>,
+    /// `(step, package)` whose cached pass failed when run again.
     pub non_hermetic: Mutex<Vec<(String, String)>>,
+    /// Every event, in order.
+    pub events: Mutex<Vec<CheckEvent>>,
 }
 
 impl Sink for Heard {
-    fn plan(&self, _: ratchet_events::check::Plan) -> anyhow::Result<()> {
+    fn event(&self, event: CheckEvent) -> anyhow::Result<()> {
+        match &event {
+            CheckEvent::StepFinished(finished) => {
+                let changed = finished.changed_during_run.iter();
+                let mut heard = self.changed.lock().unwrap();
+                heard.extend(changed.map(|p| (finished.step.clone(), p.clone())));
+            }
+            CheckEvent::NonHermetic(found) => {
+                let mut heard = self.non_hermetic.lock().unwrap();
+                heard.push((found.step.clone(), found.package.clone()));
+            }
+            _ => {}
+        }
+        self.events.lock().unwrap().push(event);
         Ok(())
     }
 
     fn note(&self, _: &str) {}
-
-    fn step_started(&self, _: &str, _: &[String]) -> anyhow::Result<()> {
-        Ok(())
-    }
-
-    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
-        let mut heard = self.changed.lock().unwrap();
-        heard.extend(changed.iter().map(|p| (report.step, p.clone())));
-        Ok(())
-    }
-
-    fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
-        let mut heard = self.non_hermetic.lock().unwrap();
-        heard.push((step.to_string(), package.to_string()));
-        Ok(())
-    }
 }
 
 /// A clock that stands still.

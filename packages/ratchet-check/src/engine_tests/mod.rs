@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use ratchet_cache::VerdictCache;
+use ratchet_events::check::CheckEvent;
 use ratchet_run::Step;
 
 use crate::execute::{Context, Outcome, run_plan};
@@ -92,7 +93,7 @@ fn a_package_edited_while_its_step_ran_gets_no_pass() {
     // fmt runs beside the other steps, so it may see the edit too; `b` held still.
     let changed = sink.changed.lock().unwrap().clone();
     assert!(
-        changed.contains(&(Step::Test, "a".to_string())),
+        changed.contains(&("test".to_string(), "a".to_string())),
         "{changed:?}"
     );
     assert!(
@@ -145,6 +146,17 @@ fn a_package_the_step_does_not_name_fails() {
         .find(|r| r.step == Step::Test)
         .unwrap();
     assert!(!test.packages["b"].passed);
+    // The sink hears why, as a diagnostic of `b` before the step's verdicts.
+    let events = sink.events.lock().unwrap().clone();
+    let said = events.iter().position(|e| match e {
+        CheckEvent::Diagnostic(d) => d.package == "b" && d.message.starts_with("no verdict"),
+        _ => false,
+    });
+    let finished = events.iter().position(|e| match e {
+        CheckEvent::StepFinished(f) => f.step == "test" && f.failed == ["b"],
+        _ => false,
+    });
+    assert!(said.unwrap() < finished.unwrap(), "{events:?}");
     steps.unnamed.clear();
     let (planned, _) = check(&steps, &cache, cached(), &sink);
     for step in [Step::Fmt, Step::Lint, Step::Test] {

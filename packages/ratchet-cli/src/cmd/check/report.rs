@@ -1,13 +1,13 @@
-//! What `check` prints: NDJSON events, or text for a person (progress in a terminal, and only
-//! failures plus one summary line otherwise).
+//! What `check` prints: the engine's events (ratchet-check) as NDJSON, or as text for a person
+//! (progress in a terminal, and only failures plus one summary line otherwise).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use ratchet_events::VERSION;
+use ratchet_check::Progress;
+use ratchet_check::sink::Sink;
 use ratchet_events::check::{self as ev, CheckEvent};
-use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
 
@@ -59,7 +59,7 @@ impl Reporter {
     }
 
     /// The plan; for a dry run in human format, the plan as text.
-    pub fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
+    fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
         let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
         self.steps_total
             .store(running, std::sync::atomic::Ordering::Relaxed);
@@ -83,7 +83,8 @@ impl Reporter {
     }
 
     /// A step begins.
-    pub fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+    fn step_started(&self, started: ev::StepStarted) -> anyhow::Result<()> {
+        let (step, packages) = (&started.step, &started.packages);
         if let Some(bar) = &self.bar {
             let index = self
                 .steps_started
@@ -97,11 +98,7 @@ impl Reporter {
             bar.set_message("");
         }
         if self.json {
-            self.emit(CheckEvent::StepStarted(ev::StepStarted {
-                version: VERSION,
-                step: step.to_string(),
-                packages: packages.to_vec(),
-            }))?;
+            self.emit(CheckEvent::StepStarted(started))?;
         }
         Ok(())
     }
@@ -129,125 +126,46 @@ impl Reporter {
         }
     }
 
-    /// A step ended: its failures, then (JSON) its verdicts.
-    pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
-        let step = report.step.name();
-        for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
-            if !self.json && verdict.reproduce.is_empty() {
-                // Skipped because it does not compile: one line at the end says so.
-                lock(&self.not_run).push(format!("{package} ({step})"));
-                continue;
-            }
-            for problem in &verdict.problems {
-                self.problem(step, package, &verdict.reproduce, problem)?;
-            }
+    /// A step ended (its failures came before, as their own events).
+    fn step_finished(&self, finished: ev::StepFinished) -> anyhow::Result<()> {
+        // Doc tests are never observed (docs/check.md); only the test step's gap is news.
+        if let ("test", Some(ev::Observation::Unavailable { reason })) =
+            (finished.step.as_str(), &finished.observation)
+        {
+            *lock(&self.unobserved) = Some(reason.clone());
         }
         if self.json {
-            let (passed, failed): (Vec<_>, Vec<_>) =
-                report.packages.iter().partition(|(_, v)| v.passed);
-            self.emit(CheckEvent::StepFinished(ev::StepFinished {
-                version: VERSION,
-                step: step.to_string(),
-                verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
-                passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
-                failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
-                changed_during_run: changed.to_vec(),
-                commands: report.commands.clone(),
-                wall_ms: report.wall_ms,
-                units_built: report.units_built,
-                units_fresh: report.units_fresh,
-                test_run: report.test_run,
-                observation: report.observation.as_ref().map(observation_event),
-                observed_reads: report
-                    .observed_reads
-                    .iter()
-                    .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
-                    .collect(),
-            }))?;
-        }
-        // Doc tests are never observed (docs/check.md); only the test step's gap is news.
-        if let (Step::Test, Some(ObservationStatus::Unavailable(why))) =
-            (report.step, &report.observation)
-        {
-            *lock(&self.unobserved) = Some(why.clone());
+            return self.emit(CheckEvent::StepFinished(finished));
         }
         Ok(())
     }
 
-    /// A cached pass of `package` for `step` that failed when `--verify` ran it again.
-    pub fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
-        let message = "it passed before at the same fingerprint and fails now, so it depends on \
-                       something ratchet does not fingerprint (declare it in [inputs] of \
-                       ratchet.toml); its pass is dropped";
+    /// A cached pass that failed when `--verify` ran it again.
+    fn non_hermetic(&self, found: ev::NonHermetic) -> anyhow::Result<()> {
         if self.json {
-            return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
-                version: VERSION,
-                step: step.to_string(),
-                package: package.to_string(),
-                differing_inputs: Vec::new(),
-                message: message.to_string(),
-            }));
+            return self.emit(CheckEvent::NonHermetic(found));
         }
+        let (package, step, message) = (&found.package, &found.step, &found.message);
         self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
     }
 
-    fn problem(
-        &self,
-        step: &str,
-        package: &str,
-        command: &str,
-        problem: &Problem,
-    ) -> anyhow::Result<()> {
-        let (step, package, command) = (step.to_string(), package.to_string(), command.to_string());
-        let event = match problem.clone() {
-            Problem::Diagnostic {
-                level,
-                file,
-                line,
-                message,
-                rendered,
-                code: _,
-            } => CheckEvent::Diagnostic(ev::Diagnostic {
-                version: VERSION,
-                step,
-                package,
-                level,
-                file,
-                line,
-                message,
-                rendered,
-                command,
-            }),
-            Problem::TestFailure {
-                binary,
-                tests,
-                output,
-            } => CheckEvent::TestFailure(ev::TestFailure {
-                version: VERSION,
-                step,
-                package,
-                binary,
-                tests,
-                output,
-                command,
-            }),
-            Problem::Other { text } => CheckEvent::Diagnostic(ev::Diagnostic {
-                version: VERSION,
-                step,
-                package,
-                level: "error".into(),
-                file: None,
-                line: None,
-                message: text.lines().next().unwrap_or_default().to_string(),
-                rendered: text,
-                command,
-            }),
-        };
+    /// A problem of a failing package (a diagnostic or a failed test).
+    fn problem(&self, event: CheckEvent) -> anyhow::Result<()> {
         if self.json {
-            self.emit(event)
-        } else {
-            self.text(&human_problem(&event))
+            return self.emit(event);
         }
+        if let CheckEvent::Diagnostic(d) = &event
+            && d.command.is_empty()
+        {
+            // Skipped because it does not compile: one line at the end says so.
+            let entry = format!("{} ({})", d.package, d.step);
+            let mut not_run = lock(&self.not_run);
+            if !not_run.contains(&entry) {
+                not_run.push(entry);
+            }
+            return Ok(());
+        }
+        self.text(&human_problem(&event))
     }
 
     /// The last word: a summary event, or one line of text.
@@ -301,15 +219,6 @@ impl Reporter {
     }
 }
 
-fn observation_event(status: &ObservationStatus) -> ev::Observation {
-    match status {
-        ObservationStatus::Observed => ev::Observation::Observed,
-        ObservationStatus::Unavailable(reason) => ev::Observation::Unavailable {
-            reason: reason.clone(),
-        },
-    }
-}
-
 /// A failure as text: what and where, the tool's own rendering, and how to reproduce it.
 fn human_problem(event: &CheckEvent) -> String {
     match event {
@@ -354,24 +263,19 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl ratchet_check::sink::Sink for Reporter {
-    fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
-        Reporter::plan(self, plan)
+impl Sink for Reporter {
+    fn event(&self, event: CheckEvent) -> anyhow::Result<()> {
+        match event {
+            CheckEvent::Plan(plan) => self.plan(plan),
+            CheckEvent::StepStarted(started) => self.step_started(started),
+            CheckEvent::Diagnostic(_) | CheckEvent::TestFailure(_) => self.problem(event),
+            CheckEvent::StepFinished(finished) => self.step_finished(finished),
+            CheckEvent::NonHermetic(found) => self.non_hermetic(found),
+            CheckEvent::Summary(summary) => self.summary(summary, &[]),
+        }
     }
 
     fn note(&self, text: &str) {
         Reporter::note(self, text);
-    }
-
-    fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
-        Reporter::step_started(self, step, packages)
-    }
-
-    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
-        Reporter::step_finished(self, report, changed)
-    }
-
-    fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
-        Reporter::non_hermetic(self, step, package)
     }
 }
