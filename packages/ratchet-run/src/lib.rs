@@ -25,6 +25,7 @@ mod outcome;
 mod runner;
 mod test_binaries;
 mod test_process;
+mod tools;
 
 /// Verdicts from cargo's output, which ratchet-attribution owns.
 mod verdicts {
@@ -36,6 +37,7 @@ pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
 pub use ratchet_process::Cancel;
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;
+pub use tools::Tools;
 
 /// A failure to run a step at all (as opposed to a step that ran and found problems).
 #[derive(Debug, thiserror::Error)]

@@ -72,6 +72,7 @@ impl LintTool {
 }
 
 /// The lint step's configured arguments, taken apart.
+#[derive(Debug, Clone)]
 pub(crate) struct LintArgs {
     /// Arguments for cargo (`--all-targets`, features, ...).
     pub cargo: Vec<String>,

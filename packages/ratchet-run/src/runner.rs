@@ -15,7 +15,8 @@ use crate::lint::{self, LintArgs, LintTool};
 use crate::lint_and_test;
 use crate::outcome::StepReport;
 use crate::test_binaries::BuiltTests;
-use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, test_binaries};
+use crate::tools::Tools;
+use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, test_binaries};
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +34,8 @@ pub enum Progress<'a> {
     },
 }
 
-/// Runs steps on one workspace.
+/// Runs steps on one workspace, with the tools found once when it is made ([`Tools`]): asking
+/// it for a step's key has no side effect.
 pub struct Runner<'a> {
     /// The workspace.
     pub workspace: &'a Workspace,
@@ -45,16 +47,16 @@ pub struct Runner<'a> {
     pub wrapper_exe: Option<PathBuf>,
     /// Called from the runner's threads as work progresses.
     pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
-    lint_tool: OnceLock<LintTool>,
-    lint_args: OnceLock<LintArgs>,
-    clippy_everywhere: OnceLock<Option<PathBuf>>,
-    test_runner: OnceLock<TestRunner>,
+    tools: Tools,
+    /// clippy's driver when it compiles workspace members for every command (see
+    /// [`Runner::with_rust_file_hashes`]); `None`: only the lint step runs clippy.
+    clippy_everywhere: Option<PathBuf>,
+    /// A memo of a pure computation from the workspace.
     shared_names: OnceLock<std::collections::BTreeSet<String>>,
-    rust_files: Option<BTreeMap<String, String>>,
 }
 
 impl<'a> Runner<'a> {
-    /// A runner for `workspace`.
+    /// A runner for `workspace`, its tools discovered now ([`Tools::discover`]).
     pub fn new(
         workspace: &'a Workspace,
         config: &'a StepsConfig,
@@ -68,19 +70,27 @@ impl<'a> Runner<'a> {
             cancel,
             wrapper_exe,
             progress,
-            lint_tool: OnceLock::new(),
-            lint_args: OnceLock::new(),
-            clippy_everywhere: OnceLock::new(),
-            test_runner: OnceLock::new(),
+            tools: Tools::discover(workspace, config),
+            clippy_everywhere: None,
             shared_names: OnceLock::new(),
-            rust_files: None,
         }
     }
 
-    /// The content hash of every member's Rust file (path relative to the workspace root), so
-    /// that the `cfg(clippy)` scan reads only files it has not seen at that content.
+    /// Ready to build: decides, from the content hash of every member's Rust file (path
+    /// relative to the workspace root), whether clippy's driver compiles workspace members for
+    /// every command (lint on, clippy installed, and no code of the workspace under
+    /// `cfg(clippy)`, a scan that reads only files it has not seen at that content). Without
+    /// this call only the lint step runs clippy, as `cargo clippy` would: correct, and slower.
     pub fn with_rust_file_hashes(mut self, files: BTreeMap<String, String>) -> Runner<'a> {
-        self.rust_files = Some(files);
+        self.clippy_everywhere = match &self.tools.lint_tool {
+            LintTool::Clippy(driver)
+                if self.config.get(Step::Lint).enabled
+                    && !ratchet_scan::workspace_uses_cfg_clippy(self.workspace, Some(&files)) =>
+            {
+                Some(driver.clone())
+            }
+            _ => None,
+        };
         self
     }
 
@@ -89,74 +99,29 @@ impl<'a> Runner<'a> {
         self.workspace.state_dir().join("build")
     }
 
-    /// clippy's driver, or `check` when clippy is not installed. Part of the lint step's key,
-    /// so it is remembered per toolchain (in `<target>/ratchet/lint-tool.json`): a no-op run
-    /// must not spawn a process to ask.
+    /// clippy's driver, or `check` when clippy is not installed.
     pub(crate) fn lint_tool(&self) -> &LintTool {
-        self.lint_tool.get_or_init(|| {
-            let state_dir = self.workspace.state_dir();
-            let path = state_dir.join("lint-tool.json");
-            let toolchain = ratchet_graph::toolchain::version(&self.workspace.root, &state_dir);
-            let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
-            match remembered {
-                Some((seen, tool)) if seen == toolchain && tool.still_true() => tool,
-                _ => {
-                    let tool = LintTool::find(self.workspace.root.as_std_path());
-                    let _ = ratchet_store::write_json(path.as_std_path(), &(toolchain, &tool));
-                    tool
-                }
-            }
-        })
+        &self.tools.lint_tool
     }
 
-    /// clippy's driver when it compiles workspace members for every command here (lint on,
-    /// clippy installed, and no code of the workspace under `cfg(clippy)`), else `None`: then
-    /// only the lint step runs clippy, as `cargo clippy` would.
+    /// clippy's driver when it compiles workspace members for every command here, else
+    /// `None`: then only the lint step runs clippy, as `cargo clippy` would.
     pub(crate) fn clippy_everywhere(&self) -> Option<&Path> {
-        self.clippy_everywhere
-            .get_or_init(|| {
-                if !self.config.get(Step::Lint).enabled {
-                    return None;
-                }
-                match self.lint_tool() {
-                    LintTool::Clippy(driver)
-                        if !ratchet_scan::workspace_uses_cfg_clippy(
-                            self.workspace,
-                            self.rust_files.as_ref(),
-                        ) =>
-                    {
-                        Some(driver.clone())
-                    }
-                    _ => None,
-                }
-            })
-            .as_deref()
+        self.clippy_everywhere.as_deref()
     }
 
-    /// What runs the test binaries: `[steps.test] runner` when set; else nextest where the
-    /// workspace configures it (`.config/nextest.toml`, whose test groups, timeouts and retries
-    /// its tests may rely on) and it is installed; else ratchet's own pool.
+    /// What runs the test binaries.
     pub(crate) fn test_runner(&self) -> TestRunner {
-        *self.test_runner.get_or_init(|| {
-            self.config.configured_test_runner().unwrap_or_else(|| {
-                let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
-                if configured && nextest::installed() {
-                    TestRunner::Nextest
-                } else {
-                    TestRunner::Ratchet
-                }
-            })
-        })
+        self.tools.test_runner
     }
 
     /// The lint step's arguments, taken apart for the lint tool.
     pub(crate) fn lint_args(&self) -> &LintArgs {
-        self.lint_args
-            .get_or_init(|| LintArgs::parse(&self.config.args(Step::Lint), self.lint_tool()))
+        &self.tools.lint_args
     }
 
-    /// What identifies `step`'s configuration in verdict keys. Only the lint step asks cargo
-    /// which tool it has, so a run without linting never spawns a process for this.
+    /// What identifies `step`'s configuration in verdict keys (no side effect: the tools
+    /// were found when the runner was made).
     pub fn step_fingerprint(&self, step: Step) -> String {
         let tool = if step == Step::Lint {
             self.lint_tool().name()
