@@ -22,6 +22,7 @@ mod lint;
 mod lint_and_test;
 mod nextest;
 mod outcome;
+mod pool;
 mod runner;
 mod test_binaries;
 mod test_process;

@@ -4,14 +4,17 @@
 //! settings (so its own build finds everything fresh), reading nextest's libtest-style JSON
 //! events to tie every failing test to its package.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead as _, BufReader};
 
 use serde::Deserialize;
 
 use crate::cargo;
+use crate::cargo::Executable;
+use crate::outcome::ObservationStatus;
 use crate::outcome::Problem;
 use crate::runner::{Runner, split_at_dashes};
-use crate::test_binaries::BinaryFailure;
+use crate::test_binaries::{BinaryFailure, RunsTests, TestsRan};
 use crate::{RunError, Step};
 
 /// nextest's configuration file, relative to the workspace root: where it exists, nextest is
@@ -29,6 +32,38 @@ pub(crate) fn installed() -> bool {
     std::env::split_paths(&path)
         .chain(cargo_home.map(|home| home.join("bin")))
         .any(|dir| dir.join(&exe).is_file())
+}
+
+/// `cargo nextest run` as the test step's runner.
+pub(crate) struct Nextest;
+
+impl RunsTests for Nextest {
+    fn run(
+        &self,
+        runner: &Runner<'_>,
+        binaries: Vec<Executable>,
+        _test_args: &[String],
+    ) -> Result<TestsRan, RunError> {
+        // nextest finds the binaries itself (fresh from the build): it is given their packages.
+        let packages: BTreeSet<String> = binaries.into_iter().map(|b| b.package).collect();
+        let packages: Vec<String> = packages.into_iter().collect();
+        let (failures, commands) = match packages.is_empty() {
+            true => (Vec::new(), Vec::new()),
+            false => {
+                let (failures, shown) = run(runner, &packages)?;
+                (failures, vec![shown])
+            }
+        };
+        Ok(TestsRan {
+            failures,
+            commands,
+            runner_cpu_ms: 0,
+            reads: BTreeMap::new(),
+            observation: ObservationStatus::Unavailable(
+                "nextest runs the tests, which is not observed".into(),
+            ),
+        })
+    }
 }
 
 /// Lines of nextest's own text kept when it fails without naming a test.

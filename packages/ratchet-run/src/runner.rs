@@ -14,9 +14,11 @@ use crate::cargo::{self, CargoOutput};
 use crate::lint::{self, LintArgs, LintTool};
 use crate::lint_and_test;
 use crate::outcome::StepReport;
-use crate::test_binaries::BuiltTests;
+use crate::test_binaries::{BuiltTests, RunsTests};
 use crate::tools::Tools;
-use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, test_binaries};
+use crate::{
+    Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, pool, test_binaries,
+};
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -113,6 +115,14 @@ impl<'a> Runner<'a> {
     /// What runs the test binaries.
     pub(crate) fn test_runner(&self) -> TestRunner {
         self.tools.test_runner
+    }
+
+    /// What runs the test binaries, as the tools say.
+    pub(crate) fn tests(&self) -> &'static dyn RunsTests {
+        match self.tools.test_runner {
+            TestRunner::Ratchet => &pool::OwnPool,
+            TestRunner::Nextest => &nextest::Nextest,
+        }
     }
 
     /// The lint step's arguments, taken apart for the lint tool.
