@@ -16,10 +16,12 @@
 
 mod cargo;
 mod config;
+mod dispatch;
 mod doc;
 mod fmt;
 mod lint;
 mod lint_and_test;
+mod lint_tool;
 mod nextest;
 mod outcome;
 mod pool;

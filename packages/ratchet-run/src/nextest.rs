@@ -17,23 +17,6 @@ use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::{BinaryFailure, RunsTests, TestsRan};
 use crate::{RunError, Step};
 
-/// nextest's configuration file, relative to the workspace root: where it exists, nextest is
-/// the default runner.
-pub(crate) const CONFIG_FILE: &str = ".config/nextest.toml";
-
-/// Whether `cargo-nextest` is installed: on `PATH` or in cargo's own `bin` directory, where
-/// `cargo nextest` finds it. A stat per directory, no process.
-pub(crate) fn installed() -> bool {
-    let exe = format!("cargo-nextest{}", std::env::consts::EXE_SUFFIX);
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(cargo_home.map(|home| home.join("bin")))
-        .any(|dir| dir.join(&exe).is_file())
-}
-
 /// `cargo nextest run` as the test step's runner.
 pub(crate) struct Nextest;
 

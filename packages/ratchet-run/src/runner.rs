@@ -5,20 +5,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use camino::Utf8PathBuf;
 use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
-use crate::lint::{self, LintArgs, LintTool};
-use crate::lint_and_test;
+use crate::lint_tool::{self, LintArgs, LintTool};
 use crate::outcome::StepReport;
-use crate::test_binaries::{BuiltTests, RunsTests};
 use crate::tools::Tools;
-use crate::{
-    Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, pool, test_binaries,
-};
+use crate::{Cancel, RunError, Step, StepsConfig, TestRunner};
+
+/// Arguments before `--` (for cargo) and after it (for the tool), as every step splits them.
+pub(crate) use crate::config::split_at_dashes;
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -117,14 +115,6 @@ impl<'a> Runner<'a> {
         self.tools.test_runner
     }
 
-    /// What runs the test binaries, as the tools say.
-    pub(crate) fn tests(&self) -> &'static dyn RunsTests {
-        match self.tools.test_runner {
-            TestRunner::Ratchet => &pool::OwnPool,
-            TestRunner::Nextest => &nextest::Nextest,
-        }
-    }
-
     /// The lint step's arguments, taken apart for the lint tool.
     pub(crate) fn lint_args(&self) -> &LintArgs {
         &self.tools.lint_args
@@ -144,47 +134,6 @@ impl<'a> Runner<'a> {
             TestRunner::default()
         };
         self.config.fingerprint(step, tool, test_runner)
-    }
-
-    /// Runs `step` on `packages` (names of workspace members).
-    pub fn run(&self, step: Step, packages: &[String]) -> Result<StepReport, RunError> {
-        let started = Instant::now();
-        let mut report = match step {
-            Step::Fmt => fmt::run(self, packages)?,
-            Step::Lint => lint::run(self, packages)?,
-            Step::Test => test_binaries::run(self, packages)?,
-            Step::Doc => doc::run(self, packages)?,
-        };
-        if step == Step::Doc {
-            report.observation = Some(crate::ObservationStatus::Unavailable(
-                "doc tests run inside rustdoc, which is not observed".into(),
-            ));
-        }
-        report.wall_ms = started.elapsed().as_millis() as u64;
-        Ok(report)
-    }
-
-    /// Whether [`Runner::lint_and_build_tests`] can serve the lint and test steps together.
-    pub fn shares_lint_and_test_build(&self) -> bool {
-        lint_and_test::can_share_build(self)
-    }
-
-    /// The lint step on `lint` and the build of the test step on `test`, from one cargo
-    /// command: the lint report, and the tests ready for [`Runner::run_tests`].
-    pub fn lint_and_build_tests(
-        &self,
-        lint: &[String],
-        test: &[String],
-    ) -> Result<(StepReport, BuiltTests), RunError> {
-        lint_and_test::build(self, lint, test)
-    }
-
-    /// Runs tests built by [`Runner::lint_and_build_tests`]: the test step's report.
-    pub fn run_tests(&self, built: BuiltTests) -> Result<StepReport, RunError> {
-        let started = Instant::now();
-        let mut report = test_binaries::run_built(self, built)?;
-        report.wall_ms = started.elapsed().as_millis() as u64;
-        Ok(report)
     }
 
     /// What follows `-p` in a command shown to a person for `package`: its name, or its
@@ -223,7 +172,7 @@ impl<'a> Runner<'a> {
         // Every command here compiles workspace members the same way, so no step rebuilds
         // what another built (cargo's fingerprints include the workspace wrapper).
         if let Some(driver) = self.clippy_everywhere() {
-            lint::configure(&mut command, driver, self.lint_args());
+            lint_tool::configure(&mut command, driver, self.lint_args());
         }
         command
     }
@@ -253,14 +202,6 @@ impl<'a> Runner<'a> {
             observed_reads: BTreeMap::new(),
             observation: None,
         }
-    }
-}
-
-/// Arguments before `--` (for cargo) and after it (for the tool).
-pub(crate) fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
-    match args.iter().position(|a| a == "--") {
-        Some(at) => (&args[..at], &args[at + 1..]),
-        None => (args, &[]),
     }
 }
 

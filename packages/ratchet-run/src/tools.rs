@@ -4,8 +4,8 @@
 
 use ratchet_graph::Workspace;
 
-use crate::lint::{LintArgs, LintTool};
-use crate::{Step, StepsConfig, TestRunner, nextest};
+use crate::lint_tool::{LintArgs, LintTool};
+use crate::{Step, StepsConfig, TestRunner};
 
 /// The tools a run uses, found before planning.
 #[derive(Debug, Clone)]
@@ -53,11 +53,28 @@ fn lint_tool(workspace: &Workspace) -> LintTool {
 /// its tests may rely on) and it is installed; else ratchet's own pool.
 fn test_runner(workspace: &Workspace, config: &StepsConfig) -> TestRunner {
     config.configured_test_runner().unwrap_or_else(|| {
-        let configured = workspace.root.join(nextest::CONFIG_FILE).is_file();
-        if configured && nextest::installed() {
+        let configured = workspace.root.join(NEXTEST_CONFIG).is_file();
+        if configured && nextest_installed() {
             TestRunner::Nextest
         } else {
             TestRunner::Ratchet
         }
     })
+}
+
+/// nextest's configuration file, relative to the workspace root: where it exists, nextest is
+/// the default runner.
+const NEXTEST_CONFIG: &str = ".config/nextest.toml";
+
+/// Whether `cargo-nextest` is installed: on `PATH` or in cargo's own `bin` directory, where
+/// `cargo nextest` finds it. A stat per directory, no process.
+fn nextest_installed() -> bool {
+    let exe = format!("cargo-nextest{}", std::env::consts::EXE_SUFFIX);
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(cargo_home.map(|home| home.join("bin")))
+        .any(|dir| dir.join(&exe).is_file())
 }
