@@ -108,7 +108,8 @@ impl<'k> FakeSteps<'k> {
 }
 
 impl Steps for FakeSteps<'_> {
-    type Built = Vec<String>;
+    /// The packages whose tests will run, and the verdicts set before they run.
+    type Built = (Vec<String>, BTreeMap<String, PackageVerdict>);
 
     fn enabled(&self) -> Vec<Step> {
         vec![Step::Fmt, Step::Lint, Step::Test]
@@ -130,16 +131,28 @@ impl Steps for FakeSteps<'_> {
         &self,
         lint: &[String],
         test: &[String],
-    ) -> Result<(StepReport, Vec<String>), RunError> {
-        Ok((self.report(Step::Lint, lint), test.to_vec()))
+    ) -> Result<(StepReport, Self::Built), RunError> {
+        Ok((
+            self.report(Step::Lint, lint),
+            (test.to_vec(), BTreeMap::new()),
+        ))
     }
 
-    fn replace_test_verdict(&self, built: &mut Vec<String>, package: &str, _: PackageVerdict) {
-        built.retain(|p| p != package);
+    fn replace_test_verdict(
+        &self,
+        built: &mut Self::Built,
+        package: &str,
+        verdict: PackageVerdict,
+    ) {
+        // As ratchet-run does: a failing verdict keeps the package's tests from running.
+        built.0.retain(|p| p != package);
+        built.1.insert(package.to_string(), verdict);
     }
 
-    fn run_tests(&self, built: Vec<String>) -> Result<StepReport, RunError> {
-        Ok(self.report(Step::Test, &built))
+    fn run_tests(&self, (run, set): Self::Built) -> Result<StepReport, RunError> {
+        let mut report = self.report(Step::Test, &run);
+        report.packages.extend(set);
+        Ok(report)
     }
 
     fn learn(&self, _: &StepReport) -> anyhow::Result<()> {

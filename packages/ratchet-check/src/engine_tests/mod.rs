@@ -204,6 +204,10 @@ fn dependents_of_a_library_that_does_not_build_are_not_tested() {
             outcome.failed_packages,
             names(&["a", "b"]).into_iter().collect()
         );
+        let test = outcome.reports.iter().find(|r| r.step == Step::Test);
+        let verdict = &test.unwrap().packages["b"];
+        let said = format!("{:?}", verdict.problems);
+        assert!(said.contains("does not compile"), "{said}");
         let (planned, _) = check(&steps, &cache, cached(), &sink);
         assert_eq!(runs(&planned, Step::Test), ["a", "b"]);
         assert_eq!(runs(&planned, Step::Lint), ["a"], "b's lint passed");
