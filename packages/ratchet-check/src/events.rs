@@ -52,6 +52,7 @@ pub fn step_finished(report: &StepReport, changed: &[String]) -> Vec<CheckEvent>
             .iter()
             .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
             .collect(),
+        tests_run: report.tests_run.clone(),
     }));
     events
 }

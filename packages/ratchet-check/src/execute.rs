@@ -29,6 +29,10 @@ pub struct Context<'a, S: Steps> {
     pub reporter: &'a dyn Sink,
     /// The fingerprints the plan was made at.
     pub before: &'a StepKeys,
+    /// `--fail-fast`: no step starts after one failed.
+    pub fail_fast: bool,
+    /// Test-name filters were given: the test and doc steps record no pass.
+    pub filtered: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -124,6 +128,9 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
             };
             for report in reports {
                 outcome.add(report);
+            }
+            if context.fail_fast && outcome.failed > 0 {
+                break;
             }
             if outcome.interrupted || context.runner.is_cancelled() {
                 outcome.interrupted = true;
@@ -235,13 +242,17 @@ fn finish_step<S: Steps>(
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // What the step taught about inputs is recorded before its passes are keyed.
         context.runner.learn(&report)?;
-        record::record_verdicts(
-            context.fingerprinter,
-            context.cache,
-            planned,
-            &report,
-            context.before,
-        )?
+        if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
+            record::Recorded::default()
+        } else {
+            record::record_verdicts(
+                context.fingerprinter,
+                context.cache,
+                planned,
+                &report,
+                context.before,
+            )?
+        }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     for package in &recorded.non_hermetic {

@@ -38,12 +38,12 @@ pub enum Reuse {
         /// Fixes the draw of one run.
         seed: u64,
     },
-    /// `--all`: run every package.
+    /// `--force`: run every package.
     Ignore,
 }
 
 impl Reuse {
-    /// `--all`, or the cache with the share `verify` drawn from the clock.
+    /// `--force`, or the cache with the share `verify` drawn from the clock.
     pub fn new(all: bool, verify: f64, clock: &dyn Clock) -> Reuse {
         let seed = clock.now().as_nanos() as u64;
         match all {

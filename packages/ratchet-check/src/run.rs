@@ -34,6 +34,13 @@ pub struct Request<'a> {
     /// A run over every member asked by a person or CI (not `-p`, `--since` or `watch`):
     /// only such a run, when complete, measures the inner loop.
     pub whole_workspace: bool,
+    /// Stop after the first step that fails (fmt, running beside, finishes).
+    pub fail_fast: bool,
+    /// Test-name filters narrow the test and doc steps: none of their passes is recorded,
+    /// and the run is no baseline for `affected`.
+    pub filtered: bool,
+    /// Diagnostics rendered with rustc's colours (for a person at a colour terminal).
+    pub colored_diagnostics: bool,
     /// Stops the steps' processes (the caller's Ctrl-C handler raises it).
     pub cancel: Cancel,
     /// The ratchet binary to use as `RUSTC_WRAPPER`; `None` runs without timing.
@@ -76,11 +83,15 @@ pub fn run(
     let before = StepKeys::of(&fingerprints);
     let steps = &request.config.steps;
     let exe = request.wrapper_exe.clone();
-    let runner = Runner::new(workspace, steps, request.cancel.clone(), exe, progress);
+    let runner = Runner::new(workspace, steps, request.cancel.clone(), exe, progress)
+        .with_colored_diagnostics(request.colored_diagnostics);
     let planned = plan::plan(&runner, &cache, &before, request.selection, request.reuse);
     let plan_event = plan::plan_event(request.selection, &planned, request.dry_run);
     sink.event(ratchet_events::check::CheckEvent::Plan(plan_event))?;
     let cached = planned.iter().map(|p| p.cached.len()).sum();
+    if request.dry_run && steps.test.enabled {
+        sink.note(&runner.test_runner_choice());
+    }
     if request.dry_run || planned.iter().all(|p| p.run.is_empty()) {
         // The fast path: nothing to run, so no cargo, no wrapper log, no fingerprint record.
         return Ok(Finished {
@@ -106,7 +117,10 @@ pub fn run(
         cache: &cache,
         reporter: sink,
         before: &before,
+        fail_fast: request.fail_fast,
+        filtered: request.filtered,
     };
+    sink.shared_build(runner.shares_lint_and_test_build());
     let outcome = execute::run_plan(&context, &planned)?;
     let wall_ms = clock.ms_since(request.started);
     let unrecorded = leave_behind(
@@ -147,7 +161,7 @@ fn leave_behind(
     let inner_loop = request.whole_workspace && every_member && outcome.complete_run(planned);
     record::write_build_costs(workspace, &outcome.reports, inner_loop.then_some(wall_ms));
     let green = outcome.exit_code() == ratchet_events::exit::OK && outcome.complete_run(planned);
-    if !(green && every_member) {
+    if !(green && every_member) || request.filtered {
         return None;
     }
     // Every package passed every step at `before`: `affected` starts from here.

@@ -11,8 +11,14 @@ pub trait Sink: Sync {
     /// One event, in the order the engine emits them (the plan first).
     fn event(&self, event: CheckEvent) -> anyhow::Result<()>;
 
-    /// A note for a person waiting (the run waits for another run's lock); not an event.
+    /// A note for a person (the run waits for another run's lock; a dry run's test runner);
+    /// not an event.
     fn note(&self, text: &str);
+
+    /// Whether lint and test come from one build in this run (told before the steps run).
+    fn shared_build(&self, shared: bool) {
+        let _ = shared;
+    }
 
     /// A step begins on `packages`.
     fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {

@@ -41,7 +41,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         // clippy for this command only: its units are metadata-only, which no other step uses.
         configure(&mut command, driver, runner.lint_args());
     }
-    command.args(["--keep-going", "--message-format=json"]);
+    command.args(["--keep-going", runner.message_format()]);
     command.args(&runner.lint_args().cargo);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;

@@ -110,7 +110,8 @@ impl LintArgs {
     /// The command that reproduces the lint step on one package (`selector`, what follows
     /// `-p`) in the user's own target dir.
     pub(crate) fn reproduce(&self, tool: &LintTool, selector: &str) -> String {
-        let mut parts = vec![format!("cargo {} -p {selector}", tool.name())];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!("{cargo} {} -p {selector}", tool.name())];
         parts.extend(self.cargo.iter().cloned());
         if let LintTool::Clippy(_) = tool {
             let mut clippy = self.clippy.clone();

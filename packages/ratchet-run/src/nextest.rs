@@ -42,6 +42,7 @@ impl RunsTests for Nextest {
             commands,
             runner_cpu_ms: 0,
             reads: BTreeMap::new(),
+            tests: BTreeMap::new(),
             observation: ObservationStatus::Unavailable(
                 "nextest runs the tests, which is not observed".into(),
             ),
@@ -81,6 +82,7 @@ pub(crate) fn run(
         command.arg("--").args(filters);
     }
     let shown = cargo::display(&command);
+    (runner.progress)(crate::Progress::Started(&shown));
     let io_error = |source| RunError::Io {
         command: shown.clone(),
         source,
@@ -110,6 +112,7 @@ pub(crate) fn run(
                 problem: Problem::Other {
                     text: format!("cargo nextest failed:\n{tail}"),
                 },
+                target: None,
             })
             .collect();
     }
@@ -130,6 +133,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
             tests: vec![test.to_string()],
             output: event.stdout,
         },
+        target: None,
     })
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratchet_schedule::Durations;
 
@@ -36,6 +36,7 @@ impl RunsTests for OwnPool {
             commands: Vec::new(),
             runner_cpu_ms: pool.cpu_ms,
             reads: pool.reads,
+            tests: pool.tests,
             observation: match pool.unobserved {
                 Some(why) => ObservationStatus::Unavailable(why),
                 None => ObservationStatus::Observed,
@@ -58,6 +59,8 @@ struct Pool {
     reads: BTreeMap<String, BTreeSet<String>>,
     /// Why some binary's reads are not known, if one's are not.
     unobserved: Option<String>,
+    /// Tests run, per package.
+    tests: BTreeMap<String, usize>,
 }
 
 /// Runs `binaries` on a pool of one worker more than the cores, in their order (longest
@@ -75,6 +78,7 @@ fn run_binaries(
     let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
     let unobserved = Mutex::new((BTreeSet::new(), None));
     let first_error = Mutex::new(None);
+    let tests = Mutex::new(BTreeMap::<String, usize>::new());
     let processes = TestProcesses::new(runner);
     // One more than the cores: while a worker waits for its binary to start or exit (or for
     // the pages of a binary the page cache lost), another keeps the core busy. Measured at
@@ -82,18 +86,30 @@ fn run_binaries(
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get() + 1)
         .min(binaries.len().max(1));
+    let running = crate::slow::Running::default();
+    let (alive, ended) = std::sync::mpsc::channel::<()>();
+    let slow_after = Duration::from_secs(runner.config.test.slow_after.unwrap_or(60));
     std::thread::scope(|scope| {
+        scope.spawn(|| running.watch(runner, slow_after, ended));
         for _ in 0..workers {
+            let alive = alive.clone();
             scope.spawn(|| {
+                let _alive = alive;
                 let cpu_at_start = ratchet_process::thread_cpu_us();
                 while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
                     if runner.cancel.is_cancelled() {
                         break;
                     }
                     let started = Instant::now();
-                    match processes.run(runner, binary, test_args) {
-                        Ok((failure, read)) => {
+                    let slot = binary.path.to_string();
+                    let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
+                    running.start(slot.clone(), name);
+                    let ran = processes.run(runner, binary, test_args);
+                    running.end(&slot);
+                    match ran {
+                        Ok((failure, read, count)) => {
                             lock(&failures).extend(failure);
+                            *lock(&tests).entry(binary.package.clone()).or_default() += count;
                             match read {
                                 Ok(read) => lock(&reads)
                                     .entry(binary.package.clone())
@@ -123,6 +139,7 @@ fn run_binaries(
                 workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
             });
         }
+        drop(alive);
     });
     if runner.cancel.is_cancelled() {
         return Err(RunError::Interrupted);
@@ -142,6 +159,7 @@ fn run_binaries(
         durations: std::mem::take(&mut *lock(&durations)),
         reads,
         unobserved,
+        tests: std::mem::take(&mut *lock(&tests)),
     })
 }
 

@@ -12,7 +12,7 @@ use ratchet_graph::Workspace;
 use crate::cargo::{self, CargoOutput};
 use crate::lint_tool::{self, LintArgs, LintTool};
 use crate::outcome::StepReport;
-use crate::tools::Tools;
+use crate::tools::{NEXTEST_CONFIG, Tools};
 use crate::{Cancel, RunError, Step, StepsConfig, TestRunner};
 
 /// Arguments before `--` (for cargo) and after it (for the tool), as every step splits them.
@@ -21,6 +21,17 @@ pub(crate) use crate::config::split_at_dashes;
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
+    /// A command (cargo, rustfmt, a test binary) is starting, as a person would type it.
+    Started(&'a str),
+    /// A test binary (`name`) has run longer than `[steps.test] slow-after`.
+    Slow {
+        /// `test binary `it` of `mid``.
+        name: &'a str,
+        /// How long it has run, in seconds.
+        secs: u64,
+    },
+    /// Compilation units (built or fresh) cargo finished so far in this command.
+    UnitsDone(usize),
     /// A line of cargo's status output (`Compiling foo v0.1.0`, ...).
     CargoLine(&'a str),
     /// A test binary of this package finished.
@@ -53,6 +64,7 @@ pub struct Runner<'a> {
     clippy_everywhere: Option<PathBuf>,
     /// A memo of a pure computation from the workspace.
     shared_names: OnceLock<std::collections::BTreeSet<String>>,
+    colored_diagnostics: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -73,6 +85,7 @@ impl<'a> Runner<'a> {
             tools: Tools::discover(workspace, config),
             clippy_everywhere: None,
             shared_names: OnceLock::new(),
+            colored_diagnostics: false,
         }
     }
 
@@ -94,6 +107,21 @@ impl<'a> Runner<'a> {
         self
     }
 
+    /// Diagnostics rendered with rustc's colours (for a person at a colour terminal; never
+    /// for JSON output, whose `rendered` text stays plain).
+    pub fn with_colored_diagnostics(mut self, colored: bool) -> Runner<'a> {
+        self.colored_diagnostics = colored;
+        self
+    }
+
+    /// cargo's `--message-format`: JSON, with rendered diagnostics in colour when asked.
+    pub(crate) fn message_format(&self) -> &'static str {
+        match self.colored_diagnostics {
+            true => "--message-format=json-diagnostic-rendered-ansi",
+            false => "--message-format=json",
+        }
+    }
+
     /// ratchet's own target directory: `<target>/ratchet/build`.
     pub fn build_dir(&self) -> Utf8PathBuf {
         self.workspace.state_dir().join("build")
@@ -113,6 +141,26 @@ impl<'a> Runner<'a> {
     /// What runs the test binaries.
     pub(crate) fn test_runner(&self) -> TestRunner {
         self.tools.test_runner
+    }
+
+    /// What runs the test binaries, as a sentence that says why (for `check --dry-run`).
+    pub fn test_runner_choice(&self) -> String {
+        let configured = self.workspace.root.join(NEXTEST_CONFIG).is_file();
+        let why = match (self.config.configured_test_runner(), self.test_runner()) {
+            (Some(_), _) => "set by [steps.test] runner in ratchet.toml",
+            (None, TestRunner::Nextest) => {
+                "the workspace has .config/nextest.toml and cargo-nextest is installed"
+            }
+            (None, _) if configured => {
+                "the workspace has .config/nextest.toml, but cargo-nextest is not installed"
+            }
+            (None, _) => "the workspace has no .config/nextest.toml",
+        };
+        let name = match self.test_runner() {
+            TestRunner::Ratchet => "ratchet's own pool",
+            TestRunner::Nextest => "cargo nextest",
+        };
+        format!("tests run by {name}: {why}")
     }
 
     /// The lint step's arguments, taken apart for the lint tool.
@@ -178,8 +226,10 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run_cargo(&self, command: Command) -> Result<CargoOutput, RunError> {
+        (self.progress)(Progress::Started(&cargo::display(&command)));
         let on_text = |line: &str| (self.progress)(Progress::CargoLine(line));
-        cargo::run(self.workspace, command, &self.cancel, &on_text)
+        let on_unit = |done| (self.progress)(Progress::UnitsDone(done));
+        cargo::run(self.workspace, command, &self.cancel, &on_text, &on_unit)
     }
 
     pub(crate) fn report(
@@ -200,6 +250,7 @@ impl<'a> Runner<'a> {
             test_run: None,
             unbuilt_libs: crate::verdicts::unbuilt(self.workspace, output).1,
             observed_reads: BTreeMap::new(),
+            tests_run: BTreeMap::new(),
             observation: None,
         }
     }

@@ -18,6 +18,8 @@ pub(crate) struct BinaryFailure {
     pub package: String,
     /// What failed.
     pub problem: Problem,
+    /// What selects its target in `cargo test` (`--lib`, `--test it`); `None` from nextest.
+    pub target: Option<String>,
 }
 
 /// Test binaries built and waiting to run, with the verdicts their build gave.
@@ -62,6 +64,8 @@ pub(crate) struct TestsRan {
     pub reads: BTreeMap<String, BTreeSet<String>>,
     /// Whether `reads` is complete.
     pub observation: ObservationStatus,
+    /// Tests run, per package (where the runner counts them).
+    pub tests: BTreeMap<String, usize>,
 }
 
 /// Runs the test step.
@@ -69,7 +73,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     let args = runner.config.args(Step::Test);
     let (cargo_args, _) = split_at_dashes(&args);
     let mut command = runner.cargo("test", packages);
-    command.args(["--no-run", "--no-fail-fast", "--message-format=json"]);
+    command.args(["--no-run", "--no-fail-fast", runner.message_format()]);
     command.args(cargo_args);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;
@@ -89,7 +93,8 @@ pub(crate) fn built(
         TestRunner::Nextest => "nextest run",
     };
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo {tool} -p {}", runner.selector(package))];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!("{cargo} {tool} -p {}", runner.selector(package))];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
@@ -120,10 +125,19 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     let cpu_before = children_cpu_ms();
     let started = Instant::now();
     let ran = runner.tests().run(runner, binaries, test_args)?;
+    let mut targets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for failure in ran.failures {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
             verdict.passed = false;
             verdict.problems.push(failure.problem);
+            let target = failure.target.unwrap_or_default();
+            targets.entry(failure.package).or_default().insert(target);
+        }
+    }
+    for (package, targets) in targets {
+        let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+        if let (Some(verdict), false) = (verdicts.get_mut(&package), targets.contains(&"")) {
+            crate::reproduce::narrow_test(verdict, &targets, test_args);
         }
     }
     let usage = TestRunUsage {
@@ -137,6 +151,7 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     report.test_run = any.then_some(usage);
     report.observation = Some(ran.observation);
     report.observed_reads = ran.reads;
+    report.tests_run = ran.tests;
     Ok(report)
 }
 
@@ -186,9 +201,48 @@ pub(crate) fn failed_tests(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Tests that ran, from libtest's `test result: ok. 3 passed; 1 failed; ...` lines.
+pub(crate) fn count_tests(text: &str) -> usize {
+    let count = |part: &str, what: &str| -> Option<usize> {
+        part.trim().strip_suffix(what)?.trim().parse().ok()
+    };
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("test result: "))
+        .flat_map(|rest| rest.split([';', '.']))
+        .filter_map(|part| count(part, "passed").or_else(|| count(part, "failed")))
+        .sum()
+}
+
+/// Doc tests that ran, per package, from cargo's `Doc-tests NAME` and libtest's lines.
+pub(crate) fn count_doc_tests(
+    workspace: &ratchet_graph::Workspace,
+    lines: &[String],
+) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let mut current = None;
+    for line in lines {
+        if let Some(lib) = line.trim().strip_prefix("Doc-tests ") {
+            current = workspace.packages.iter().find(|p| {
+                p.targets
+                    .iter()
+                    .any(|t| t.name.replace('-', "_") == lib.trim())
+            });
+        } else if let Some(package) = current {
+            *counts.entry(package.name.clone()).or_default() += count_tests(line);
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tests_are_counted_from_libtest_results() {
+        let text = "running 3 tests\ntest result: FAILED. 2 passed; 1 failed; 4 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+        assert_eq!(count_tests(text), 3);
+    }
 
     #[test]
     fn failed_test_names_come_from_libtest_lines() {

@@ -64,7 +64,7 @@ fn test_runner(workspace: &Workspace, config: &StepsConfig) -> TestRunner {
 
 /// nextest's configuration file, relative to the workspace root: where it exists, nextest is
 /// the default runner.
-const NEXTEST_CONFIG: &str = ".config/nextest.toml";
+pub(crate) const NEXTEST_CONFIG: &str = ".config/nextest.toml";
 
 /// Whether `cargo-nextest` is installed: on `PATH` or in cargo's own `bin` directory, where
 /// `cargo nextest` finds it. A stat per directory, no process.

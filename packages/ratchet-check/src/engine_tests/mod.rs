@@ -34,6 +34,8 @@ fn check(
         cache,
         reporter: sink,
         before: &before,
+        fail_fast: false,
+        filtered: false,
     };
     let outcome = run_plan(&context, &planned).unwrap();
     (planned, outcome)

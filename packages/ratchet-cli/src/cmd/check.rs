@@ -34,15 +34,16 @@ pub struct Args {
     /// Leave this package out (repeatable).
     #[arg(long, value_name = "NAME")]
     exclude: Vec<String>,
-    /// Every workspace member (the default when no `-p` is given).
-    #[arg(long = "workspace", conflicts_with = "packages")]
+    /// Every workspace member (the default when no `-p` is given); `--all` is cargo's
+    /// deprecated spelling of it.
+    #[arg(long = "workspace", visible_alias = "all", conflicts_with = "packages")]
     whole_workspace: bool,
     /// Run every selected step even where a pass is cached.
-    #[arg(long)]
-    all: bool,
+    #[arg(long, alias = "no-cache")]
+    force: bool,
     /// Run the steps of packages served from the cache again; one that fails now is reported
     /// as not hermetic, its pass dropped, and the run fails.
-    #[arg(long, conflicts_with = "all")]
+    #[arg(long, conflicts_with = "force")]
     verify: bool,
     /// Set by `watch` on the runs it starts (their wall time is not the inner loop's).
     #[arg(long, hide = true)]
@@ -50,6 +51,18 @@ pub struct Args {
     /// Print the plan and run nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    verbosity: ratchet_term::Verbosity,
+    /// Stop after the first step that fails (fmt, running beside, finishes).
+    #[arg(long, overrides_with = "no_fail_fast")]
+    fail_fast: bool,
+    /// Run every step whatever fails (the default).
+    #[arg(long)]
+    no_fail_fast: bool,
+    /// Test-name filters, as `cargo test -- NAME`: only matching tests run (test and doc
+    /// steps), and no pass of those steps is recorded.
+    #[arg(last = true, value_name = "TESTNAME")]
+    filters: Vec<String>,
     /// `human` or `json` (NDJSON events, see docs/check.md).
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
@@ -92,7 +105,8 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
     let workspace = args.workspace.load_for_build()?;
     // `ratchet.toml` is read once per run: every section below comes from this read.
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
-    let config = Config::parse(&config_file)?;
+    let mut config = Config::parse(&config_file)?;
+    config.steps.filter_tests(&args.filters);
     // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
     let members: Vec<&str> = workspace.packages.iter().map(|p| p.name.as_str()).collect();
     ratchet_budget::Budget::parse(&config_file.path, &config_file.text, &members)?;
@@ -103,11 +117,18 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
         return Ok(rules);
     }
     let ci_gate = args.ci_gate(tool);
-    let reporter = Reporter::new(args.message_format);
+    let units_file = workspace
+        .state_dir()
+        .join("progress-units.json")
+        .into_std_path_buf();
+    let reporter = Reporter::new(args.message_format, args.verbosity, units_file);
     let selection = select::select(
         &workspace,
-        &args.packages,
-        &args.exclude,
+        (
+            &args.packages,
+            &args.exclude,
+            default_member(&args, &workspace),
+        ),
         args.since.as_deref().map(|r| (r, &config.inputs)),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
@@ -115,9 +136,13 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
         workspace: &workspace,
         config: &config,
         selection: &selection,
-        reuse: Reuse::new(args.all, verify_fraction, &clock),
+        reuse: Reuse::new(args.force, verify_fraction, &clock),
         dry_run: args.dry_run,
         whole_workspace: args.whole_workspace(),
+        fail_fast: args.fail_fast,
+        filtered: !args.filters.is_empty(),
+        colored_diagnostics: args.message_format == MessageFormat::Human
+            && ratchet_term::stdout_colored(),
         cancel,
         wrapper_exe: std::env::current_exe().ok(),
         started,
@@ -151,4 +176,12 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
     };
     reporter.summary(summary, &ran)?;
     Ok(code)
+}
+
+/// The member cargo would select from the directory (or `--manifest-path`) ratchet runs in.
+fn default_member(args: &Args, workspace: &ratchet_graph::Workspace) -> Option<usize> {
+    let path = args.workspace.manifest_path.as_deref();
+    (!args.whole_workspace && !args.from_watch)
+        .then(|| workspace.member_at(path))
+        .flatten()
 }
