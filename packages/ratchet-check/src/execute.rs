@@ -78,16 +78,31 @@ impl Outcome {
                 self.failed_packages.insert(package.clone());
             }
         }
-        self.reports.push(report);
+        // A step run as several cargo runs (feature groups) is one step.
+        match self.reports.iter_mut().find(|r| r.step == report.step) {
+            Some(earlier) => earlier.merge(report),
+            None => self.reports.push(report),
+        }
     }
 }
 
-/// Runs every planned step.
+/// Runs every planned step: the compiling ones once per group of packages that cargo may
+/// build together without giving any of them more features than alone.
 pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow::Result<Outcome> {
     let (fmt, compiling): (Vec<&Planned>, Vec<&Planned>) = plan
         .iter()
         .filter(|p| !p.run.is_empty())
         .partition(|p| p.step == Step::Fmt);
+    let runner = context.runner;
+    let mut all: Vec<String> = compiling.iter().flat_map(|p| p.run.clone()).collect();
+    all.sort();
+    all.dedup();
+    let groups = runner.groups(&all);
+    let compiling: Vec<Planned> = groups
+        .iter()
+        .flat_map(|group| compiling.iter().map(|p| p.within(group)))
+        .filter(|p| !p.run.is_empty())
+        .collect();
     // Two steps may finish at once; their read-modify-writes of a package's passes must not.
     let records = Mutex::new(());
     let mut outcome = Outcome::default();
@@ -104,7 +119,7 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
             None => None,
         };
         let mut broken = BTreeSet::new();
-        let mut steps = compiling.into_iter().peekable();
+        let mut steps = compiling.iter().peekable();
         while let Some(planned) = steps.next() {
             context
                 .reporter
@@ -242,6 +257,7 @@ fn finish_step<S: Steps>(
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // What the step taught about inputs is recorded before its passes are keyed.
         context.runner.learn(&report)?;
+        let other_features = context.runner.other_features(planned.step, &report);
         if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
             record::Recorded::default()
         } else {
@@ -251,10 +267,16 @@ fn finish_step<S: Steps>(
                 planned,
                 &report,
                 context.before,
+                &other_features,
             )?
         }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
+    if !recorded.other_features.is_empty() {
+        context
+            .reporter
+            .other_features(planned.step.name(), &recorded.other_features);
+    }
     for package in &recorded.non_hermetic {
         context
             .reporter

@@ -23,6 +23,7 @@ pub mod sink;
 pub mod source;
 pub mod steps;
 
+pub use ratchet_run::features::BuildFlags;
 pub use ratchet_run::{Cancel, Progress};
 
 #[cfg(test)]

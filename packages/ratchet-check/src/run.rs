@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ratchet_cache::VerdictCache;
 use ratchet_graph::Workspace;
+use ratchet_run::features::{BuildFlags, Plan};
 use ratchet_run::{Cancel, Progress, Runner};
 
 use crate::clock::Clock;
@@ -34,6 +35,8 @@ pub struct Request<'a> {
     /// A run over every member asked by a person or CI (not `-p`, `--since` or `watch`):
     /// only such a run, when complete, measures the inner loop.
     pub whole_workspace: bool,
+    /// cargo's build flags (`--features`, `--profile`, `--target`, `--locked`, ...).
+    pub build: &'a BuildFlags,
     /// Stop after the first step that fails (fmt, running beside, finishes).
     pub fail_fast: bool,
     /// Test-name filters narrow the test and doc steps: none of their passes is recorded,
@@ -70,7 +73,11 @@ pub fn run(
     clock: &dyn Clock,
 ) -> anyhow::Result<Finished> {
     let workspace = request.workspace;
-    let fingerprinter = Fingerprinter::new(workspace, request.config.inputs.clone());
+    let exact = request.config.check.exact_external_features();
+    let features = Plan::new(workspace, request.build, exact)?;
+    let names: Vec<String> = request.selection.iter().cloned().collect();
+    let fingerprinter =
+        Fingerprinter::new(workspace, request.config.inputs.clone()).with_build(&features, &names);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,
@@ -80,11 +87,12 @@ pub fn run(
         }
     };
     let fingerprints = fingerprinter.compute()?;
-    let before = StepKeys::of(&fingerprints);
+    let before = fingerprinter.keys_of(&fingerprints);
     let steps = &request.config.steps;
     let exe = request.wrapper_exe.clone();
     let runner = Runner::new(workspace, steps, request.cancel.clone(), exe, progress)
-        .with_colored_diagnostics(request.colored_diagnostics);
+        .with_colored_diagnostics(request.colored_diagnostics)
+        .with_features(features);
     let planned = plan::plan(&runner, &cache, &before, request.selection, request.reuse);
     let plan_event = plan::plan_event(request.selection, &planned, request.dry_run);
     sink.event(ratchet_events::check::CheckEvent::Plan(plan_event))?;

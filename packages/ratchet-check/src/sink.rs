@@ -37,4 +37,10 @@ pub trait Sink: Sync {
     fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
         self.event(events::non_hermetic(step, package))
     }
+
+    /// A line for a person (nothing in JSON): passes of `packages` for `step` were not
+    /// recorded because cargo compiled them with other features than they get alone.
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let _ = (step, packages);
+    }
 }

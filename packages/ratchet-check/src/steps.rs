@@ -1,6 +1,8 @@
 //! What the engine runs, behind one trait: the steps (fmt; lint and test sharing one build;
 //! doc). ratchet-run's [`Runner`] is the real one (cargo); the engine's unit tests use a fake.
 
+use std::collections::BTreeSet;
+
 use ratchet_graph::Workspace;
 use ratchet_run::{PackageVerdict, RunError, Runner, Step, StepReport};
 
@@ -15,6 +17,19 @@ pub trait Steps: Sync {
 
     /// What identifies `step`'s configuration in verdict keys (see `key.rs`).
     fn config_key(&self, step: Step) -> String;
+
+    /// `packages` split into groups that cargo may build together without giving any of them
+    /// more features than alone (one group where features are not modelled).
+    fn groups(&self, packages: &[String]) -> Vec<Vec<String>> {
+        vec![packages.to_vec()]
+    }
+
+    /// Packages of `report` (of `step`) that cargo compiled with other features than they get
+    /// alone: their passes are not recorded.
+    fn other_features(&self, step: Step, report: &StepReport) -> BTreeSet<String> {
+        let _ = (step, report);
+        BTreeSet::new()
+    }
 
     /// Whether lint and test can come from one build ([`Steps::lint_and_build_tests`]).
     fn shares_lint_and_test_build(&self) -> bool;
@@ -56,6 +71,24 @@ impl Steps for Runner<'_> {
 
     fn config_key(&self, step: Step) -> String {
         self.step_fingerprint(step)
+    }
+
+    fn groups(&self, packages: &[String]) -> Vec<Vec<String>> {
+        match self.features() {
+            Some(features) => features.groups(self.workspace, packages),
+            None => vec![packages.to_vec()],
+        }
+    }
+
+    fn other_features(&self, step: Step, report: &StepReport) -> BTreeSet<String> {
+        let packages: Vec<String> = report.packages.keys().cloned().collect();
+        // Feature flags in `[steps.X] args` are keyed with the step's configuration but not
+        // modelled: cargo's features cannot be compared with the plan's there.
+        let step_args = self.config.args(step);
+        self.features()
+            .filter(|_| !ratchet_run::features::BuildFlags::named_in(&step_args))
+            .map(|f| f.mismatched(self.workspace, &packages, &report.unit_features))
+            .unwrap_or_default()
     }
 
     fn shares_lint_and_test_build(&self) -> bool {

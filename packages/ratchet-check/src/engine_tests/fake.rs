@@ -41,7 +41,11 @@ impl KeySource for FakeKeys {
                 .map(|(p, k)| (p.clone(), f(k).clone()))
                 .collect()
         };
-        Ok(StepKeys::from_fingerprints(pick(|k| &k.0), pick(|k| &k.1)))
+        Ok(StepKeys::from_parts(
+            pick(|k| &k.0),
+            pick(|k| &k.1),
+            BTreeMap::new(),
+        ))
     }
 }
 
@@ -192,12 +196,15 @@ fn two_packages() -> Workspace {
         external_deps: Vec::new(),
         metadata: serde_json::Value::Null,
         cargo_pkg_env: BTreeMap::new(),
+        features: BTreeMap::new(),
     };
     let dep = Dep {
         kind: DepKind::Normal,
         optional: false,
         target: None,
         rename: None,
+        features: Vec::new(),
+        default_features: true,
     };
     let packages = vec![package("a"), package("b")];
     Workspace::from_parts(

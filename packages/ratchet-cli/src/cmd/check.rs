@@ -25,6 +25,8 @@ use report::Reporter;
 pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
+    #[command(flatten)]
+    build: ratchet_check::BuildFlags,
     /// Only packages affected by the changes since the merge-base with REF (for CI).
     #[arg(long, value_name = "REF")]
     since: Option<String>,
@@ -102,7 +104,11 @@ impl Args {
 pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
     let clock = SystemClock;
     let started = clock.now();
-    let workspace = args.workspace.load_for_build()?;
+    // `--locked`/`--frozen`: `cargo metadata` must not bring `Cargo.lock` up to date either.
+    let workspace = match args.build.locked || args.build.frozen {
+        true => args.workspace.load()?,
+        false => args.workspace.load_for_build()?,
+    };
     // `ratchet.toml` is read once per run: every section below comes from this read.
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let mut config = Config::parse(&config_file)?;
@@ -139,6 +145,7 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
         reuse: Reuse::new(args.force, verify_fraction, &clock),
         dry_run: args.dry_run,
         whole_workspace: args.whole_workspace(),
+        build: &args.build,
         fail_fast: args.fail_fast,
         filtered: !args.filters.is_empty(),
         colored_diagnostics: args.message_format == MessageFormat::Human

@@ -292,4 +292,11 @@ impl Sink for Reporter {
         self.shared_build
             .store(shared, std::sync::atomic::Ordering::Relaxed);
     }
+
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let names = packages.join(", ");
+        self.note(&format!(
+            "note: {names} ({step}): cargo compiled other features than alone; not recorded"
+        ));
+    }
 }
