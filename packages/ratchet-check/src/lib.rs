@@ -23,6 +23,9 @@ pub mod sink;
 pub mod source;
 pub mod steps;
 
+/// The verdict store the plan reads and the run records into, re-exported so that a caller
+/// opens it without depending on `ratchet-cache` itself.
+pub use ratchet_cache::VerdictCache;
 pub use ratchet_run::features::BuildFlags;
 pub use ratchet_run::{Cancel, Progress};
 

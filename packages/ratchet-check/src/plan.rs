@@ -127,6 +127,10 @@ pub struct CheckConfig {
     /// --workspace` gives them; fewer cargo runs and builds, docs/check.md).
     #[serde(default)]
     pub features: Option<FeatureScope>,
+    /// Where every `check` writes its JUnit XML report, relative to the workspace root
+    /// (`--junit` wins; rendered by ratchet-ci).
+    #[serde(default)]
+    pub junit: Option<std::path::PathBuf>,
 }
 
 /// `[check] features`.

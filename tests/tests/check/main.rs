@@ -4,6 +4,7 @@
 //! Helpers live here; each module holds tests of one concern.
 #![allow(clippy::unwrap_used)]
 
+mod ci;
 mod gates;
 mod generated;
 mod runs;

@@ -77,6 +77,8 @@ pub struct Args {
     /// With --ci: after a green gate, lower the ceilings that measures fell well below.
     #[arg(long, requires = "ci")]
     tighten: bool,
+    #[command(flatten)]
+    outputs: ratchet_ci::CheckArgs,
 }
 
 impl Args {
@@ -116,6 +118,13 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
     // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
     let members: Vec<&str> = workspace.packages.iter().map(|p| p.name.as_str()).collect();
     ratchet_budget::Budget::parse(&config_file.path, &config_file.text, &members)?;
+    let json = args.message_format == MessageFormat::Json;
+    let sink = ratchet_ci::Sink::for_check(
+        &args.outputs,
+        config.check.junit.as_deref(),
+        &workspace.root,
+        json,
+    )?;
     let verify_fraction = config.check.verify_fraction(args.verify)?;
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
@@ -127,7 +136,7 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
         .state_dir()
         .join("progress-units.json")
         .into_std_path_buf();
-    let reporter = Reporter::new(args.message_format, args.verbosity, units_file);
+    let reporter = Reporter::new(args.message_format, args.verbosity, units_file, sink);
     let selection = select::select(
         &workspace,
         (
@@ -138,6 +147,7 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, &config.inputs)),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
+    let selection = ratchet_ci::partition_selection(&workspace, selection, args.outputs.partition)?;
     let request = Request {
         workspace: &workspace,
         config: &config,

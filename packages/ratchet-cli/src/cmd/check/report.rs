@@ -28,6 +28,8 @@ pub struct Reporter {
     tally: std::sync::Mutex<ratchet_term::Tally>,
     bar: Option<ProgressBar>,
     meter: std::sync::Mutex<ratchet_term::Meter>,
+    /// JUnit, GitHub annotations and step summary, fed with every event.
+    ci: ratchet_ci::Sink,
 }
 
 impl Reporter {
@@ -36,6 +38,7 @@ impl Reporter {
         format: MessageFormat,
         verbosity: ratchet_term::Verbosity,
         units_file: std::path::PathBuf,
+        ci: ratchet_ci::Sink,
     ) -> Reporter {
         let json = format == MessageFormat::Json;
         let bar = (!json && !verbosity.quiet && std::io::stderr().is_terminal()).then(|| {
@@ -58,11 +61,17 @@ impl Reporter {
             meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
             tally: std::sync::Mutex::default(),
             bar,
+            ci,
         }
     }
 
+    /// Feeds `event` to the CI outputs (which print its annotation), then prints it as JSON.
     fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
-        print(&format!("{}\n", serde_json::to_string(&event)?))
+        self.ci.observe(&event);
+        match self.json {
+            true => print(&format!("{}\n", serde_json::to_string(&event)?)),
+            false => Ok(()),
+        }
     }
 
     /// `text` on stderr (`-v`'s commands), above the progress line.
@@ -89,10 +98,7 @@ impl Reporter {
         let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
         self.steps_total
             .store(running, std::sync::atomic::Ordering::Relaxed);
-        if self.json {
-            return self.emit(CheckEvent::Plan(plan));
-        }
-        if plan.dry_run {
+        if !self.json && plan.dry_run {
             let mut text = String::new();
             for step in &plan.steps {
                 text.push_str(&format!(
@@ -105,7 +111,7 @@ impl Reporter {
             }
             self.text(&text)?;
         }
-        Ok(())
+        self.emit(CheckEvent::Plan(plan))
     }
 
     /// A step begins.
@@ -130,9 +136,7 @@ impl Reporter {
             bar.set_prefix(meter.prefix());
             bar.set_message("");
         }
-        if self.json {
-            self.emit(CheckEvent::StepStarted(started))?;
-        }
+        self.emit(CheckEvent::StepStarted(started))?;
         Ok(())
     }
 
@@ -187,38 +191,34 @@ impl Reporter {
         {
             *lock(&self.unobserved) = Some(reason.clone());
         }
-        if self.json {
-            return self.emit(CheckEvent::StepFinished(finished));
-        }
-        Ok(())
+        self.emit(CheckEvent::StepFinished(finished))
     }
 
     /// A cached pass that failed when `--verify` ran it again.
     fn non_hermetic(&self, found: ev::NonHermetic) -> anyhow::Result<()> {
-        if self.json {
-            return self.emit(CheckEvent::NonHermetic(found));
+        if !self.json {
+            let (package, step, message) = (&found.package, &found.step, &found.message);
+            self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))?;
         }
-        let (package, step, message) = (&found.package, &found.step, &found.message);
-        self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
+        self.emit(CheckEvent::NonHermetic(found))
     }
 
     /// A problem of a failing package (a diagnostic or a failed test).
     fn problem(&self, event: CheckEvent) -> anyhow::Result<()> {
-        if self.json {
-            return self.emit(event);
-        }
-        if let CheckEvent::Diagnostic(d) = &event
-            && d.command.is_empty()
-        {
-            // Skipped because it does not compile: one line at the end says so.
-            let entry = format!("{} ({})", d.package, d.step);
-            let mut not_run = lock(&self.not_run);
-            if !not_run.contains(&entry) {
-                not_run.push(entry);
+        if !self.json {
+            match &event {
+                // Skipped because it does not compile: one line at the end says so.
+                CheckEvent::Diagnostic(d) if d.command.is_empty() => {
+                    let entry = format!("{} ({})", d.package, d.step);
+                    let mut not_run = lock(&self.not_run);
+                    if !not_run.contains(&entry) {
+                        not_run.push(entry);
+                    }
+                }
+                _ => self.text(&ratchet_term::failure_text(&event))?,
             }
-            return Ok(());
         }
-        self.text(&ratchet_term::failure_text(&event))
+        self.emit(event)
     }
 
     /// The last word: a summary event, or one line of text.
@@ -227,8 +227,10 @@ impl Reporter {
             bar.finish_and_clear();
         }
         lock(&self.meter).save();
+        self.emit(CheckEvent::Summary(summary.clone()))?;
+        self.ci.finish()?;
         if self.json {
-            return self.emit(CheckEvent::Summary(summary));
+            return Ok(());
         }
         if self.verbosity.quiet && summary.exit_code == ratchet_events::exit::OK {
             return Ok(());
