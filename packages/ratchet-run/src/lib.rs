@@ -25,6 +25,7 @@ mod lint_tool;
 mod nextest;
 mod outcome;
 mod pool;
+mod profile;
 mod reproduce;
 mod runner;
 mod slow;
