@@ -8,25 +8,27 @@ use std::sync::Mutex;
 
 use ratchet_cache::VerdictCache;
 use ratchet_graph::{DepKind, Workspace};
-use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
+use ratchet_run::{PackageVerdict, Problem, RunError, Step, StepReport};
 
 use super::key::StepKeys;
 use super::plan::Planned;
-use super::record::{self, Fingerprinter};
+use super::record;
 use super::sink::Sink;
+use super::source::KeySource;
+use super::steps::Steps;
 
 /// What running a step needs.
-pub struct Context<'a> {
-    /// Runs the cargo steps.
-    pub runner: &'a Runner<'a>,
+pub struct Context<'a, S: Steps> {
+    /// Runs the steps.
+    pub runner: &'a S,
     /// Re-fingerprints after each step.
-    pub fingerprinter: &'a Fingerprinter<'a>,
+    pub fingerprinter: &'a dyn KeySource,
     /// Where passes go.
     pub cache: &'a VerdictCache,
     /// Where output goes.
     pub reporter: &'a dyn Sink,
     /// The keys the plan was made at, and the fingerprints they come from.
-    pub before: (&'a StepKeys, &'a ratchet_fingerprint::RunStart),
+    pub before: &'a StepKeys,
     /// `--fail-fast`: no step starts after one failed.
     pub fail_fast: bool,
     /// Test-name filters were given: the test and doc steps record no pass.
@@ -86,7 +88,7 @@ impl Outcome {
 
 /// Runs every planned step: the compiling ones once per group of packages that cargo may
 /// build together without giving any of them more features than alone.
-pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outcome> {
+pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow::Result<Outcome> {
     let (fmt, compiling): (Vec<&Planned>, Vec<&Planned>) = plan
         .iter()
         .filter(|p| !p.run.is_empty())
@@ -95,10 +97,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
     let mut all: Vec<String> = compiling.iter().flat_map(|p| p.run.clone()).collect();
     all.sort();
     all.dedup();
-    let groups = match runner.features() {
-        Some(features) => features.groups(runner.workspace, &all),
-        None => vec![all],
-    };
+    let groups = runner.groups(&all);
     let compiling: Vec<Planned> = groups
         .iter()
         .flat_map(|group| compiling.iter().map(|p| p.within(group)))
@@ -137,7 +136,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
                     // verdict either: its doc tests cannot pass without a build.
                     let built_it = matches!(planned.step, Step::Lint | Step::Test);
                     if let Some(report) = report.as_ref().filter(|_| built_it) {
-                        broken.extend(compile_failures(context.runner.workspace, report));
+                        broken.extend(compile_failures(context.runner.workspace(), report));
                     }
                     vec![report]
                 }
@@ -148,7 +147,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             if context.fail_fast && outcome.failed > 0 {
                 break;
             }
-            if outcome.interrupted || context.runner.cancel.is_cancelled() {
+            if outcome.interrupted || context.runner.is_cancelled() {
                 outcome.interrupted = true;
                 break;
             }
@@ -167,8 +166,8 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
 
 /// Runs one (announced) step, records its passes and reports its end; `None` when it was
 /// interrupted.
-fn run_step(
-    context: &Context<'_>,
+fn run_step<S: Steps>(
+    context: &Context<'_, S>,
     planned: &Planned,
     broken: &BTreeSet<String>,
     records: &Mutex<()>,
@@ -195,11 +194,30 @@ fn run_step(
     finish_step(context, planned, report, records).map(Some)
 }
 
+/// Makes `report` hold one verdict per package the step ran on: a package it does not name
+/// fails (nothing says it passed; a failure that cannot be attributed fails every package of
+/// the run), and a verdict for a package the step was not run on is dropped.
+fn attribute_all(planned: &Planned, report: &mut StepReport) {
+    report
+        .packages
+        .retain(|package, _| planned.run.contains(package));
+    let reproduce = report.commands.first().cloned().unwrap_or_default();
+    for package in &planned.run {
+        report.packages.entry(package.clone()).or_insert_with(|| {
+            let text = format!(
+                "no verdict: the {} step ran on `{package}` without saying whether it passed",
+                planned.step.name()
+            );
+            PackageVerdict::fail(reproduce.clone(), vec![Problem::Other { text }])
+        });
+    }
+}
+
 /// The lint and test steps (lint announced) from one build: packages that do not compile
 /// are not tested, as when the steps run apart. Returns what finished; `None` when
 /// interrupted.
-fn run_lint_and_test(
-    context: &Context<'_>,
+fn run_lint_and_test<S: Steps>(
+    context: &Context<'_, S>,
     lint: &Planned,
     test: &Planned,
     broken: &mut BTreeSet<String>,
@@ -211,9 +229,9 @@ fn run_lint_and_test(
         Err(RunError::Interrupted) => return Ok(vec![None]),
         Err(e) => return Err(e.into()),
     };
-    broken.extend(compile_failures(runner.workspace, &lint_report));
+    broken.extend(compile_failures(runner.workspace(), &lint_report));
     for package in test.run.iter().filter(|p| broken.contains(*p)) {
-        built.replace_verdict(package, not_compiling(package));
+        runner.replace_test_verdict(&mut built, package, not_compiling(package));
     }
     let lint_report = finish_step(context, lint, lint_report, records)?;
     context.reporter.step_started(test.step.name(), &test.run)?;
@@ -226,38 +244,22 @@ fn run_lint_and_test(
 }
 
 /// Records the passes of a finished step and reports its end.
-fn finish_step(
-    context: &Context<'_>,
+fn finish_step<S: Steps>(
+    context: &Context<'_, S>,
     planned: &Planned,
-    report: StepReport,
+    mut report: StepReport,
     records: &Mutex<()>,
 ) -> anyhow::Result<StepReport> {
+    attribute_all(planned, &mut report);
     let recorded = {
         let _guard = records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let runner = context.runner;
-        if planned.step != Step::Fmt {
-            // What the units just compiled read beyond their package, before passes are keyed.
-            ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
-        }
-        // What the test processes were seen reading becomes an input of their package: a
-        // pass is then keyed by those files too (when they held still during the run). A run
+        // What the step taught about inputs is recorded before its passes are keyed. A run
         // with test-name filters saw only some tests: it records neither reads nor passes.
         let filtered = context.filtered && matches!(planned.step, Step::Test | Step::Doc);
-        if !filtered {
-            let (step, reads) = (planned.step.name(), &report.observed_reads);
-            ratchet_learn::record_runtime(runner.workspace, step, reads)?;
-        }
-        let packages: Vec<String> = report.packages.keys().cloned().collect();
-        // Feature flags in `[steps.X] args` are keyed with the step's configuration but not
-        // modelled: cargo's features cannot be compared with the plan's there.
-        let step_args = runner.config.args(planned.step);
-        let other_features = runner
-            .features()
-            .filter(|_| !ratchet_run::features::BuildFlags::named_in(&step_args))
-            .map(|f| f.mismatched(runner.workspace, &packages, &report.unit_features))
-            .unwrap_or_default();
+        context.runner.learn(&report, !filtered)?;
+        let other_features = context.runner.other_features(planned.step, &report);
         if filtered {
             record::Recorded::default()
         } else {

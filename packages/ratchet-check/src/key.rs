@@ -43,7 +43,7 @@ use ratchet_run::Step;
 pub const TOOL_VERSION: &str = concat!("ratchet ", env!("CARGO_PKG_VERSION"));
 
 /// Per package, the fingerprints the keys are made of, taken at one moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepKeys {
     full: BTreeMap<String, String>,
     own: BTreeMap<String, String>,
@@ -51,6 +51,17 @@ pub struct StepKeys {
 }
 
 impl StepKeys {
+    /// Keys from each package's full and own fingerprints and build configuration, by name
+    /// (for callers that take them elsewhere than from the workspace, such as the engine's
+    /// unit tests).
+    pub fn from_parts(
+        full: BTreeMap<String, String>,
+        own: BTreeMap<String, String>,
+        build: BTreeMap<String, String>,
+    ) -> StepKeys {
+        StepKeys { full, own, build }
+    }
+
     /// The keys of `fingerprints`, with each package's build configuration (`build`).
     pub fn of(fingerprints: &Fingerprints, build: &BTreeMap<String, String>) -> StepKeys {
         StepKeys {

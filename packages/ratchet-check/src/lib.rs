@@ -10,12 +10,18 @@
 //! Must not: print, or know about terminals, colours or output formats: what happens goes to a
 //! caller-supplied [`sink::Sink`]; the command line (flags, renderers) is ratchet-cli's.
 
+pub mod clock;
+pub mod config;
+pub mod events;
 pub mod execute;
 pub mod key;
 pub mod plan;
 pub mod record;
+pub mod run;
 pub mod select;
 pub mod sink;
+pub mod source;
+pub mod steps;
 
 /// The verdict store the plan reads and the run records into, re-exported so that a caller
 /// opens it without depending on `ratchet-cache` itself.
@@ -23,3 +29,8 @@ pub use ratchet_cache::VerdictCache;
 /// `gc`: capping the disk of ratchet's build directory, which the steps fill (the CLI reaches
 /// it through here, within its budget of direct dependencies).
 pub use ratchet_gc as gc;
+pub use ratchet_run::features::BuildFlags;
+pub use ratchet_run::{Cancel, Progress};
+
+#[cfg(test)]
+mod engine_tests;

@@ -7,9 +7,11 @@ use std::hash::{Hash, Hasher};
 use ratchet_cache::{PackagePasses, VerdictCache};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
-use ratchet_run::{Runner, Step};
+use ratchet_run::Step;
 
+use super::clock::Clock;
 use super::key::StepKeys;
+use super::steps::Steps;
 
 /// One step of the plan.
 #[derive(Clone)]
@@ -56,10 +58,8 @@ pub enum Reuse {
 
 impl Reuse {
     /// `--force`, or the cache with the share `verify` drawn from the clock.
-    pub fn new(all: bool, verify: f64) -> Reuse {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
+    pub fn new(all: bool, verify: f64, clock: &dyn Clock) -> Reuse {
+        let seed = clock.now().as_nanos() as u64;
         match all {
             true => Reuse::Ignore,
             false => Reuse::Cached { verify, seed },
@@ -70,7 +70,7 @@ impl Reuse {
 /// Splits `selection` per enabled step into packages to run and packages with a cached pass
 /// at their key in `keys`.
 pub fn plan(
-    runner: &Runner<'_>,
+    runner: &impl Steps,
     cache: &VerdictCache,
     keys: &StepKeys,
     selection: &BTreeSet<String>,
@@ -82,11 +82,10 @@ pub fn plan(
         Reuse::Cached { .. } => selection.iter().map(|p| (p, cache.passes(p))).collect(),
     };
     runner
-        .config
         .enabled()
         .into_iter()
         .map(|step| {
-            let config_key = runner.step_fingerprint(step);
+            let config_key = runner.config_key(step);
             let (cached, mut run): (Vec<String>, Vec<String>) =
                 selection.iter().cloned().partition(|package| {
                     let key = keys.key(package, step, &config_key);

@@ -4,10 +4,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
-use ratchet_cache::{VerdictCache, VerdictKey};
-use ratchet_fingerprint::{Fingerprints, InputsConfig, Recordable, RunStart};
+use ratchet_cache::VerdictCache;
+use ratchet_fingerprint::{Fingerprints, InputsConfig, RunStart};
 use ratchet_graph::Workspace;
 use ratchet_run::{Step, StepReport};
+
+use crate::source::{KeySource, Settled};
 
 use super::key::StepKeys;
 use super::plan::Planned;
@@ -55,9 +57,19 @@ impl<'a> Fingerprinter<'a> {
 
     /// The keys now (with every input learned so far) and the packages whose passes they
     /// may hold (see `ratchet_fingerprint::RunStart::recordable`).
-    fn recordable(&self, start: &RunStart) -> anyhow::Result<(StepKeys, Recordable)> {
+    fn settled(&self, start: &RunStart) -> anyhow::Result<Settled> {
         let now = start.recordable(self.workspace, &self.inputs)?;
-        Ok((self.keys_of(&now.fingerprints), now))
+        let learned = now
+            .fingerprints
+            .packages
+            .iter()
+            .map(|(package, f)| (package.clone(), f.learned.clone()))
+            .collect();
+        Ok(Settled {
+            keys: self.keys_of(&now.fingerprints),
+            held: now.held,
+            learned,
+        })
     }
 
     /// At the end of a run: the passes it recorded, keyed again by what later steps learned
@@ -66,31 +78,44 @@ impl<'a> Fingerprinter<'a> {
     pub fn rekey(&self, cache: &VerdictCache, start: &RunStart) -> anyhow::Result<()> {
         let recorded =
             std::mem::take(&mut *self.recorded.lock().unwrap_or_else(PoisonError::into_inner));
-        let (after, now) = self.recordable(start)?;
+        let now = self.settled(start)?;
         for (package, step, config) in recorded.iter().filter(|(p, ..)| now.held.contains(p)) {
-            if let Some(key) = after
+            if let Some(key) = now
+                .keys
                 .key(package, *step, config)
                 .filter(|k| !cache.is_pass(package, k))
             {
-                self.store(cache, &now, (package, *step, config), &key)?;
+                cache.record_pass_with(package, &key, step.name(), &now.learned(package))?;
             }
         }
         Ok(())
     }
+}
 
-    /// Stores the pass of `package` for `step` (configured as `config`) under `key`, with
-    /// the inputs it read, and remembers it for [`Fingerprinter::rekey`].
-    fn store(
-        &self,
-        cache: &VerdictCache,
-        now: &Recordable,
-        (package, step, config): (&str, Step, &str),
-        key: &VerdictKey,
-    ) -> anyhow::Result<()> {
-        cache.record_pass_with(package, key, step.name(), &now.learned(package))?;
-        let mut recorded = self.recorded.lock().unwrap_or_else(PoisonError::into_inner);
+/// The keys of a real run: the workspace's files, against the fingerprints the run started at.
+pub struct RunKeys<'a> {
+    /// Computes the fingerprints, and remembers the passes stored.
+    pub fingerprinter: &'a Fingerprinter<'a>,
+    /// The fingerprints the plan was made at, and the mark learned inputs are judged by.
+    pub start: &'a RunStart,
+}
+
+impl KeySource for RunKeys<'_> {
+    fn keys(&self) -> anyhow::Result<StepKeys> {
+        Ok(self.fingerprinter.keys_of(&self.start.fingerprints))
+    }
+
+    fn settled(&self) -> anyhow::Result<Settled> {
+        self.fingerprinter.settled(self.start)
+    }
+
+    fn stored(&self, package: &str, step: Step, config: &str) {
+        let mut recorded = self
+            .fingerprinter
+            .recorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         recorded.push((package.to_string(), step, config.to_string()));
-        Ok(())
     }
 }
 
@@ -112,18 +137,18 @@ pub struct Recorded {
 /// stored pass of every package that failed (under the key of the content it failed at, and
 /// of the content now, in case an edit during the step restored a passing content).
 pub fn record_verdicts(
-    fingerprinter: &Fingerprinter<'_>,
+    source: &dyn KeySource,
     cache: &VerdictCache,
     planned: &Planned,
     report: &StepReport,
-    (before, start): (&StepKeys, &RunStart),
+    before: &StepKeys,
     other_features: &std::collections::BTreeSet<String>,
 ) -> anyhow::Result<Recorded> {
-    let (after, now) = fingerprinter.recordable(start)?;
+    let now = source.settled()?;
     let key = |keys: &StepKeys, package: &str| keys.key(package, planned.step, &planned.config_key);
     let mut recorded = Recorded::default();
     for (package, verdict) in &report.packages {
-        let (then, after) = (key(before, package), key(&after, package));
+        let (then, after) = (key(before, package), key(&now.keys, package));
         if !verdict.passed {
             if planned.verifying.contains(package) {
                 let differing = then
@@ -142,8 +167,13 @@ pub fn record_verdicts(
         }
         match after.filter(|_| now.held.contains(package)) {
             Some(key) => {
-                let pass = (package.as_str(), planned.step, planned.config_key.as_str());
-                fingerprinter.store(cache, &now, pass, &key)?;
+                cache.record_pass_with(
+                    package,
+                    &key,
+                    planned.step.name(),
+                    &now.learned(package),
+                )?;
+                source.stored(package, planned.step, &planned.config_key);
             }
             None => recorded.changed.push(package.clone()),
         }

@@ -7,6 +7,7 @@
 
 mod cmd;
 mod common;
+mod interrupt;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -152,7 +153,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Graph(args) => cmd::graph::run(args),
         Command::Hash(args) => cmd::hash::run(args),
         Command::Affected(args) => cmd::affected::run(args),
-        Command::Check(args) => cmd::check::run(args, tool),
+        Command::Check(args) => cmd::check::run(args, tool, interrupt::cancel_on_interrupt()),
         Command::Plan(args) => cmd::plan::run(args),
         Command::Watch(args) => cmd::watch::run(args),
         Command::Rules(args) => cmd::rules::run(args, tool),

@@ -121,6 +121,10 @@ pub struct StepFinished {
     /// relative to the root.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub observed_reads: std::collections::BTreeMap<String, Vec<String>>,
+    /// The test and doc steps: how many tests ran, per package (where the runner counts them:
+    /// ratchet's own pool and doc tests; not nextest).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tests_run: std::collections::BTreeMap<String, usize>,
 }
 
 /// Whether a step's run-time reads were observed.

@@ -248,6 +248,17 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
 }
 
 impl Workspace {
+    /// A workspace from its parts: `packages` sorted by name, `edges` as `(dependent,
+    /// dependency, edge)` by index. For callers that build one without cargo (unit tests).
+    pub fn from_parts(
+        root: Utf8PathBuf,
+        target_dir: Utf8PathBuf,
+        packages: Vec<Package>,
+        edges: Vec<(PkgIx, PkgIx, Dep)>,
+    ) -> Workspace {
+        build::with_edges(root, target_dir, packages, edges)
+    }
+
     /// The directory ratchet keeps its state in: `<target>/ratchet`.
     pub fn state_dir(&self) -> Utf8PathBuf {
         self.target_dir.join(ratchet_store::state::DIR)

@@ -198,6 +198,14 @@ impl StepsConfig {
     }
 }
 
+/// Arguments before `--` (for cargo) and after it (for the tool).
+pub(crate) fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
+    match args.iter().position(|a| a == "--") {
+        Some(at) => (&args[..at], &args[at + 1..]),
+        None => (args, &[]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

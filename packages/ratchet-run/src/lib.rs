@@ -16,18 +16,22 @@
 
 mod cargo;
 mod config;
+mod dispatch;
 mod doc;
 mod fmt;
 mod lint;
 mod lint_and_test;
+mod lint_tool;
 mod nextest;
 mod outcome;
+mod pool;
 mod profile;
 mod reproduce;
 mod runner;
 mod slow;
 mod test_binaries;
 mod test_process;
+mod tools;
 mod tree_reads;
 
 /// Verdicts from cargo's output, which ratchet-attribution owns.
@@ -42,6 +46,7 @@ pub use ratchet_features as features;
 pub use ratchet_process::Cancel;
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;
+pub use tools::Tools;
 
 /// A failure to run a step at all (as opposed to a step that ran and found problems).
 #[derive(Debug, thiserror::Error)]

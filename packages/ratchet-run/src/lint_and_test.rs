@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::cargo;
-use crate::lint::LintTool;
+use crate::lint_tool::LintTool;
 use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::{self, BuiltTests};

@@ -4,23 +4,58 @@
 //! settings (so its own build finds everything fresh), reading nextest's libtest-style JSON
 //! events to tie every failing test to its package.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead as _, BufReader};
 
 use ratchet_process::TreePart;
 
 use serde::Deserialize;
 
-use crate::cargo::{self, Executable};
+use crate::cargo;
+use crate::cargo::Executable;
+use crate::outcome::ObservationStatus;
 use crate::outcome::Problem;
 use crate::runner::{Runner, split_at_dashes};
-use crate::test_binaries::BinaryFailure;
+use crate::test_binaries::{BinaryFailure, RunsTests, TestsRan};
 use crate::tree_reads::{TreeObservation, TreeReads};
 use crate::{RunError, Step};
 
-/// nextest's configuration file, relative to the workspace root: where it exists, nextest is
-/// the default runner.
-pub(crate) const CONFIG_FILE: &str = ".config/nextest.toml";
+/// `cargo nextest run` as the test step's runner.
+pub(crate) struct Nextest;
+
+impl RunsTests for Nextest {
+    fn run(
+        &self,
+        runner: &Runner<'_>,
+        binaries: Vec<Executable>,
+        _test_args: &[String],
+    ) -> Result<TestsRan, RunError> {
+        if binaries.is_empty() {
+            return Ok(TestsRan {
+                failures: Vec::new(),
+                commands: Vec::new(),
+                runner_cpu_ms: 0,
+                reads: BTreeMap::new(),
+                tests: BTreeMap::new(),
+                observation: ObservationStatus::Observed,
+            });
+        }
+        // nextest finds the binaries itself (fresh from the build): it is given their packages,
+        // and the observer ties each binary's reads to its package.
+        let (failures, shown, (reads, unobserved)) = run(runner, &binaries)?;
+        Ok(TestsRan {
+            failures,
+            commands: vec![shown],
+            runner_cpu_ms: 0,
+            reads,
+            tests: BTreeMap::new(),
+            observation: match unobserved {
+                Some(why) => ObservationStatus::Unavailable(why),
+                None => ObservationStatus::Observed,
+            },
+        })
+    }
+}
 
 /// Lines of nextest's own text kept when it fails without naming a test.
 const TAIL_LINES: usize = 40;

@@ -5,17 +5,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use camino::Utf8PathBuf;
 use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
-use crate::lint::{self, LintArgs, LintTool};
-use crate::lint_and_test;
+use crate::lint_tool::{self, LintArgs, LintTool};
 use crate::outcome::StepReport;
-use crate::test_binaries::BuiltTests;
-use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, test_binaries};
+use crate::tools::{NEXTEST_CONFIG, Tools};
+use crate::{Cancel, RunError, Step, StepsConfig, TestRunner};
+
+/// Arguments before `--` (for cargo) and after it (for the tool), as every step splits them.
+pub(crate) use crate::config::split_at_dashes;
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +45,8 @@ pub enum Progress<'a> {
     },
 }
 
-/// Runs steps on one workspace.
+/// Runs steps on one workspace, with the tools found once when it is made ([`Tools`]): asking
+/// it for a step's key has no side effect.
 pub struct Runner<'a> {
     /// The workspace.
     pub workspace: &'a Workspace,
@@ -56,18 +58,18 @@ pub struct Runner<'a> {
     pub wrapper_exe: Option<PathBuf>,
     /// Called from the runner's threads as work progresses.
     pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
-    lint_tool: OnceLock<LintTool>,
-    lint_args: OnceLock<LintArgs>,
-    clippy_everywhere: OnceLock<Option<PathBuf>>,
-    test_runner: OnceLock<TestRunner>,
+    tools: Tools,
+    /// clippy's driver when it compiles workspace members for every command (see
+    /// [`Runner::with_rust_file_hashes`]); `None`: only the lint step runs clippy.
+    clippy_everywhere: Option<PathBuf>,
+    /// A memo of a pure computation from the workspace.
     shared_names: OnceLock<std::collections::BTreeSet<String>>,
-    rust_files: Option<BTreeMap<String, String>>,
     features: Option<ratchet_features::Plan>,
     colored_diagnostics: bool,
 }
 
 impl<'a> Runner<'a> {
-    /// A runner for `workspace`.
+    /// A runner for `workspace`, its tools discovered now ([`Tools::discover`]).
     pub fn new(
         workspace: &'a Workspace,
         config: &'a StepsConfig,
@@ -81,21 +83,29 @@ impl<'a> Runner<'a> {
             cancel,
             wrapper_exe,
             progress,
-            lint_tool: OnceLock::new(),
-            lint_args: OnceLock::new(),
-            clippy_everywhere: OnceLock::new(),
-            test_runner: OnceLock::new(),
+            tools: Tools::discover(workspace, config),
+            clippy_everywhere: None,
             shared_names: OnceLock::new(),
-            rust_files: None,
             features: None,
             colored_diagnostics: false,
         }
     }
 
-    /// The content hash of every member's Rust file (path relative to the workspace root), so
-    /// that the `cfg(clippy)` scan reads only files it has not seen at that content.
+    /// Ready to build: decides, from the content hash of every member's Rust file (path
+    /// relative to the workspace root), whether clippy's driver compiles workspace members for
+    /// every command (lint on, clippy installed, and no code of the workspace under
+    /// `cfg(clippy)`, a scan that reads only files it has not seen at that content). Without
+    /// this call only the lint step runs clippy, as `cargo clippy` would: correct, and slower.
     pub fn with_rust_file_hashes(mut self, files: BTreeMap<String, String>) -> Runner<'a> {
-        self.rust_files = Some(files);
+        self.clippy_everywhere = match &self.tools.lint_tool {
+            LintTool::Clippy(driver)
+                if self.config.get(Step::Lint).enabled
+                    && !ratchet_scan::workspace_uses_cfg_clippy(self.workspace, Some(&files)) =>
+            {
+                Some(driver.clone())
+            }
+            _ => None,
+        };
         self
     }
 
@@ -145,69 +155,25 @@ impl<'a> Runner<'a> {
         self.workspace.state_dir().join(ratchet_store::state::BUILD)
     }
 
-    /// clippy's driver, or `check` when clippy is not installed. Part of the lint step's key,
-    /// so it is remembered per toolchain (in `<target>/ratchet/lint-tool.json`): a no-op run
-    /// must not spawn a process to ask.
+    /// clippy's driver, or `check` when clippy is not installed.
     pub(crate) fn lint_tool(&self) -> &LintTool {
-        self.lint_tool.get_or_init(|| {
-            let state_dir = self.workspace.state_dir();
-            let path = state_dir.join(ratchet_store::state::LINT_TOOL);
-            let toolchain = ratchet_toolchain::version(&self.workspace.root, &state_dir);
-            let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
-            match remembered {
-                Some((seen, tool)) if seen == toolchain && tool.still_true() => tool,
-                _ => {
-                    let tool = LintTool::find(self.workspace.root.as_std_path());
-                    let _ = ratchet_store::write_json(path.as_std_path(), &(toolchain, &tool));
-                    tool
-                }
-            }
-        })
+        &self.tools.lint_tool
     }
 
-    /// clippy's driver when it compiles workspace members for every command here (lint on,
-    /// clippy installed, and no code of the workspace under `cfg(clippy)`), else `None`: then
-    /// only the lint step runs clippy, as `cargo clippy` would.
+    /// clippy's driver when it compiles workspace members for every command here, else
+    /// `None`: then only the lint step runs clippy, as `cargo clippy` would.
     pub(crate) fn clippy_everywhere(&self) -> Option<&Path> {
-        self.clippy_everywhere
-            .get_or_init(|| {
-                if !self.config.get(Step::Lint).enabled {
-                    return None;
-                }
-                match self.lint_tool() {
-                    LintTool::Clippy(driver)
-                        if !ratchet_scan::workspace_uses_cfg_clippy(
-                            self.workspace,
-                            self.rust_files.as_ref(),
-                        ) =>
-                    {
-                        Some(driver.clone())
-                    }
-                    _ => None,
-                }
-            })
-            .as_deref()
+        self.clippy_everywhere.as_deref()
     }
 
-    /// What runs the test binaries: `[steps.test] runner` when set; else nextest where the
-    /// workspace configures it (`.config/nextest.toml`, whose test groups, timeouts and retries
-    /// its tests may rely on) and it is installed; else ratchet's own pool.
+    /// What runs the test binaries.
     pub(crate) fn test_runner(&self) -> TestRunner {
-        *self.test_runner.get_or_init(|| {
-            self.config.configured_test_runner().unwrap_or_else(|| {
-                let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
-                if configured && ratchet_toolchain::nextest_installed() {
-                    TestRunner::Nextest
-                } else {
-                    TestRunner::Ratchet
-                }
-            })
-        })
+        self.tools.test_runner
     }
 
     /// What runs the test binaries, as a sentence that says why (for `check --dry-run`).
     pub fn test_runner_choice(&self) -> String {
-        let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
+        let configured = self.workspace.root.join(NEXTEST_CONFIG).is_file();
         let why = match (self.config.configured_test_runner(), self.test_runner()) {
             (Some(_), _) => "set by [steps.test] runner in ratchet.toml",
             (None, TestRunner::Nextest) => {
@@ -227,12 +193,11 @@ impl<'a> Runner<'a> {
 
     /// The lint step's arguments, taken apart for the lint tool.
     pub(crate) fn lint_args(&self) -> &LintArgs {
-        self.lint_args
-            .get_or_init(|| LintArgs::parse(&self.config.args(Step::Lint), self.lint_tool()))
+        &self.tools.lint_args
     }
 
-    /// What identifies `step`'s configuration in verdict keys. Only the lint step asks cargo
-    /// which tool it has, so a run without linting never spawns a process for this.
+    /// What identifies `step`'s configuration in verdict keys (no side effect: the tools
+    /// were found when the runner was made).
     pub fn step_fingerprint(&self, step: Step) -> String {
         let tool = if step == Step::Lint {
             self.lint_tool().name()
@@ -249,42 +214,6 @@ impl<'a> Runner<'a> {
             Step::Fmt => config,
             Step::Lint | Step::Test | Step::Doc => format!("{config};{}", crate::profile::KEY),
         }
-    }
-
-    /// Runs `step` on `packages` (names of workspace members).
-    pub fn run(&self, step: Step, packages: &[String]) -> Result<StepReport, RunError> {
-        let started = Instant::now();
-        let mut report = match step {
-            Step::Fmt => fmt::run(self, packages)?,
-            Step::Lint => lint::run(self, packages)?,
-            Step::Test => test_binaries::run(self, packages)?,
-            Step::Doc => doc::run(self, packages)?,
-        };
-        report.wall_ms = started.elapsed().as_millis() as u64;
-        Ok(report)
-    }
-
-    /// Whether [`Runner::lint_and_build_tests`] can serve the lint and test steps together.
-    pub fn shares_lint_and_test_build(&self) -> bool {
-        lint_and_test::can_share_build(self)
-    }
-
-    /// The lint step on `lint` and the build of the test step on `test`, from one cargo
-    /// command: the lint report, and the tests ready for [`Runner::run_tests`].
-    pub fn lint_and_build_tests(
-        &self,
-        lint: &[String],
-        test: &[String],
-    ) -> Result<(StepReport, BuiltTests), RunError> {
-        lint_and_test::build(self, lint, test)
-    }
-
-    /// Runs tests built by [`Runner::lint_and_build_tests`]: the test step's report.
-    pub fn run_tests(&self, built: BuiltTests) -> Result<StepReport, RunError> {
-        let started = Instant::now();
-        let mut report = test_binaries::run_built(self, built)?;
-        report.wall_ms = started.elapsed().as_millis() as u64;
-        Ok(report)
     }
 
     /// What follows `-p` in a command shown to a person for `package`: its name, or its
@@ -336,7 +265,7 @@ impl<'a> Runner<'a> {
         // Every command here compiles workspace members the same way, so no step rebuilds
         // what another built (cargo's fingerprints include the workspace wrapper).
         if let Some(driver) = self.clippy_everywhere() {
-            lint::configure(&mut command, driver, self.lint_args());
+            lint_tool::configure(&mut command, driver, self.lint_args());
         }
         command
     }
@@ -370,14 +299,6 @@ impl<'a> Runner<'a> {
             observation: None,
             unit_features: output.unit_features.clone(),
         }
-    }
-}
-
-/// Arguments before `--` (for cargo) and after it (for the tool).
-pub(crate) fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
-    match args.iter().position(|a| a == "--") {
-        Some(at) => (&args[..at], &args[at + 1..]),
-        None => (args, &[]),
     }
 }
 

@@ -1,19 +1,15 @@
-//! The test step: build every test binary of the selection with one cargo command, then run
-//! the binaries in parallel across the cores (each binary also runs its tests on threads).
+//! The test step: build every test binary of the selection with one cargo command, then hand
+//! the binaries that built to the test runner ([`RunsTests`]: ratchet's pool or nextest).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratchet_events::check::TestRunUsage;
 
 use crate::cargo::{self, CargoOutput, Executable};
 use crate::outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
-use crate::runner::{Progress, Runner, split_at_dashes};
-use crate::test_process::TestProcesses;
-use crate::{RunError, Step, TestRunner, nextest};
-use ratchet_schedule::Durations;
+use crate::runner::{Runner, split_at_dashes};
+use crate::{RunError, Step, TestRunner};
 use ratchet_wrapper::children_cpu_ms;
 
 /// A failed test binary (or test), by package.
@@ -41,6 +37,35 @@ impl BuiltTests {
             *slot = verdict;
         }
     }
+}
+
+/// What runs the test binaries that built: ratchet's own pool (`pool.rs`) or `cargo nextest
+/// run` (`nextest.rs`), as the runner's tools say. The step around it builds the binaries
+/// and turns what failed into verdicts; a runner only runs them.
+pub(crate) trait RunsTests: Sync {
+    /// Runs `binaries` (of packages whose build passed) with `test_args`.
+    fn run(
+        &self,
+        runner: &Runner<'_>,
+        binaries: Vec<Executable>,
+        test_args: &[String],
+    ) -> Result<TestsRan, RunError>;
+}
+
+/// What a test runner found.
+pub(crate) struct TestsRan {
+    /// The binaries or tests that failed, by package.
+    pub failures: Vec<BinaryFailure>,
+    /// Commands it ran beyond the build (nextest's), as shown to a person.
+    pub commands: Vec<String>,
+    /// CPU time the runner itself spent starting binaries and reading their output.
+    pub runner_cpu_ms: u64,
+    /// What each package's binaries read at run time (see `StepReport::observed_reads`).
+    pub reads: BTreeMap<String, BTreeSet<String>>,
+    /// Whether `reads` is complete.
+    pub observation: ObservationStatus,
+    /// Tests run, per package (where the runner counts them).
+    pub tests: BTreeMap<String, usize>,
 }
 
 /// Runs the test step.
@@ -84,7 +109,7 @@ pub(crate) fn built(
     }
 }
 
-/// Runs the binaries of `built` whose build passed, on one worker per core.
+/// Runs the binaries of `built` whose build passed, with the runner's tools' test runner.
 pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepReport, RunError> {
     let BuiltTests {
         shown,
@@ -93,28 +118,14 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     } = built;
     let args = runner.config.args(Step::Test);
     let (_, test_args) = split_at_dashes(&args);
-    let mut binaries = binaries_to_run(&output, &verdicts);
-    Durations::load(&durations_file(runner)).longest_first(&mut binaries, duration_key);
+    let binaries = binaries_to_run(&output, &verdicts);
+    let any = !binaries.is_empty();
     // Children's CPU time counts only once they are reaped: cargo is, the binaries will be.
     let cpu_before = children_cpu_ms();
     let started = Instant::now();
-    let mut commands = vec![shown];
-    let mut pool = Pool::default();
-    let failures = match runner.test_runner() {
-        TestRunner::Ratchet => {
-            pool = run_binaries(runner, &binaries, test_args)?;
-            std::mem::take(&mut pool.failures)
-        }
-        TestRunner::Nextest if binaries.is_empty() => Vec::new(),
-        TestRunner::Nextest => {
-            let (failures, shown, (reads, unobserved)) = nextest::run(runner, &binaries)?;
-            commands.push(shown);
-            (pool.reads, pool.unobserved) = (reads, unobserved);
-            failures
-        }
-    };
+    let ran = runner.tests().run(runner, binaries, test_args)?;
     let mut targets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for failure in failures {
+    for failure in ran.failures {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
             verdict.passed = false;
             verdict.problems.push(failure.problem);
@@ -131,20 +142,15 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     let usage = TestRunUsage {
         wall_ms: started.elapsed().as_millis() as u64,
         cpu_ms: children_cpu_ms().saturating_sub(cpu_before),
-        runner_cpu_ms: pool.cpu_ms,
+        runner_cpu_ms: ran.runner_cpu_ms,
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    if !pool.durations.is_empty() {
-        Durations::load(&durations_file(runner)).remember(pool.durations);
-    }
+    let commands = std::iter::once(shown).chain(ran.commands).collect();
     let mut report = runner.report(Step::Test, commands, verdicts, &output);
-    report.test_run = (!binaries.is_empty()).then_some(usage);
-    report.observation = Some(match pool.unobserved {
-        Some(why) => ObservationStatus::Unavailable(why),
-        None => ObservationStatus::Observed,
-    });
-    report.observed_reads = pool.reads;
-    report.tests_run = pool.tests;
+    report.test_run = any.then_some(usage);
+    report.observation = Some(ran.observation);
+    report.observed_reads = ran.reads;
+    report.tests_run = ran.tests;
     Ok(report)
 }
 
@@ -184,145 +190,6 @@ fn binaries_to_run(
         .filter(|e| seen.insert(e.path.clone()))
         .cloned()
         .collect()
-}
-
-/// What the pool of test workers did.
-#[derive(Default)]
-struct Pool {
-    /// The binaries that failed.
-    failures: Vec<BinaryFailure>,
-    /// CPU time the workers themselves spent starting the binaries and reading their output.
-    cpu_ms: u64,
-    /// Each binary's wall time, in ms, by [`duration_key`].
-    durations: Vec<(String, u64)>,
-    /// What each package's binaries read at run time, under the workspace root (packages
-    /// with a binary not observed are left out).
-    reads: BTreeMap<String, BTreeSet<String>>,
-    /// Why some binary's reads are not known, if one's are not.
-    unobserved: Option<String>,
-    /// Tests run, per package.
-    tests: BTreeMap<String, usize>,
-}
-
-/// Runs `binaries` on a pool of one worker more than the cores, in their order (longest
-/// first, by the durations ratchet-schedule keeps).
-fn run_binaries(
-    runner: &Runner<'_>,
-    binaries: &[Executable],
-    test_args: &[String],
-) -> Result<Pool, RunError> {
-    let workers_cpu_us = AtomicU64::new(0);
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let durations = Mutex::new(Vec::new());
-    let failures = Mutex::new(Vec::new());
-    let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
-    let unobserved = Mutex::new((BTreeSet::new(), None));
-    let first_error = Mutex::new(None);
-    let tests = Mutex::new(BTreeMap::<String, usize>::new());
-    let processes = TestProcesses::new(runner);
-    // One more than the cores: while a worker waits for its binary to start or exit (or for
-    // the pages of a binary the page cache lost), another keeps the core busy. Measured at
-    // 1000 packages: 93-95% of the cores against 89-91% with one per core.
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get() + 1)
-        .min(binaries.len().max(1));
-    let running = crate::slow::Running::default();
-    let (alive, ended) = std::sync::mpsc::channel::<()>();
-    let slow_after = Duration::from_secs(runner.config.test.slow_after.unwrap_or(60));
-    std::thread::scope(|scope| {
-        scope.spawn(|| running.watch(runner, slow_after, ended));
-        for _ in 0..workers {
-            let alive = alive.clone();
-            scope.spawn(|| {
-                let _alive = alive;
-                let cpu_at_start = ratchet_process::thread_cpu_us();
-                while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    if runner.cancel.is_cancelled() {
-                        break;
-                    }
-                    let started = Instant::now();
-                    let slot = binary.path.to_string();
-                    let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
-                    running.start(slot.clone(), name);
-                    let ran = processes.run(runner, binary, test_args);
-                    running.end(&slot);
-                    match ran {
-                        Ok((failure, read, count)) => {
-                            lock(&failures).extend(failure);
-                            *lock(&tests).entry(binary.package.clone()).or_default() += count;
-                            match read {
-                                Ok(read) => lock(&reads)
-                                    .entry(binary.package.clone())
-                                    .or_default()
-                                    .extend(read),
-                                Err(why) => {
-                                    let mut unobserved = lock(&unobserved);
-                                    unobserved.0.insert(binary.package.clone());
-                                    unobserved.1.get_or_insert(why);
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            lock(&first_error).get_or_insert(e);
-                        }
-                    }
-                    let ms = started.elapsed().as_millis() as u64;
-                    lock(&durations).push((duration_key(binary), ms));
-                    let finished = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    (runner.progress)(Progress::TestBinaryDone {
-                        package: &binary.package,
-                        done: finished,
-                        total: binaries.len(),
-                    });
-                }
-                let spent = ratchet_process::thread_cpu_us().saturating_sub(cpu_at_start);
-                workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
-            });
-        }
-        drop(alive);
-    });
-    if runner.cancel.is_cancelled() {
-        return Err(RunError::Interrupted);
-    }
-    if let Some(error) = lock(&first_error).take() {
-        return Err(error);
-    }
-    // Only a complete run's durations are kept: after Ctrl-C, a binary killed early would
-    // look quick.
-    let (unobserved_packages, unobserved) = std::mem::take(&mut *lock(&unobserved));
-    let mut reads = std::mem::take(&mut *lock(&reads));
-    // A package with a binary not observed has no complete answer: none.
-    reads.retain(|package, _| !unobserved_packages.contains(package));
-    Ok(Pool {
-        failures: std::mem::take(&mut *lock(&failures)),
-        cpu_ms: workers_cpu_us.load(Ordering::SeqCst) / 1000,
-        durations: std::mem::take(&mut *lock(&durations)),
-        reads,
-        unobserved,
-        tests: std::mem::take(&mut *lock(&tests)),
-    })
-}
-
-/// Where the test binaries' last durations are kept (ratchet-schedule orders them by it).
-fn durations_file(runner: &Runner<'_>) -> std::path::PathBuf {
-    runner
-        .workspace
-        .state_dir()
-        .join(ratchet_store::state::TEST_DURATIONS)
-        .into_std_path_buf()
-}
-
-/// What names a test binary from one build to the next (its file name carries a hash that
-/// changes with the profile and features).
-fn duration_key(binary: &Executable) -> String {
-    format!("{}/{}/{}", binary.package, binary.kind, binary.target)
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Names from libtest's `test NAME ... FAILED` lines.

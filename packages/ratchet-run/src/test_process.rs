@@ -9,7 +9,7 @@ use ratchet_process::{ObservedRunner, Reads, TestEnv};
 
 use crate::RunError;
 use crate::cargo::{self, Executable};
-use crate::lint::LintTool;
+use crate::lint_tool::LintTool;
 use crate::outcome::Problem;
 use crate::runner::Runner;
 use crate::test_binaries::{BinaryFailure, count_tests, failed_tests};

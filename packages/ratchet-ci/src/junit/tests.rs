@@ -33,6 +33,7 @@ fn finished(step: &str, passed: &[&str], failed: &[&str]) -> CheckEvent {
         test_run: None,
         observation: None,
         observed_reads: Default::default(),
+        tests_run: Default::default(),
     })
 }
 

@@ -22,7 +22,7 @@ pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
     #[command(flatten)]
-    build: ratchet_run::features::BuildFlags,
+    build: ratchet_check::BuildFlags,
     /// Output format: a redrawn status for people, or NDJSON (the events of each `check` run,
     /// then one `watch_run` event). When stdout is not a terminal, json is used either way.
     #[arg(long, value_enum, default_value_t)]

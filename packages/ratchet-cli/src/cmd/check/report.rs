@@ -1,13 +1,13 @@
-//! What `check` prints: NDJSON events, or text for a person (progress in a terminal, and only
-//! failures plus one summary line otherwise).
+//! What `check` prints: the engine's events (ratchet-check) as NDJSON, or as text for a person
+//! (progress in a terminal, and only failures plus one summary line otherwise).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use ratchet_events::VERSION;
+use ratchet_check::Progress;
+use ratchet_check::sink::Sink;
 use ratchet_events::check::{self as ev, CheckEvent};
-use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
 
@@ -19,7 +19,7 @@ pub struct Reporter {
     steps_total: std::sync::atomic::AtomicUsize,
     steps_started: std::sync::atomic::AtomicUsize,
     /// Lint and test share one build: the lint step's progress label says `build`.
-    pub shared_build: std::sync::atomic::AtomicBool,
+    shared_build: std::sync::atomic::AtomicBool,
     /// `package (step)` of steps skipped because the package does not compile.
     not_run: std::sync::Mutex<Vec<String>>,
     /// Why the test step's run-time reads were not observed, when they were not.
@@ -94,7 +94,7 @@ impl Reporter {
     }
 
     /// The plan; for a dry run in human format, the plan as text.
-    pub fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
+    fn plan(&self, plan: ev::Plan) -> anyhow::Result<()> {
         let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
         self.steps_total
             .store(running, std::sync::atomic::Ordering::Relaxed);
@@ -115,7 +115,8 @@ impl Reporter {
     }
 
     /// A step begins.
-    pub fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+    fn step_started(&self, started: ev::StepStarted) -> anyhow::Result<()> {
+        let (step, packages) = (started.step.as_str(), &started.packages);
         lock(&self.tally).started(step, packages);
         if let Some(bar) = &self.bar {
             let index = self
@@ -135,13 +136,7 @@ impl Reporter {
             bar.set_prefix(meter.prefix());
             bar.set_message("");
         }
-        if self.json {
-            self.emit(CheckEvent::StepStarted(ev::StepStarted {
-                version: VERSION,
-                step: step.to_string(),
-                packages: packages.to_vec(),
-            }))?;
-        }
+        self.emit(CheckEvent::StepStarted(started))?;
         Ok(())
     }
 
@@ -184,126 +179,44 @@ impl Reporter {
         }
     }
 
-    /// A step ended: its failures, then (JSON) its verdicts.
-    pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
-        let step = report.step.name();
-        lock(&self.tally).finished(step, &report.tests_run);
-        let units = report.units_built + report.units_fresh;
+    /// A step ended (its failures came before, as their own events).
+    fn step_finished(&self, finished: ev::StepFinished) -> anyhow::Result<()> {
+        let step = finished.step.as_str();
+        lock(&self.tally).finished(step, &finished.tests_run);
+        let units = finished.units_built + finished.units_fresh;
         lock(&self.meter).finished(step, units);
-        for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
-            if !self.json && verdict.reproduce.is_empty() {
-                // Skipped because it does not compile: one line at the end says so.
-                lock(&self.not_run).push(format!("{package} ({step})"));
-                continue;
-            }
-            for problem in &verdict.problems {
-                self.problem(step, package, &verdict.reproduce, problem)?;
-            }
-        }
-        let (passed, failed): (Vec<_>, Vec<_>) =
-            report.packages.iter().partition(|(_, v)| v.passed);
-        self.emit(CheckEvent::StepFinished(ev::StepFinished {
-            version: VERSION,
-            step: step.to_string(),
-            verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
-            passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
-            failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
-            changed_during_run: changed.to_vec(),
-            commands: report.commands.clone(),
-            wall_ms: report.wall_ms,
-            units_built: report.units_built,
-            units_fresh: report.units_fresh,
-            test_run: report.test_run,
-            observation: report.observation.as_ref().map(observation_event),
-            observed_reads: report
-                .observed_reads
-                .iter()
-                .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
-                .collect(),
-        }))?;
         // A test or doc step whose run-time reads were not (all) observed says why.
-        if let (Step::Test | Step::Doc, Some(ObservationStatus::Unavailable(why))) =
-            (report.step, &report.observation)
+        if let ("test" | "doc", Some(ev::Observation::Unavailable { reason })) =
+            (step, &finished.observation)
         {
-            *lock(&self.unobserved) = Some(why.clone());
+            *lock(&self.unobserved) = Some(reason.clone());
         }
-        Ok(())
+        self.emit(CheckEvent::StepFinished(finished))
     }
 
-    /// A cached pass of `package` for `step` that failed when `--verify` ran it again.
-    pub fn non_hermetic(
-        &self,
-        step: &str,
-        package: &str,
-        differing: Option<&[String]>,
-    ) -> anyhow::Result<()> {
-        let message = ratchet_check::sink::non_hermetic_message(differing);
-        if self.json {
-            return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
-                version: VERSION,
-                step: step.to_string(),
-                package: package.to_string(),
-                differing_inputs: differing.unwrap_or_default().to_vec(),
-                message,
-            }));
-        }
-        self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
-    }
-
-    fn problem(
-        &self,
-        step: &str,
-        package: &str,
-        command: &str,
-        problem: &Problem,
-    ) -> anyhow::Result<()> {
-        let (step, package, command) = (step.to_string(), package.to_string(), command.to_string());
-        let event = match problem.clone() {
-            Problem::Diagnostic {
-                level,
-                file,
-                line,
-                message,
-                rendered,
-                code: _,
-            } => CheckEvent::Diagnostic(ev::Diagnostic {
-                version: VERSION,
-                step,
-                package,
-                level,
-                file,
-                line,
-                message,
-                rendered,
-                command,
-            }),
-            Problem::TestFailure {
-                binary,
-                tests,
-                output,
-            } => CheckEvent::TestFailure(ev::TestFailure {
-                version: VERSION,
-                step,
-                package,
-                binary,
-                tests,
-                output,
-                command,
-            }),
-            Problem::Other { text } => CheckEvent::Diagnostic(ev::Diagnostic {
-                version: VERSION,
-                step,
-                package,
-                level: "error".into(),
-                file: None,
-                line: None,
-                message: text.lines().next().unwrap_or_default().to_string(),
-                rendered: text,
-                command,
-            }),
-        };
+    /// A cached pass that failed when `--verify` ran it again.
+    fn non_hermetic(&self, found: ev::NonHermetic) -> anyhow::Result<()> {
         if !self.json {
-            self.text(&ratchet_term::failure_text(&event))?;
+            let (package, step, message) = (&found.package, &found.step, &found.message);
+            self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))?;
+        }
+        self.emit(CheckEvent::NonHermetic(found))
+    }
+
+    /// A problem of a failing package (a diagnostic or a failed test).
+    fn problem(&self, event: CheckEvent) -> anyhow::Result<()> {
+        if !self.json {
+            match &event {
+                // Skipped because it does not compile: one line at the end says so.
+                CheckEvent::Diagnostic(d) if d.command.is_empty() => {
+                    let entry = format!("{} ({})", d.package, d.step);
+                    let mut not_run = lock(&self.not_run);
+                    if !not_run.contains(&entry) {
+                        not_run.push(entry);
+                    }
+                }
+                _ => self.text(&ratchet_term::failure_text(&event))?,
+            }
         }
         self.emit(event)
     }
@@ -355,37 +268,31 @@ impl Reporter {
     }
 }
 
-fn observation_event(status: &ObservationStatus) -> ev::Observation {
-    match status {
-        ObservationStatus::Observed => ev::Observation::Observed,
-        ObservationStatus::Unavailable(reason) => ev::Observation::Unavailable {
-            reason: reason.clone(),
-        },
-    }
-}
-
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl ratchet_check::sink::Sink for Reporter {
-    fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
-        Reporter::step_started(self, step, packages)
+impl Sink for Reporter {
+    fn event(&self, event: CheckEvent) -> anyhow::Result<()> {
+        match event {
+            CheckEvent::Plan(plan) => self.plan(plan),
+            CheckEvent::StepStarted(started) => self.step_started(started),
+            CheckEvent::Diagnostic(_) | CheckEvent::TestFailure(_) => self.problem(event),
+            CheckEvent::StepFinished(finished) => self.step_finished(finished),
+            CheckEvent::NonHermetic(found) => self.non_hermetic(found),
+            CheckEvent::Summary(summary) => self.summary(summary, &[]),
+        }
     }
 
-    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
-        Reporter::step_finished(self, report, changed)
+    fn note(&self, text: &str) {
+        Reporter::note(self, text);
     }
 
-    fn non_hermetic(
-        &self,
-        step: &str,
-        package: &str,
-        differing: Option<&[String]>,
-    ) -> anyhow::Result<()> {
-        Reporter::non_hermetic(self, step, package, differing)
+    fn shared_build(&self, shared: bool) {
+        self.shared_build
+            .store(shared, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn other_features(&self, step: &str, packages: &[String]) {
