@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ratchet_events::Event;
 use ratchet_events::budget::{
-    BudgetEvent, BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary,
+    BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary, Status,
 };
 use ratchet_graph::Workspace;
 
@@ -60,7 +61,7 @@ pub struct GateOutcome {
 impl GateOutcome {
     /// Findings over their ceiling.
     pub fn over(&self) -> impl Iterator<Item = &BudgetFinding> {
-        self.findings.iter().filter(|f| f.status == "over")
+        self.findings.iter().filter(|f| f.status == Status::Over)
     }
 
     /// 3 ([`ratchet_events::exit::BUDGET`]) when a measure is over or a forbidden loosening
@@ -89,14 +90,14 @@ impl GateOutcome {
     }
 
     /// Every event of the run, in the order they are printed, the summary last.
-    pub fn events(&self) -> Vec<BudgetEvent> {
-        let findings = self.findings.iter().cloned().map(BudgetEvent::Finding);
-        let loosened = self.loosened.iter().cloned().map(BudgetEvent::Loosened);
-        let skipped = self.skipped.iter().cloned().map(BudgetEvent::Skipped);
+    pub fn events(&self) -> Vec<Event> {
+        let findings = self.findings.iter().cloned().map(Event::BudgetFinding);
+        let loosened = self.loosened.iter().cloned().map(Event::BudgetLoosened);
+        let skipped = self.skipped.iter().cloned().map(Event::BudgetSkipped);
         findings
             .chain(loosened)
             .chain(skipped)
-            .chain([BudgetEvent::Summary(self.summary())])
+            .chain([Event::BudgetSummary(self.summary())])
             .collect()
     }
 }
@@ -136,7 +137,7 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
             remedy::finding(ws, &measured, previous.as_ref(), c, samples, note)
         })
         .collect();
-    findings.sort_by_key(|f| f.status != "over");
+    findings.sort_by_key(|f| f.status != Status::Over);
     measured.snapshot.commit = ratchet_git::Repo::discover(&ws.root)
         .and_then(|repo| repo.merge_base("HEAD"))
         .ok();

@@ -53,7 +53,7 @@ fn an_edit_during_the_run_is_not_recorded_as_a_pass() {
     let lint = events
         .iter()
         .find_map(|e| match e {
-            CheckEvent::StepFinished(f) if f.step == "lint" => Some(f),
+            CheckEvent::StepFinished(f) if f.step == ratchet_events::check::Step::Lint => Some(f),
             _ => None,
         })
         .unwrap();

@@ -52,6 +52,9 @@ pub struct Args {
     /// Set by `watch` on the runs it starts (their wall time is not the inner loop's).
     #[arg(long, hide = true)]
     from_watch: bool,
+    /// List the selected and cached packages in the JSON plan (counts only without it).
+    #[arg(short, long)]
+    verbose: bool,
     /// Print the plan and run nothing.
     #[arg(long)]
     dry_run: bool,
@@ -105,6 +108,10 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
     if rules != ratchet_events::exit::OK {
+        if args.message_format == MessageFormat::Json {
+            let summary = summary(0, 0, 0, BTreeSet::new(), false, started, rules);
+            Reporter::new(args.message_format).summary(summary, &[])?;
+        }
         return Ok(rules);
     }
     let ci_gate = args.ci_gate(tool);
@@ -138,7 +145,11 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
     let reuse = plan::Reuse::new(args.all, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
-    reporter.plan(plan::plan_event(&selection, &plan, args.dry_run))?;
+    reporter.plan(plan::plan_event(
+        &selection,
+        &plan,
+        (args.dry_run, args.verbose),
+    ))?;
     if args.dry_run {
         return Ok(ratchet_events::exit::OK);
     }

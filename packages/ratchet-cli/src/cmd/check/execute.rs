@@ -90,9 +90,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
         // Announced here, before any other step, so that events keep the plan's order.
         let fmt_thread = match fmt.first() {
             Some(planned) => {
-                context
-                    .reporter
-                    .step_started(planned.step.name(), &planned.run)?;
+                context.reporter.step_started(planned.step, &planned.run)?;
                 Some(scope.spawn(|| run_step(context, planned, &no_broken, &records)))
             }
             None => None,
@@ -100,9 +98,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
         let mut broken = BTreeSet::new();
         let mut steps = compiling.into_iter().peekable();
         while let Some(planned) = steps.next() {
-            context
-                .reporter
-                .step_started(planned.step.name(), &planned.run)?;
+            context.reporter.step_started(planned.step, &planned.run)?;
             let shared_with = (planned.step == Step::Lint
                 && context.runner.shares_lint_and_test_build())
             .then(|| steps.next_if(|next| next.step == Step::Test))
@@ -191,7 +187,7 @@ fn run_lint_and_test(
         built.replace_verdict(package, not_compiling(package));
     }
     let lint_report = finish_step(context, lint, lint_report, records)?;
-    context.reporter.step_started(test.step.name(), &test.run)?;
+    context.reporter.step_started(test.step, &test.run)?;
     let test_report = match runner.run_tests(built) {
         Ok(report) => finish_step(context, test, report, records)?,
         Err(RunError::Interrupted) => return Ok(vec![Some(lint_report), None]),
@@ -230,9 +226,7 @@ fn finish_step(
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     for package in &recorded.non_hermetic {
-        context
-            .reporter
-            .non_hermetic(planned.step.name(), package)?;
+        context.reporter.non_hermetic(planned.step, package)?;
     }
     Ok(report)
 }

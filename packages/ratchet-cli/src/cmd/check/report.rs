@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use ratchet_events::VERSION;
-use ratchet_events::check::{self as ev, CheckEvent};
+use ratchet_events::check::{self as ev, CheckEvent, Verdict::*};
 use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
+
+type R = anyhow::Result<()>;
 
 /// The output of one run.
 pub struct Reporter {
@@ -68,13 +70,12 @@ impl Reporter {
         }
         if plan.dry_run {
             let mut text = String::new();
-            for step in &plan.steps {
+            for (step, name) in plan.steps.iter().zip(Step::ALL.map(Step::name)) {
                 text.push_str(&format!(
-                    "{}: run {} [{}], cached {}\n",
-                    step.step,
+                    "{name}: run {} [{}], cached {}\n",
                     step.run.len(),
                     step.run.join(", "),
-                    step.cached.len()
+                    step.cached
                 ));
             }
             self.text(&text)?;
@@ -83,7 +84,7 @@ impl Reporter {
     }
 
     /// A step begins.
-    pub fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+    pub fn step_started(&self, step: Step, packages: &[String]) -> anyhow::Result<()> {
         if let Some(bar) = &self.bar {
             let index = self
                 .steps_started
@@ -91,7 +92,8 @@ impl Reporter {
                 + 1;
             let total = self.steps_total.load(std::sync::atomic::Ordering::Relaxed);
             bar.set_prefix(format!(
-                "[{index}/{total}] {step} ({} packages)",
+                "[{index}/{total}] {} ({} packages)",
+                step.name(),
                 packages.len()
             ));
             bar.set_message("");
@@ -99,7 +101,7 @@ impl Reporter {
         if self.json {
             self.emit(CheckEvent::StepStarted(ev::StepStarted {
                 version: VERSION,
-                step: step.to_string(),
+                step: step.into(),
                 packages: packages.to_vec(),
             }))?;
         }
@@ -131,11 +133,11 @@ impl Reporter {
 
     /// A step ended: its failures, then (JSON) its verdicts.
     pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
-        let step = report.step.name();
+        let step = report.step;
         for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
             if !self.json && verdict.reproduce.is_empty() {
                 // Skipped because it does not compile: one line at the end says so.
-                lock(&self.not_run).push(format!("{package} ({step})"));
+                lock(&self.not_run).push(format!("{package} ({})", step.name()));
                 continue;
             }
             for problem in &verdict.problems {
@@ -147,8 +149,8 @@ impl Reporter {
                 report.packages.iter().partition(|(_, v)| v.passed);
             self.emit(CheckEvent::StepFinished(ev::StepFinished {
                 version: VERSION,
-                step: step.to_string(),
-                verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
+                step: step.into(),
+                verdict: if failed.is_empty() { Pass } else { Fail },
                 passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
                 failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
                 changed_during_run: changed.to_vec(),
@@ -175,78 +177,29 @@ impl Reporter {
     }
 
     /// A cached pass of `package` for `step` that failed when `--verify` ran it again.
-    pub fn non_hermetic(&self, step: &str, package: &str) -> anyhow::Result<()> {
+    pub fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()> {
         let message = "it passed before at the same fingerprint and fails now, so it depends on \
                        something ratchet does not fingerprint (declare it in [inputs] of \
                        ratchet.toml); its pass is dropped";
         if self.json {
             return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
                 version: VERSION,
-                step: step.to_string(),
+                step: step.into(),
                 package: package.to_string(),
                 differing_inputs: Vec::new(),
                 message: message.to_string(),
             }));
         }
+        let step = step.name();
         self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
     }
 
-    fn problem(
-        &self,
-        step: &str,
-        package: &str,
-        command: &str,
-        problem: &Problem,
-    ) -> anyhow::Result<()> {
-        let (step, package, command) = (step.to_string(), package.to_string(), command.to_string());
-        let event = match problem.clone() {
-            Problem::Diagnostic {
-                level,
-                file,
-                line,
-                message,
-                rendered,
-                code: _,
-            } => CheckEvent::Diagnostic(ev::Diagnostic {
-                version: VERSION,
-                step,
-                package,
-                level,
-                file,
-                line,
-                message,
-                rendered,
-                command,
-            }),
-            Problem::TestFailure {
-                binary,
-                tests,
-                output,
-            } => CheckEvent::TestFailure(ev::TestFailure {
-                version: VERSION,
-                step,
-                package,
-                binary,
-                tests,
-                output,
-                command,
-            }),
-            Problem::Other { text } => CheckEvent::Diagnostic(ev::Diagnostic {
-                version: VERSION,
-                step,
-                package,
-                level: "error".into(),
-                file: None,
-                line: None,
-                message: text.lines().next().unwrap_or_default().to_string(),
-                rendered: text,
-                command,
-            }),
-        };
+    fn problem(&self, step: Step, package: &str, command: &str, problem: &Problem) -> R {
+        let event = problem.to_event(step.into(), package, command);
         if self.json {
             self.emit(event)
         } else {
-            self.text(&human_problem(&event))
+            self.text(&human_problem(&event, step.name()))
         }
     }
 
@@ -311,7 +264,7 @@ fn observation_event(status: &ObservationStatus) -> ev::Observation {
 }
 
 /// A failure as text: what and where, the tool's own rendering, and how to reproduce it.
-fn human_problem(event: &CheckEvent) -> String {
+fn human_problem(event: &CheckEvent, step: &str) -> String {
     match event {
         CheckEvent::Diagnostic(d) => {
             let place = match (&d.file, d.line) {
@@ -320,16 +273,14 @@ fn human_problem(event: &CheckEvent) -> String {
                 _ => String::new(),
             };
             format!(
-                "{} failed in `{}`{place}\n{}\n{}\n",
-                d.step,
+                "{step} failed in `{}`{place}\n{}\n{}\n",
                 d.package,
                 d.rendered.trim_end(),
                 reproduce_line(&d.command)
             )
         }
         CheckEvent::TestFailure(t) => format!(
-            "{} failed in `{}` ({}): {}\n{}\n{}\n",
-            t.step,
+            "{step} failed in `{}` ({}): {}\n{}\n{}\n",
             t.package,
             t.binary,
             t.tests.join(", "),
