@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratchet_events::Event;
 use ratchet_events::budget::{
     BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary, Status,
 };
@@ -87,18 +86,6 @@ impl GateOutcome {
             calibration_ms: self.snapshot.calibration_ms,
             exit_code: self.exit_code(),
         }
-    }
-
-    /// Every event of the run, in the order they are printed, the summary last.
-    pub fn events(&self) -> Vec<Event> {
-        let findings = self.findings.iter().cloned().map(Event::BudgetFinding);
-        let loosened = self.loosened.iter().cloned().map(Event::BudgetLoosened);
-        let skipped = self.skipped.iter().cloned().map(Event::BudgetSkipped);
-        findings
-            .chain(loosened)
-            .chain(skipped)
-            .chain([Event::BudgetSummary(self.summary())])
-            .collect()
     }
 }
 

@@ -1,8 +1,9 @@
-//! The gate's outcome as text for people and for GitHub Actions, built from a [`GateOutcome`]. Silent when all is
+//! The gate's outcome as text for people, for GitHub Actions and as events, built from a [`GateOutcome`]. Silent when all is
 //! well: only measures over or near their ceilings, raised ceilings and skipped measures show.
 
 use std::fmt::Write;
 
+use ratchet_events::Event;
 use ratchet_events::budget::{BudgetFinding, BudgetLoosened, Status, Unit};
 
 use ratchet_budget::GateOutcome;
@@ -21,6 +22,18 @@ fn kind(unit: Unit) -> Kind {
         Unit::Bytes => Kind::Bytes,
         Unit::Ms => Kind::Millis,
     }
+}
+
+/// Every event of a gate run, in the order they are printed, the summary last.
+pub fn events(outcome: &GateOutcome) -> Vec<Event> {
+    let findings = outcome.findings.iter().cloned().map(Event::BudgetFinding);
+    let loosened = outcome.loosened.iter().cloned().map(Event::BudgetLoosened);
+    let skipped = outcome.skipped.iter().cloned().map(Event::BudgetSkipped);
+    findings
+        .chain(loosened)
+        .chain(skipped)
+        .chain([Event::BudgetSummary(outcome.summary())])
+        .collect()
 }
 
 /// A value of `unit` as a person reads it.

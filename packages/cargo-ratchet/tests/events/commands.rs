@@ -184,3 +184,17 @@ fn a_rules_failure_ends_check_with_a_summary_of_its_exit_code() {
         out.stderr
     );
 }
+
+#[test]
+fn a_dry_run_names_each_planned_step_when_one_is_disabled() {
+    let ws = workspace();
+    write(ws.path(), "ratchet.toml", "[steps.fmt]\nenabled = false\n");
+    let out = run(ws.path(), &["check", "--dry-run"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let names: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    assert_eq!(names, ["lint", "test", "doc"], "{}", out.stdout);
+}

@@ -89,7 +89,7 @@ pub fn gate_and_report(
     let outcome = ratchet_budget::gate(ws, options)?;
     match format {
         MessageFormat::Human => print(&ratchet_report::text::human(&outcome))?,
-        MessageFormat::Json => print_events(&outcome.events())?,
+        MessageFormat::Json => print_events(&ratchet_report::text::events(&outcome))?,
     }
     if let Some(e) = &outcome.unrecorded {
         eprintln!("error: could not record this gate run in the history: {e}");

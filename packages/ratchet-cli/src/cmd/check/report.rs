@@ -70,7 +70,10 @@ impl Reporter {
         }
         if plan.dry_run {
             let mut text = String::new();
-            for (step, name) in plan.steps.iter().zip(Step::ALL.map(Step::name)) {
+            for step in &plan.steps {
+                // Only the enabled steps are planned: name each by its own kind.
+                let kind = Step::ALL.into_iter().find(|s| step.step == (*s).into());
+                let name = kind.map_or("?", Step::name);
                 text.push_str(&format!(
                     "{name}: run {} [{}], cached {}\n",
                     step.run.len(),
