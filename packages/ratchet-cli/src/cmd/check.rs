@@ -6,18 +6,14 @@
 //! when the package's fingerprint after the step equals the one before it (an edit made while
 //! the step ran is never cached under the old content).
 
-mod execute;
 mod gates;
-mod key;
-mod plan;
-mod record;
 mod report;
-mod select;
 
 use std::collections::BTreeSet;
 use std::time::Instant;
 
 use ratchet_cache::VerdictCache;
+use ratchet_check::{execute, key, plan, record, select};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Cancel, Runner, StepsConfig};
@@ -115,7 +111,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         return Ok(rules);
     }
     let ci_gate = args.ci_gate(tool);
-    let fingerprinter = record::Fingerprinter::new(&workspace)?;
+    let inputs = config_file.section("inputs")?;
+    let fingerprinter = record::Fingerprinter::new(&workspace, inputs);
     let reporter = Reporter::new(args.message_format);
     let selection = select::select(
         &workspace,

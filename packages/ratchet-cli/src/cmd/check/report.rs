@@ -307,3 +307,17 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+impl ratchet_check::sink::Sink for Reporter {
+    fn step_started(&self, step: Step, packages: &[String]) -> anyhow::Result<()> {
+        Reporter::step_started(self, step, packages)
+    }
+
+    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
+        Reporter::step_finished(self, report, changed)
+    }
+
+    fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()> {
+        Reporter::non_hermetic(self, step, package)
+    }
+}

@@ -18,12 +18,9 @@ pub struct Fingerprinter<'a> {
 }
 
 impl<'a> Fingerprinter<'a> {
-    /// Reads `[inputs]` from `ratchet.toml`.
-    pub fn new(workspace: &'a Workspace) -> anyhow::Result<Fingerprinter<'a>> {
-        Ok(Fingerprinter {
-            workspace,
-            inputs: crate::cmd::hash::read_inputs(workspace)?,
-        })
+    /// With `inputs`, the `[inputs]` section of `ratchet.toml`.
+    pub fn new(workspace: &'a Workspace, inputs: InputsConfig) -> Fingerprinter<'a> {
+        Fingerprinter { workspace, inputs }
     }
 
     /// The `[inputs]` configuration (for `--since`).

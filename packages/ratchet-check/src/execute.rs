@@ -13,7 +13,7 @@ use ratchet_run::{PackageVerdict, Problem, RunError, Runner, Step, StepReport};
 use super::key::StepKeys;
 use super::plan::Planned;
 use super::record::{self, Fingerprinter};
-use super::report::Reporter;
+use super::sink::Sink;
 
 /// What running a step needs.
 pub struct Context<'a> {
@@ -24,7 +24,7 @@ pub struct Context<'a> {
     /// Where passes go.
     pub cache: &'a VerdictCache,
     /// Where output goes.
-    pub reporter: &'a Reporter,
+    pub reporter: &'a dyn Sink,
     /// The fingerprints the plan was made at.
     pub before: &'a StepKeys,
 }

@@ -1,0 +1,15 @@
+//! Where the engine tells what happens while a plan runs; the command line renders it.
+
+use ratchet_run::{Step, StepReport};
+
+/// Receives what happens while the plan runs, from several threads at once.
+pub trait Sink: Sync {
+    /// A step begins on `packages`.
+    fn step_started(&self, step: Step, packages: &[String]) -> anyhow::Result<()>;
+
+    /// A step ended with `report`; `changed` passed but changed while it ran (not recorded).
+    fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()>;
+
+    /// A cached pass of `package` for `step` failed when `--verify` ran it again.
+    fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()>;
+}
