@@ -106,7 +106,7 @@ fn sigint_kills_the_children_and_keeps_a_valid_cache() {
     let mut seen = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
-        if line.contains("\"step_started\",\"version\":1,\"step\":\"test\"") {
+        if line.contains("\"event\":\"step_started\"") && line.contains("\"step\":\"test\"") {
             break;
         }
         seen.push(line);
