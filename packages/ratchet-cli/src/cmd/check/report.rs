@@ -6,12 +6,10 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use ratchet_events::VERSION;
-use ratchet_events::check::{self as ev, CheckEvent, Verdict::*};
+use ratchet_events::check::{self as ev, CheckEvent};
 use ratchet_run::{ObservationStatus, Problem, Progress, Step, StepReport};
 
 use crate::common::{MessageFormat, print};
-
-type R = anyhow::Result<()>;
 
 /// The output of one run.
 pub struct Reporter {
@@ -153,7 +151,11 @@ impl Reporter {
             self.emit(CheckEvent::StepFinished(ev::StepFinished {
                 version: VERSION,
                 step: step.into(),
-                verdict: if failed.is_empty() { Pass } else { Fail },
+                verdict: if failed.is_empty() {
+                    ev::Verdict::Pass
+                } else {
+                    ev::Verdict::Fail
+                },
                 passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
                 failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
                 changed_during_run: changed.to_vec(),
@@ -197,7 +199,13 @@ impl Reporter {
         self.text(&format!("not hermetic: `{package}` ({step}): {message}\n"))
     }
 
-    fn problem(&self, step: Step, package: &str, command: &str, problem: &Problem) -> R {
+    fn problem(
+        &self,
+        step: Step,
+        package: &str,
+        command: &str,
+        problem: &Problem,
+    ) -> anyhow::Result<()> {
         let event = problem.to_event(step.into(), package, command);
         if self.json {
             self.emit(event)
