@@ -178,3 +178,21 @@ fn type_matches(kind: &Value, value: &Value) -> bool {
         other => panic!("a type that is neither a name nor a list: {other}"),
     }
 }
+
+#[test]
+fn the_validator_rejects_what_the_schema_forbids() {
+    let schema = Schema::committed();
+    let good = serde_json::json!({"event": "step_started", "version": 2, "step": "lint", "packages": ["a"]});
+    assert_eq!(schema.errors(&good), Vec::<String>::new());
+    let mut bad_step = good.clone();
+    bad_step["step"] = "build".into();
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("packages");
+    let mut unknown_event = good.clone();
+    unknown_event["event"] = "step_begun".into();
+    let mut negative = good.clone();
+    negative["version"] = (-1).into();
+    for bad in [bad_step, missing, unknown_event, negative] {
+        assert!(!schema.errors(&bad).is_empty(), "accepted {bad}");
+    }
+}
