@@ -27,6 +27,10 @@ pub struct Context<'a> {
     pub reporter: &'a dyn Sink,
     /// The fingerprints the plan was made at.
     pub before: &'a StepKeys,
+    /// `--fail-fast`: no step starts after one failed.
+    pub fail_fast: bool,
+    /// Test-name filters were given: the test and doc steps record no pass.
+    pub filtered: bool,
 }
 
 /// The steps that ran and their verdicts.
@@ -118,6 +122,9 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             };
             for report in reports {
                 outcome.add(report);
+            }
+            if context.fail_fast && outcome.failed > 0 {
+                break;
             }
             if outcome.interrupted || context.runner.cancel.is_cancelled() {
                 outcome.interrupted = true;
@@ -216,13 +223,17 @@ fn finish_step(
         // pass is then keyed by those files too (a first pass that learns a new input is not
         // recorded, as its key was taken without it; the next run records it).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
-        record::record_verdicts(
-            context.fingerprinter,
-            context.cache,
-            planned,
-            &report,
-            context.before,
-        )?
+        if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
+            record::Recorded::default()
+        } else {
+            record::record_verdicts(
+                context.fingerprinter,
+                context.cache,
+                planned,
+                &report,
+                context.before,
+            )?
+        }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
     for package in &recorded.non_hermetic {

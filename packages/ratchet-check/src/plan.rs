@@ -36,12 +36,12 @@ pub enum Reuse {
         /// Fixes the draw of one run.
         seed: u64,
     },
-    /// `--all`: run every package.
+    /// `--force`: run every package.
     Ignore,
 }
 
 impl Reuse {
-    /// `--all`, or the cache with the share `verify` drawn from the clock.
+    /// `--force`, or the cache with the share `verify` drawn from the clock.
     pub fn new(all: bool, verify: f64) -> Reuse {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

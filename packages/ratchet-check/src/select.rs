@@ -8,30 +8,36 @@ use std::collections::BTreeSet;
 use ratchet_fingerprint::InputsConfig;
 use ratchet_graph::{PkgIx, Workspace};
 
-/// The selected package names, sorted: `-p` (or every member), less `--exclude`, and with
-/// `--since` only the packages its diff affects.
+/// The selected package names, sorted: `-p` (names, `name@version`, globs), else the member
+/// the command runs in (`default`), else every member; less `--exclude`; and with `--since`
+/// only the packages its diff affects.
 pub fn select(
     workspace: &Workspace,
-    packages: &[String],
-    exclude: &[String],
+    flags: (&[String], &[String], Option<PkgIx>),
     since: Option<(&str, &InputsConfig)>,
     warn: &dyn Fn(&str),
 ) -> anyhow::Result<BTreeSet<String>> {
-    let mut selected: BTreeSet<PkgIx> = if packages.is_empty() {
-        (0..workspace.packages.len()).collect()
-    } else {
-        packages
-            .iter()
-            .map(|p| workspace.require(p))
-            .collect::<Result<_, _>>()?
-    };
+    let (packages, exclude, default) = flags;
+    let mut selected = BTreeSet::new();
+    for spec in packages {
+        let found = workspace.matching(spec)?;
+        anyhow::ensure!(
+            !found.is_empty(),
+            "package pattern `{spec}` not found in workspace"
+        );
+        selected.extend(found);
+    }
+    if packages.is_empty() {
+        selected = match default {
+            Some(ix) => BTreeSet::from([ix]),
+            None => (0..workspace.packages.len()).collect(),
+        };
+    }
     let mut unknown = Vec::new();
-    for name in exclude {
-        match workspace.find(name) {
-            Some(ix) => {
-                selected.remove(&ix);
-            }
-            None => unknown.push(format!("`{name}`")),
+    for spec in exclude {
+        match workspace.matching(spec) {
+            Ok(found) if !found.is_empty() => selected.retain(|ix| !found.contains(ix)),
+            _ => unknown.push(format!("`{spec}`")),
         }
     }
     if !unknown.is_empty() {

@@ -53,7 +53,7 @@ pub enum MessageFormat {
 
 /// Writes `text` to stdout. A closed pipe (`ratchet ... | head`) is not an error.
 pub fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = anstream::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),

@@ -45,6 +45,10 @@ Exit codes: 0 passed, 1 failed, 2 usage or input error, 3 budget exceeded.";
 #[derive(Debug, Parser)]
 #[command(propagate_version = true)]
 struct Cli {
+    /// Colour: `auto` (a terminal, unless `NO_COLOR`), `always`, `never`; default from
+    /// `CARGO_TERM_COLOR`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<ratchet_term::ColorWhen>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +72,11 @@ enum Command {
     Budget(cmd::budget::Args),
     /// Turn the recorded budget history into a self-contained HTML page.
     Report(cmd::report::Args),
+    /// Print a completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: ratchet_term::Shell,
+    },
     /// Internal: the rustc wrapper that times each compiler call.
     #[command(hide = true)]
     RustcWrapper(cmd::rustc_wrapper::Args),
@@ -85,6 +94,7 @@ const SUBCOMMANDS: &[&str] = &[
     "ratchet",
     "report",
     "rustc-wrapper",
+    "completions",
     "help",
 ];
 
@@ -97,6 +107,12 @@ fn command(program: &Program) -> clap::Command {
         .version(program.version)
         .about(ABOUT)
         .after_help(AFTER_HELP.replace("{cmd}", program.command));
+    for name in SUBCOMMANDS {
+        let examples = ratchet_term::examples(name).replace("{cmd}", program.command);
+        if !examples.is_empty() {
+            command = command.mut_subcommand(*name, |c| c.after_help(examples));
+        }
+    }
     for (name, about) in &program.extra {
         command = command.subcommand(clap::Command::new(*name).about(*about));
     }
@@ -124,6 +140,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
             });
         }
     };
+    ratchet_term::init_color(cli.color);
     let tool = program.command;
     let outcome = match cli.command {
         Command::Graph(args) => cmd::graph::run(args),
@@ -135,6 +152,10 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Budget(args) => cmd::budget::run(args, tool),
         Command::Report(args) => cmd::report::run(args, tool),
         Command::RustcWrapper(args) => cmd::rustc_wrapper::run(args),
+        Command::Completions { shell } => {
+            let script = ratchet_term::completions(shell, &mut command(program), program.name);
+            common::print(&String::from_utf8_lossy(&script)).map(|()| 0)
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -77,6 +77,13 @@ impl ConfigFile {
         }
     }
 
+    /// Whether the file has a top-level table `name` (a file that does not parse has none).
+    pub fn has_section(&self, name: &str) -> bool {
+        self.text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key(name))
+    }
+
     /// Deserializes the top-level table `name` into `T`, or `T::default()` when it is absent.
     /// Errors carry the line and column in the file, and suggest the closest known key.
     pub fn section<T: DeserializeOwned + Default>(

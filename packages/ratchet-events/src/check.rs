@@ -87,7 +87,7 @@ pub struct Plan {
 pub struct PlannedStep {
     /// The step.
     pub step: Step,
-    /// Packages it will run on (no cached pass at their current fingerprint, or `--all`).
+    /// Packages it will run on (no cached pass at their current fingerprint, or `--force`).
     pub run: Vec<String>,
     /// How many packages are skipped because a pass is cached.
     pub cached: usize,

@@ -14,6 +14,7 @@ mod load;
 mod locate;
 mod query;
 mod render;
+mod select;
 pub mod toolchain;
 
 use std::collections::HashMap;
@@ -226,6 +227,14 @@ pub enum GraphError {
         name: String,
         /// The closest member name, if any is close.
         suggestion: Option<String>,
+    },
+    /// A package spec (`-p`, `--exclude`) that is not a name, `name@version` or a glob.
+    #[error("package spec `{spec}`: {message}")]
+    BadSpec {
+        /// The spec as given.
+        spec: String,
+        /// What is wrong with it.
+        message: String,
     },
 }
 

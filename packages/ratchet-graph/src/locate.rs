@@ -29,10 +29,7 @@ impl WorkspaceRoot {
 /// as cargo does: the nearest manifest at or above it that has a `[workspace]` table, or the
 /// package's own manifest when none does.
 pub fn locate(manifest_path: Option<&Utf8Path>) -> Result<WorkspaceRoot, GraphError> {
-    let start = match manifest_path {
-        Some(path) => absolute(path)?,
-        None => nearest_manifest(&current_dir()?)?,
-    };
+    let start = start_manifest(manifest_path)?;
     if !start.is_file() {
         return Err(GraphError::NoManifest(start));
     }
@@ -41,8 +38,10 @@ pub fn locate(manifest_path: Option<&Utf8Path>) -> Result<WorkspaceRoot, GraphEr
         .parent()
         .map(Utf8Path::to_path_buf)
         .unwrap_or_else(|| Utf8PathBuf::from("."));
+    // As cargo resolves it: a relative `CARGO_TARGET_DIR` is relative to the current
+    // directory, not to the workspace.
     let target_dir = match std::env::var("CARGO_TARGET_DIR") {
-        Ok(t) if !t.is_empty() => dir.join(t),
+        Ok(t) if !t.is_empty() => absolute(Utf8Path::new(&t))?,
         _ => dir.join("target"),
     };
     Ok(WorkspaceRoot {
@@ -50,6 +49,15 @@ pub fn locate(manifest_path: Option<&Utf8Path>) -> Result<WorkspaceRoot, GraphEr
         dir,
         target_dir,
     })
+}
+
+/// The manifest a command starts from: `manifest_path`, else the nearest at or above the
+/// current directory.
+pub(crate) fn start_manifest(manifest_path: Option<&Utf8Path>) -> Result<Utf8PathBuf, GraphError> {
+    match manifest_path {
+        Some(path) => absolute(path),
+        None => nearest_manifest(&current_dir()?),
+    }
 }
 
 fn current_dir() -> Result<Utf8PathBuf, GraphError> {

@@ -18,4 +18,6 @@ mod wait;
 pub use cancel::{Cancel, GRACE, terminate_group};
 pub use observe::{LOG_ENV, ObservedLog, ObservedRunner, Observer, Reads};
 pub use test_env::TestEnv;
-pub use wait::{Finished, ProcessError, run_to_exit, spawn_merged, thread_cpu_us};
+pub use wait::{
+    Finished, ProcessError, run_to_exit, run_to_exit_within, spawn_merged, thread_cpu_us,
+};

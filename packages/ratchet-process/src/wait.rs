@@ -19,6 +19,8 @@ pub struct Finished {
     pub status: ExitStatus,
     /// Its standard output and error, merged in the order they were written.
     pub output: String,
+    /// It ran past its time limit and its process group was killed.
+    pub timed_out: bool,
 }
 
 /// Why [`run_to_exit`] could not run a process to its end.
@@ -36,8 +38,38 @@ pub enum ProcessError {
 /// output and error in one temporary file; waits for the process itself to exit, kills what
 /// is left of its process group, reaps it, and returns its status and output.
 pub fn run_to_exit(cancel: &Cancel, command: Command) -> Result<Finished, ProcessError> {
+    run_to_exit_within(cancel, command, None)
+}
+
+/// [`run_to_exit`], killing the process group once `limit` has passed (then
+/// [`Finished::timed_out`] is set).
+pub fn run_to_exit_within(
+    cancel: &Cancel,
+    command: Command,
+    limit: Option<std::time::Duration>,
+) -> Result<Finished, ProcessError> {
     let (mut child, file) = spawn_to_file(cancel, command).map_err(ProcessError::Spawn)?;
-    finish(cancel, &mut child, file).map_err(ProcessError::Wait)
+    let Some(limit) = limit else {
+        return finish(cancel, &mut child, file).map_err(ProcessError::Wait);
+    };
+    // A watchdog that wakes at the limit, or at once when the wait below ends (the sender
+    // is dropped): no polling, so a quick test pays nothing.
+    let (ended, watch) = std::sync::mpsc::channel::<()>();
+    let group = child.id();
+    let watchdog = std::thread::spawn(move || {
+        let expired = watch.recv_timeout(limit) == Err(std::sync::mpsc::RecvTimeoutError::Timeout);
+        if expired {
+            signal_group(group, Signal::SIGKILL);
+        }
+        expired
+    });
+    let finished = finish(cancel, &mut child, file);
+    drop(ended);
+    let timed_out = watchdog.join().unwrap_or(false);
+    let mut finished = finished.map_err(ProcessError::Wait)?;
+    // Killed by the watchdog, not ended on its own just before it fired.
+    finished.timed_out = timed_out && !finished.status.success();
+    Ok(finished)
 }
 
 fn spawn_to_file(cancel: &Cancel, mut command: Command) -> std::io::Result<(Child, std::fs::File)> {
@@ -69,6 +101,7 @@ fn finish(
     Ok(Finished {
         status,
         output: String::from_utf8_lossy(&bytes).into_owned(),
+        timed_out: false,
     })
 }
 

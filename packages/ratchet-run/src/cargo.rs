@@ -53,12 +53,14 @@ pub(crate) fn spawn_merged(
 }
 
 /// Runs `command` with stdout and stderr merged into one pipe (so that text keeps its order),
-/// calling `on_text` for every non-JSON line as it arrives.
+/// calling `on_text` for every non-JSON line as it arrives and `on_unit` with the number of
+/// units (built or fresh) done so far.
 pub(crate) fn run(
     workspace: &Workspace,
     command: Command,
     cancel: &Cancel,
     on_text: &dyn Fn(&str),
+    on_unit: &dyn Fn(usize),
 ) -> Result<CargoOutput, RunError> {
     let shown = display(&command);
     let io_error = |source| RunError::Io {
@@ -69,7 +71,11 @@ pub(crate) fn run(
     let mut output = CargoOutput::default();
     for message in Message::parse_stream(BufReader::new(reader)) {
         let message = message.map_err(io_error)?;
+        let units = output.units_built + output.units_fresh;
         output.absorb(workspace, message, on_text);
+        if output.units_built + output.units_fresh > units {
+            on_unit(output.units_built + output.units_fresh);
+        }
     }
     let status = child.wait().map_err(io_error)?;
     cancel.forget(&child);

@@ -84,6 +84,13 @@ pub struct StepConfig {
     /// The test step only: what runs the test binaries.
     #[serde(default)]
     pub runner: Option<TestRunner>,
+    /// The test step only: seconds after which a running test binary is named as slow
+    /// (default 60).
+    #[serde(default)]
+    pub slow_after: Option<u64>,
+    /// The test step only: seconds after which a test binary is killed and fails.
+    #[serde(default)]
+    pub timeout: Option<u64>,
 }
 
 /// What runs the test binaries once they are built.
@@ -110,6 +117,8 @@ impl Default for StepConfig {
             enabled: true,
             args: None,
             runner: None,
+            slow_after: None,
+            timeout: None,
         }
     }
 }
@@ -141,20 +150,42 @@ impl StepsConfig {
             .unwrap_or_else(|| step.default_args())
     }
 
+    /// Adds test-name filters (`check -- NAME`) to the tool arguments of the test and doc
+    /// steps: only matching tests run, and the verdict keys differ from an unfiltered run's.
+    pub fn filter_tests(&mut self, filters: &[String]) {
+        if filters.is_empty() {
+            return;
+        }
+        for step in [Step::Test, Step::Doc] {
+            let mut args = self.args(step);
+            if !args.iter().any(|a| a == "--") {
+                args.push("--".into());
+            }
+            args.extend(filters.iter().cloned());
+            match step {
+                Step::Test => self.test.args = Some(args),
+                _ => self.doc.args = Some(args),
+            }
+        }
+    }
+
     /// What `[steps.test] runner` says runs the test binaries, if it is set.
     pub fn configured_test_runner(&self) -> Option<TestRunner> {
         self.test.runner
     }
 
-    /// `runner` set on a step other than `test`, as an error message naming it.
+    /// `runner` (or another test-only key) set on a step other than `test`, as an error
+    /// message naming it.
     pub fn misplaced_runner(&self) -> Option<String> {
+        let test_only =
+            |c: &StepConfig| c.runner.is_some() || c.slow_after.is_some() || c.timeout.is_some();
         Step::ALL
             .into_iter()
-            .find(|s| *s != Step::Test && self.get(*s).runner.is_some())
+            .find(|s| *s != Step::Test && test_only(self.get(*s)))
             .map(|s| {
                 format!(
-                    "ratchet.toml: `runner` is a setting of [steps.test] only; remove it from \
-                     [steps.{}]",
+                    "ratchet.toml: `runner`, `slow-after` and `timeout` are settings of \
+                     [steps.test] only; remove them from [steps.{}]",
                     s.name()
                 )
             })
@@ -169,6 +200,10 @@ impl StepsConfig {
         // the setting existed stay valid.
         if step == Step::Test && test_runner != TestRunner::default() {
             key["runner"] = serde_json::json!(test_runner);
+        }
+        // A limit can fail a test that passed without one: part of the key when set.
+        if let (Step::Test, Some(limit)) = (step, self.test.timeout) {
+            key["timeout"] = serde_json::json!(limit);
         }
         key.to_string()
     }

@@ -34,13 +34,17 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         return Ok(runner.report(Step::Doc, Vec::new(), verdicts, &nothing));
     }
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo test --doc -p {}", runner.selector(package))];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!(
+            "{cargo} test --doc -p {}",
+            runner.selector(package)
+        )];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
     let (cargo_args, test_args) = split_at_dashes(&args);
     let mut command = runner.cargo("test", &to_test);
-    command.args(["--doc", "--no-fail-fast", "--message-format=json"]);
+    command.args(["--doc", "--no-fail-fast", runner.message_format()]);
     command.args(cargo_args);
     if !test_args.is_empty() {
         command.arg("--").args(test_args);
@@ -50,7 +54,9 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     verdicts.extend(crate::verdicts::doc_verdicts(
         workspace, &to_test, &output, &reproduce,
     ));
-    Ok(runner.report(Step::Doc, vec![shown], verdicts, &output))
+    let mut report = runner.report(Step::Doc, vec![shown], verdicts, &output);
+    report.tests_run = crate::test_binaries::count_doc_tests(workspace, &output.text);
+    Ok(report)
 }
 
 /// Whether `cargo test -p name` would run doc tests and some may exist: a library cargo

@@ -46,7 +46,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     let unexplained = !output.success && found.is_empty();
     let mut verdicts = BTreeMap::new();
     for package in packages {
-        let reproduce = format!("cargo fmt -p {package}");
+        let reproduce = format!("{} fmt --check -p {package}", crate::reproduce::cargo());
         let verdict = match found.get(package) {
             Some(problems) => PackageVerdict::fail(reproduce, problems.clone()),
             None if unexplained => PackageVerdict::fail(

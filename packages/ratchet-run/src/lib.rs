@@ -22,7 +22,9 @@ mod lint;
 mod lint_and_test;
 mod nextest;
 mod outcome;
+mod reproduce;
 mod runner;
+mod slow;
 mod test_binaries;
 mod test_process;
 

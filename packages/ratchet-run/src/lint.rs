@@ -119,7 +119,8 @@ impl LintArgs {
     /// The command that reproduces the lint step on one package (`selector`, what follows
     /// `-p`) in the user's own target dir.
     pub(crate) fn reproduce(&self, tool: &LintTool, selector: &str) -> String {
-        let mut parts = vec![format!("cargo {} -p {selector}", tool.name())];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!("{cargo} {} -p {selector}", tool.name())];
         parts.extend(self.cargo.iter().cloned());
         if let LintTool::Clippy(_) = tool {
             let mut clippy = self.clippy.clone();
@@ -169,7 +170,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         // clippy for this command only: its units are metadata-only, which no other step uses.
         configure(&mut command, driver, runner.lint_args());
     }
-    command.args(["--keep-going", "--message-format=json"]);
+    command.args(["--keep-going", runner.message_format()]);
     command.args(&runner.lint_args().cargo);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;

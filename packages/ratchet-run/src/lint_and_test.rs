@@ -45,7 +45,7 @@ pub(crate) fn build(
     let both: BTreeSet<&String> = lint.iter().chain(test).collect();
     let both: Vec<String> = both.into_iter().cloned().collect();
     let mut command = runner.cargo("build", &both);
-    command.args(["--keep-going", "--message-format=json"]);
+    command.args(["--keep-going", runner.message_format()]);
     command.args(&runner.lint_args().cargo);
     let shown = cargo::display(&command);
     let mut output = runner.run_cargo(command)?;

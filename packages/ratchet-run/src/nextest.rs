@@ -63,6 +63,7 @@ pub(crate) fn run(
         command.arg("--").args(filters);
     }
     let shown = cargo::display(&command);
+    (runner.progress)(crate::Progress::Started(&shown));
     let io_error = |source| RunError::Io {
         command: shown.clone(),
         source,
@@ -92,6 +93,7 @@ pub(crate) fn run(
                 problem: Problem::Other {
                     text: format!("cargo nextest failed:\n{tail}"),
                 },
+                target: None,
             })
             .collect();
     }
@@ -112,6 +114,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
             tests: vec![test.to_string()],
             output: event.stdout,
         },
+        target: None,
     })
 }
 

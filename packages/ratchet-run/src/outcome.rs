@@ -34,6 +34,9 @@ pub struct StepReport {
     /// outside the target directory and `.git`, that they read at run time, relative to the
     /// root.
     pub observed_reads: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Tests that ran (libtest's passed and failed), per package: test binaries run by
+    /// ratchet's pool, and doc tests.
+    pub tests_run: BTreeMap<String, usize>,
     /// Whether `observed_reads` is complete: `None` for steps that run no test.
     pub observation: Option<ObservationStatus>,
 }
@@ -61,6 +64,7 @@ impl StepReport {
             test_run: None,
             unbuilt_libs: std::collections::BTreeSet::new(),
             observed_reads: BTreeMap::new(),
+            tests_run: BTreeMap::new(),
             observation: None,
         }
     }

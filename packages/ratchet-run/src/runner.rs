@@ -20,6 +20,17 @@ use crate::{Cancel, RunError, Step, StepsConfig, TestRunner, doc, fmt, nextest, 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
+    /// A command (cargo, rustfmt, a test binary) is starting, as a person would type it.
+    Started(&'a str),
+    /// A test binary (`name`) has run longer than `[steps.test] slow-after`.
+    Slow {
+        /// `test binary `it` of `mid``.
+        name: &'a str,
+        /// How long it has run, in seconds.
+        secs: u64,
+    },
+    /// Compilation units (built or fresh) cargo finished so far in this command.
+    UnitsDone(usize),
     /// A line of cargo's status output (`Compiling foo v0.1.0`, ...).
     CargoLine(&'a str),
     /// A test binary of this package finished.
@@ -51,6 +62,7 @@ pub struct Runner<'a> {
     test_runner: OnceLock<TestRunner>,
     shared_names: OnceLock<std::collections::BTreeSet<String>>,
     rust_files: Option<BTreeMap<String, String>>,
+    colored_diagnostics: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -74,6 +86,7 @@ impl<'a> Runner<'a> {
             test_runner: OnceLock::new(),
             shared_names: OnceLock::new(),
             rust_files: None,
+            colored_diagnostics: false,
         }
     }
 
@@ -82,6 +95,21 @@ impl<'a> Runner<'a> {
     pub fn with_rust_file_hashes(mut self, files: BTreeMap<String, String>) -> Runner<'a> {
         self.rust_files = Some(files);
         self
+    }
+
+    /// Diagnostics rendered with rustc's colours (for a person at a colour terminal; never
+    /// for JSON output, whose `rendered` text stays plain).
+    pub fn with_colored_diagnostics(mut self, colored: bool) -> Runner<'a> {
+        self.colored_diagnostics = colored;
+        self
+    }
+
+    /// cargo's `--message-format`: JSON, with rendered diagnostics in colour when asked.
+    pub(crate) fn message_format(&self) -> &'static str {
+        match self.colored_diagnostics {
+            true => "--message-format=json-diagnostic-rendered-ansi",
+            false => "--message-format=json",
+        }
     }
 
     /// ratchet's own target directory: `<target>/ratchet/build`.
@@ -147,6 +175,26 @@ impl<'a> Runner<'a> {
                 }
             })
         })
+    }
+
+    /// What runs the test binaries, as a sentence that says why (for `check --dry-run`).
+    pub fn test_runner_choice(&self) -> String {
+        let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
+        let why = match (self.config.configured_test_runner(), self.test_runner()) {
+            (Some(_), _) => "set by [steps.test] runner in ratchet.toml",
+            (None, TestRunner::Nextest) => {
+                "the workspace has .config/nextest.toml and cargo-nextest is installed"
+            }
+            (None, _) if configured => {
+                "the workspace has .config/nextest.toml, but cargo-nextest is not installed"
+            }
+            (None, _) => "the workspace has no .config/nextest.toml",
+        };
+        let name = match self.test_runner() {
+            TestRunner::Ratchet => "ratchet's own pool",
+            TestRunner::Nextest => "cargo nextest",
+        };
+        format!("tests run by {name}: {why}")
     }
 
     /// The lint step's arguments, taken apart for the lint tool.
@@ -254,8 +302,10 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run_cargo(&self, command: Command) -> Result<CargoOutput, RunError> {
+        (self.progress)(Progress::Started(&cargo::display(&command)));
         let on_text = |line: &str| (self.progress)(Progress::CargoLine(line));
-        cargo::run(self.workspace, command, &self.cancel, &on_text)
+        let on_unit = |done| (self.progress)(Progress::UnitsDone(done));
+        cargo::run(self.workspace, command, &self.cancel, &on_text, &on_unit)
     }
 
     pub(crate) fn report(
@@ -276,6 +326,7 @@ impl<'a> Runner<'a> {
             test_run: None,
             unbuilt_libs: crate::verdicts::unbuilt(self.workspace, output).1,
             observed_reads: BTreeMap::new(),
+            tests_run: BTreeMap::new(),
             observation: None,
         }
     }

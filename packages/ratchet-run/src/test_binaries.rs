@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratchet_events::check::TestRunUsage;
 
@@ -22,6 +22,8 @@ pub(crate) struct BinaryFailure {
     pub package: String,
     /// What failed.
     pub problem: Problem,
+    /// What selects its target in `cargo test` (`--lib`, `--test it`); `None` from nextest.
+    pub target: Option<String>,
 }
 
 /// Test binaries built and waiting to run, with the verdicts their build gave.
@@ -46,7 +48,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     let args = runner.config.args(Step::Test);
     let (cargo_args, _) = split_at_dashes(&args);
     let mut command = runner.cargo("test", packages);
-    command.args(["--no-run", "--no-fail-fast", "--message-format=json"]);
+    command.args(["--no-run", "--no-fail-fast", runner.message_format()]);
     command.args(cargo_args);
     let shown = cargo::display(&command);
     let output = runner.run_cargo(command)?;
@@ -66,7 +68,8 @@ pub(crate) fn built(
         TestRunner::Nextest => "nextest run",
     };
     let reproduce = |package: &str| {
-        let mut parts = vec![format!("cargo {tool} -p {}", runner.selector(package))];
+        let cargo = crate::reproduce::cargo();
+        let mut parts = vec![format!("{cargo} {tool} -p {}", runner.selector(package))];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };
@@ -115,10 +118,19 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
             }
         }
     };
+    let mut targets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for failure in failures {
         if let Some(verdict) = verdicts.get_mut(&failure.package) {
             verdict.passed = false;
             verdict.problems.push(failure.problem);
+            let target = failure.target.unwrap_or_default();
+            targets.entry(failure.package).or_default().insert(target);
+        }
+    }
+    for (package, targets) in targets {
+        let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+        if let (Some(verdict), false) = (verdicts.get_mut(&package), targets.contains(&"")) {
+            crate::reproduce::narrow_test(verdict, &targets, test_args);
         }
     }
     let usage = TestRunUsage {
@@ -140,6 +152,7 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
         (TestRunner::Ratchet, None) => ObservationStatus::Observed,
     });
     report.observed_reads = pool.reads;
+    report.tests_run = pool.tests;
     Ok(report)
 }
 
@@ -195,6 +208,8 @@ struct Pool {
     reads: BTreeMap<String, BTreeSet<String>>,
     /// Why some binary's reads are not known, if one's are not.
     unobserved: Option<String>,
+    /// Tests run, per package.
+    tests: BTreeMap<String, usize>,
 }
 
 /// Runs `binaries` on a pool of one worker more than the cores, in their order (longest
@@ -212,6 +227,7 @@ fn run_binaries(
     let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
     let unobserved = Mutex::new((BTreeSet::new(), None));
     let first_error = Mutex::new(None);
+    let tests = Mutex::new(BTreeMap::<String, usize>::new());
     let processes = TestProcesses::new(runner);
     // One more than the cores: while a worker waits for its binary to start or exit (or for
     // the pages of a binary the page cache lost), another keeps the core busy. Measured at
@@ -219,18 +235,30 @@ fn run_binaries(
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get() + 1)
         .min(binaries.len().max(1));
+    let running = crate::slow::Running::default();
+    let (alive, ended) = std::sync::mpsc::channel::<()>();
+    let slow_after = Duration::from_secs(runner.config.test.slow_after.unwrap_or(60));
     std::thread::scope(|scope| {
+        scope.spawn(|| running.watch(runner, slow_after, ended));
         for _ in 0..workers {
+            let alive = alive.clone();
             scope.spawn(|| {
+                let _alive = alive;
                 let cpu_at_start = ratchet_process::thread_cpu_us();
                 while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
                     if runner.cancel.is_cancelled() {
                         break;
                     }
                     let started = Instant::now();
-                    match processes.run(runner, binary, test_args) {
-                        Ok((failure, read)) => {
+                    let slot = binary.path.to_string();
+                    let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
+                    running.start(slot.clone(), name);
+                    let ran = processes.run(runner, binary, test_args);
+                    running.end(&slot);
+                    match ran {
+                        Ok((failure, read, count)) => {
                             lock(&failures).extend(failure);
+                            *lock(&tests).entry(binary.package.clone()).or_default() += count;
                             match read {
                                 Ok(read) => lock(&reads)
                                     .entry(binary.package.clone())
@@ -260,6 +288,7 @@ fn run_binaries(
                 workers_cpu_us.fetch_add(spent, Ordering::SeqCst);
             });
         }
+        drop(alive);
     });
     if runner.cancel.is_cancelled() {
         return Err(RunError::Interrupted);
@@ -279,6 +308,7 @@ fn run_binaries(
         durations: std::mem::take(&mut *lock(&durations)),
         reads,
         unobserved,
+        tests: std::mem::take(&mut *lock(&tests)),
     })
 }
 
@@ -311,9 +341,48 @@ pub(crate) fn failed_tests(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Tests that ran, from libtest's `test result: ok. 3 passed; 1 failed; ...` lines.
+pub(crate) fn count_tests(text: &str) -> usize {
+    let count = |part: &str, what: &str| -> Option<usize> {
+        part.trim().strip_suffix(what)?.trim().parse().ok()
+    };
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("test result: "))
+        .flat_map(|rest| rest.split([';', '.']))
+        .filter_map(|part| count(part, "passed").or_else(|| count(part, "failed")))
+        .sum()
+}
+
+/// Doc tests that ran, per package, from cargo's `Doc-tests NAME` and libtest's lines.
+pub(crate) fn count_doc_tests(
+    workspace: &ratchet_graph::Workspace,
+    lines: &[String],
+) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let mut current = None;
+    for line in lines {
+        if let Some(lib) = line.trim().strip_prefix("Doc-tests ") {
+            current = workspace.packages.iter().find(|p| {
+                p.targets
+                    .iter()
+                    .any(|t| t.name.replace('-', "_") == lib.trim())
+            });
+        } else if let Some(package) = current {
+            *counts.entry(package.name.clone()).or_default() += count_tests(line);
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tests_are_counted_from_libtest_results() {
+        let text = "running 3 tests\ntest result: FAILED. 2 passed; 1 failed; 4 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+        assert_eq!(count_tests(text), 3);
+    }
 
     #[test]
     fn failed_test_names_come_from_libtest_lines() {

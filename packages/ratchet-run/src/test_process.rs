@@ -12,14 +12,18 @@ use crate::cargo::{self, Executable};
 use crate::lint::LintTool;
 use crate::outcome::Problem;
 use crate::runner::Runner;
-use crate::test_binaries::{BinaryFailure, failed_tests};
+use crate::test_binaries::{BinaryFailure, count_tests, failed_tests};
 
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;
 
-/// What one test binary did: its failure, and what it read under the workspace root (or why
-/// that is not known).
-pub(crate) type BinaryRun = (Option<BinaryFailure>, Result<BTreeSet<String>, String>);
+/// What one test binary did: its failure, what it read under the workspace root (or why
+/// that is not known), and how many tests ran.
+pub(crate) type BinaryRun = (
+    Option<BinaryFailure>,
+    Result<BTreeSet<String>, String>,
+    usize,
+);
 
 /// What the test processes of a step share: the observer, the toolchain's library directories.
 pub(crate) struct TestProcesses {
@@ -64,20 +68,37 @@ impl TestProcesses {
         command.args(test_args);
         self.env(runner, binary).apply(&mut command);
         let shown = cargo::display(&command);
+        let limit = runner
+            .config
+            .test
+            .timeout
+            .map(std::time::Duration::from_secs);
+        (runner.progress)(crate::Progress::Started(&shown));
         let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
         let (finished, reads) = self
             .observed
-            .run(&runner.cancel, command, &name)
+            .run(&runner.cancel, command, &name, limit)
             .map_err(|error| RunError::from_process(error, &shown))?;
         let failure = (!finished.status.success()).then(|| BinaryFailure {
             package: binary.package.clone(),
             problem: Problem::TestFailure {
                 binary: binary.target.clone(),
                 tests: failed_tests(&finished.output),
-                output: failure_output(&finished.output),
+                output: match (finished.timed_out, limit) {
+                    (true, Some(limit)) => format!(
+                        "timed out: killed after {}s ([steps.test] timeout)\n{}",
+                        limit.as_secs(),
+                        failure_output(&finished.output)
+                    ),
+                    _ => failure_output(&finished.output),
+                },
             },
+            target: Some(crate::reproduce::target_selector(
+                &binary.kind,
+                &binary.target,
+            )),
         });
-        Ok((failure, reads))
+        Ok((failure, reads, count_tests(&finished.output)))
     }
 
     /// What `cargo test` gives `binary`'s process.

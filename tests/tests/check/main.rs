@@ -8,6 +8,7 @@ mod gates;
 mod generated;
 mod runs;
 mod steps;
+mod ux;
 mod verdicts;
 
 use std::path::Path;

@@ -164,7 +164,7 @@ fn interleaving_with_a_plain_cargo_build_rebuilds_nothing() {
     };
     assert_eq!(check(root, &[]).code, 0);
     assert!(cargo_build() > 0, "the user's first build compiles");
-    let (again, events) = json_check(root, &["--all"]);
+    let (again, events) = json_check(root, &["--force"]);
     assert_eq!(again.code, 0);
     let built: usize = events
         .iter()

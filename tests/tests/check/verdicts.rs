@@ -74,7 +74,11 @@ fn green_run_then_cached_then_error_caught_and_fixed() {
         ("base", names(&["tests::inc_works"]))
     );
     assert!(failure.output.contains("left: 3"), "{}", failure.output);
-    assert_eq!(failure.command, "cargo test -p base");
+    // One failing test: its target and name alone, as cargo runs it.
+    assert_eq!(
+        failure.command,
+        "cargo test -p base --lib -- tests::inc_works --exact"
+    );
 
     write(
         root,
@@ -219,7 +223,7 @@ fn since_selects_affected_packages_and_a_passing_run_records_the_baseline() {
         "crates/mid/src/lib.rs",
         &format!("{MID_LIB}\n/// Edited.\npub fn edited() {{}}\n"),
     );
-    let (_, events) = json_check(root, &["--since", "main", "--dry-run", "--all"]);
+    let (_, events) = json_check(root, &["--since", "main", "--dry-run", "--force"]);
     assert_eq!(planned(&events)[0].1, names(&["mid", "top"]));
     let bad_ref = check(root, &["--since", "no-such-ref"]);
     assert_eq!(bad_ref.code, 2, "{}", bad_ref.stderr);

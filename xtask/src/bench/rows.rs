@@ -105,7 +105,7 @@ const fn after_root_edit_warm(label: &'static str, command: &'static str) -> Row
     }
 }
 
-/// fmt and doc off (a temporary `ratchet.toml`), `--all` so every test binary runs. The lint
+/// fmt and doc off (a temporary `ratchet.toml`), `--force` so every test binary runs. The lint
 /// step stays on: lint and test then share the build the rows before left fresh (with lint
 /// off, the tests would be built again without clippy's driver, an hour at 1000 packages).
 const TEST_STEP_CPU: Row = Row {
@@ -116,13 +116,13 @@ const TEST_STEP_CPU: Row = Row {
     metric: Metric::TestStepCpu,
     ..heavy(
         labels::TEST_CPU,
-        "exec $RATCHET check --all --message-format json --manifest-path Cargo.toml",
+        "exec $RATCHET check --force --message-format json --manifest-path Cargo.toml",
         3,
     )
 };
 
 /// Only fmt and doc off (a temporary `ratchet.toml`, plus `extra` lines), every step run
-/// (`--all`): lint finds its build fresh, so the time is the test step's, with or without the
+/// (`--force`): lint finds its build fresh, so the time is the test step's, with or without the
 /// observer of run-time reads (`RATCHET_OBSERVE=0` in `command`).
 const fn test_step(label: &'static str, command: &'static str) -> Row {
     Row {
@@ -203,19 +203,18 @@ pub mod labels {
     /// CPU use of `xargs` running cargo's test binaries.
     pub const XARGS_CPU: &str =
         "CPU use of xargs -P<cores> running every test binary (cargo's build), for reference";
-    /// `check --all` (fmt, doc off) with the observer of run-time reads.
+    /// `check --force` (fmt, doc off) with the observer of run-time reads.
     pub const TEST_OBSERVED: &str =
-        "ratchet check --all, fmt and doc off: tests run with their file reads observed";
+        "ratchet check --force, fmt and doc off: tests run with their file reads observed";
     /// The same without the observer.
     pub const TEST_UNOBSERVED: &str =
-        "ratchet check --all, fmt and doc off: tests run unobserved (RATCHET_OBSERVE=0)";
+        "ratchet check --force, fmt and doc off: tests run unobserved (RATCHET_OBSERVE=0)";
     /// `check --verify` with nothing changed: every cached pass run again.
     pub const VERIFY_ALL: &str = "ratchet check --verify, nothing changed (every pass re-run)";
     /// A no-op with `verify-sample = 0.05`.
     pub const VERIFY_SAMPLE: &str = "ratchet check, nothing changed, [check] verify-sample = 0.05";
     /// CPU use while the test step runs its binaries.
-    pub const TEST_CPU: &str =
-        "CPU use while ratchet's test step runs the test binaries (`check --all`, fmt and doc off)";
+    pub const TEST_CPU: &str = "CPU use while ratchet's test step runs the test binaries (`check --force`, fmt and doc off)";
 }
 
 use labels as l;
@@ -265,8 +264,8 @@ pub const ROWS: &[Row] = &[
     after_leaf_edit(l::CLIPPY_TEST_LEAF, CLIPPY_TEST_LEAF),
     WATCH_LEAF,
     TEST_STEP_CPU,
-    test_step(l::TEST_OBSERVED, "$RATCHET check --all --manifest-path Cargo.toml"),
-    test_step(l::TEST_UNOBSERVED, "RATCHET_OBSERVE=0 $RATCHET check --all --manifest-path Cargo.toml"),
+    test_step(l::TEST_OBSERVED, "$RATCHET check --force --manifest-path Cargo.toml"),
+    test_step(l::TEST_UNOBSERVED, "RATCHET_OBSERVE=0 $RATCHET check --force --manifest-path Cargo.toml"),
     heavy(l::VERIFY_ALL, "$RATCHET check --verify --manifest-path Cargo.toml", 3),
     VERIFY_SAMPLE,
     heavy(l::TEST_NOOP, CARGO_TEST, 3),

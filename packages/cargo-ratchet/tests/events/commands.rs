@@ -69,12 +69,17 @@ fn every_command_prints_events_of_the_protocol() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(!events(&out).is_empty(), "{args:?} printed nothing");
     }
-    let graph = run(root, &["graph", "--format", "json"], &[]);
-    assert!(
-        matches!(events(&graph)[..], [Event::Graph(_)]),
-        "{}",
-        graph.stdout
-    );
+    for args in [
+        ["graph", "--format", "json"],
+        ["graph", "--message-format", "json"],
+    ] {
+        let graph = run(root, &args, &[]);
+        assert!(
+            matches!(events(&graph)[..], [Event::Graph(_)]),
+            "{}",
+            graph.stdout
+        );
+    }
     let gate = run(root, &[&["budget", "gate"][..], &json].concat(), &[]);
     assert_eq!(gate.code, 3, "{}", gate.stderr);
     assert!(matches!(events(&gate).last(), Some(Event::BudgetSummary(s)) if s.exit_code == 3));

@@ -134,6 +134,12 @@ fn init(args: InitArgs, tool: &str) -> anyhow::Result<u8> {
         "wrote this [budget] to {}:\n\n{section}",
         ws.root.join("ratchet.toml")
     ))?;
+    if !section.contains("total-build-cpu") {
+        eprintln!(
+            "note: no time ceilings yet: no `{tool} check` has recorded build times; after the \
+             first one, remove [budget] and run `{tool} budget init` again to add them"
+        );
+    }
     Ok(ratchet_events::exit::OK)
 }
 

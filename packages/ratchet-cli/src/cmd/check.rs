@@ -35,25 +35,35 @@ pub struct Args {
     /// Leave this package out (repeatable).
     #[arg(long, value_name = "NAME")]
     exclude: Vec<String>,
-    /// Every workspace member (the default when no `-p` is given).
-    #[arg(long = "workspace", conflicts_with = "packages")]
+    /// Every workspace member (the default when no `-p` is given); `--all` is cargo's
+    /// deprecated spelling of it.
+    #[arg(long = "workspace", visible_alias = "all", conflicts_with = "packages")]
     whole_workspace: bool,
     /// Run every selected step even where a pass is cached.
-    #[arg(long)]
-    all: bool,
+    #[arg(long, alias = "no-cache")]
+    force: bool,
     /// Run the steps of packages served from the cache again; one that fails now is reported
     /// as not hermetic, its pass dropped, and the run fails.
-    #[arg(long, conflicts_with = "all")]
+    #[arg(long, conflicts_with = "force")]
     verify: bool,
     /// Set by `watch` on the runs it starts (their wall time is not the inner loop's).
     #[arg(long, hide = true)]
     from_watch: bool,
-    /// List the selected and cached packages in the JSON plan (counts only without it).
-    #[arg(short, long)]
-    verbose: bool,
     /// Print the plan and run nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    verbosity: ratchet_term::Verbosity,
+    /// Stop after the first step that fails (fmt, running beside, finishes).
+    #[arg(long, overrides_with = "no_fail_fast")]
+    fail_fast: bool,
+    /// Run every step whatever fails (the default).
+    #[arg(long)]
+    no_fail_fast: bool,
+    /// Test-name filters, as `cargo test -- NAME`: only matching tests run (test and doc
+    /// steps), and no pass of those steps is recorded.
+    #[arg(last = true, value_name = "TESTNAME")]
+    filters: Vec<String>,
     /// `human` or `json` (NDJSON events, see docs/check.md).
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
@@ -93,7 +103,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let started = Instant::now();
     let workspace = args.workspace.load_for_build()?;
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
-    let config: StepsConfig = config_file.section("steps")?;
+    let mut config: StepsConfig = config_file.section("steps")?;
+    config.filter_tests(&args.filters);
     // A malformed `[budget]` is an input error of every `check`, not only of `--ci`.
     ratchet_budget::load_budget(&workspace)?;
     if let Some(message) = config.misplaced_runner() {
@@ -106,18 +117,26 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     if rules != ratchet_events::exit::OK {
         if args.message_format == MessageFormat::Json {
             let summary = summary(0, 0, 0, BTreeSet::new(), false, started, rules);
-            Reporter::new(args.message_format).summary(summary, &[])?;
+            let event = ratchet_events::Event::Summary(summary);
+            crate::common::print(&(serde_json::to_string(&event)? + "\n"))?;
         }
         return Ok(rules);
     }
     let ci_gate = args.ci_gate(tool);
     let inputs = config_file.section("inputs")?;
     let fingerprinter = record::Fingerprinter::new(&workspace, inputs);
-    let reporter = Reporter::new(args.message_format);
+    let units_file = workspace
+        .state_dir()
+        .join("progress-units.json")
+        .into_std_path_buf();
+    let reporter = Reporter::new(args.message_format, args.verbosity, units_file);
     let selection = select::select(
         &workspace,
-        &args.packages,
-        &args.exclude,
+        (
+            &args.packages,
+            &args.exclude,
+            default_member(&args, &workspace),
+        ),
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
@@ -139,15 +158,20 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
     let before = key::StepKeys::of(&fingerprints);
-    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress);
-    let reuse = plan::Reuse::new(args.all, verify_fraction);
+    let colored = args.message_format == MessageFormat::Human && ratchet_term::stdout_colored();
+    let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress)
+        .with_colored_diagnostics(colored);
+    let reuse = plan::Reuse::new(args.force, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
     reporter.plan(plan::plan_event(
         &selection,
         &plan,
-        (args.dry_run, args.verbose),
+        (args.dry_run, args.verbosity.verbose > 0),
     ))?;
     if args.dry_run {
+        if config.test.enabled {
+            reporter.note(&runner.test_runner_choice());
+        }
         return Ok(ratchet_events::exit::OK);
     }
     let cached: usize = plan.iter().map(|p| p.cached.len()).sum();
@@ -179,7 +203,13 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         cache: &cache,
         reporter: &reporter,
         before: &before,
+        fail_fast: args.fail_fast,
+        filtered: !args.filters.is_empty(),
     };
+    let shared = runner.shares_lint_and_test_build();
+    reporter
+        .shared_build
+        .store(shared, std::sync::atomic::Ordering::Relaxed);
     let outcome = execute::run_plan(&context, &plan)?;
     let wall_ms = started.elapsed().as_millis() as u64;
     // The inner loop is a complete run over every member, passed or failed: never a subset,
@@ -191,6 +221,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let mut code = outcome.exit_code();
     let mut failed_write = None;
     if code == ratchet_events::exit::OK
+        && args.filters.is_empty()
         && outcome.complete_run(&plan)
         && selection.len() == workspace.packages.len()
         && let Err(e) = fingerprinter.record_baseline(&before)
@@ -218,6 +249,14 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     );
     reporter.summary(summary, &ran)?;
     Ok(code)
+}
+
+/// The member cargo would select from the directory (or `--manifest-path`) ratchet runs in.
+fn default_member(args: &Args, workspace: &ratchet_graph::Workspace) -> Option<usize> {
+    let path = args.workspace.manifest_path.as_deref();
+    (!args.whole_workspace && !args.from_watch)
+        .then(|| workspace.member_at(path))
+        .flatten()
 }
 
 fn summary(

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use clap::ValueEnum;
 use ratchet_graph::{DepKind, Format};
 
-use crate::common::{WorkspaceArgs, print};
+use crate::common::{MessageFormat, WorkspaceArgs, print};
 
 /// Flags of `graph`.
 #[derive(Debug, clap::Args)]
@@ -21,6 +21,9 @@ pub struct Args {
     /// Only PKG and everything that depends on it (normal, build and dev edges).
     #[arg(long, value_name = "PKG")]
     rdeps: Option<String>,
+    /// `json` prints the graph as JSON (as `--format json`), like every command.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -51,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         _ => (0..workspace.packages.len()).collect(),
     };
     let format = match args.format {
+        _ if args.message_format == MessageFormat::Json => Format::Json,
         GraphFormat::Text => Format::Text,
         GraphFormat::Dot => Format::Dot,
         GraphFormat::Json => Format::Json,

@@ -47,6 +47,9 @@ fn gate(workspace: &WorkspaceArgs, format: MessageFormat, tool: &str) -> anyhow:
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
     let outcome = ratchet_rules::gate(&ws, &config, tool)?;
+    if format == MessageFormat::Human && !config.has_section("rules") {
+        print("rules: nothing configured: ratchet.toml has no [rules] section (docs/rules.md)\n")?;
+    }
     report(&outcome, &ws, format, Stream::Own, tool)
 }
 

@@ -56,7 +56,7 @@ fn an_error_cargo_prints_before_compiling_fails_every_package_of_that_run() {
         "[steps.lint]\nargs = [\"--all-targets\", \"--features\", \"base/nope\"]\n[steps.test]\nenabled = false\n",
     ] {
         write(root, "ratchet.toml", config);
-        let (run, events) = check(root, &["--all"]);
+        let (run, events) = check(root, &["--force"]);
         assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
         for step in ["lint", "test", "doc"] {
             if let Some(finished) = finished(&events, step) {
@@ -224,7 +224,7 @@ fn doc_tests_fail_only_the_libraries_cargo_test_fails() {
     let verdicts = assert_agrees("doc tests per library", root, &[], &[], &all);
     let failing: Vec<&str> = all.into_iter().filter(|p| !verdicts[*p].test).collect();
     assert_eq!(failing, ["bad", "mac", "readme"], "the judge");
-    let (run, events) = check(root, &["--all"]);
+    let (run, events) = check(root, &["--force"]);
     let doc = finished(&events, "doc").expect("the doc step ran");
     assert_eq!(doc.failed, ["bad", "mac", "readme"], "{}", run.stdout);
     for event in &events {
@@ -260,7 +260,7 @@ fn a_deny_lint_is_one_lint_failure_not_a_test_failure() {
         !verdicts["base"].lint && verdicts["base"].test,
         "{verdicts:?}"
     );
-    let (run, events) = check(root, &["--all"]);
+    let (run, events) = check(root, &["--force"]);
     let lint_errors: Vec<_> = events
         .iter()
         .filter_map(|e| match e {

@@ -90,8 +90,8 @@ fn a_failed_step_removes_its_stored_pass() {
     write(root, "crates/base/src/lib.rs", BASE_READING_DATA);
     green(root, &[]);
     write(root, "data.txt", "changed\n");
-    // `--all` runs the test at the same key and it fails...
-    let (all, events) = check(root, &["--all"]);
+    // `--force` runs the test at the same key and it fails...
+    let (all, events) = check(root, &["--force"]);
     assert!(
         failed_packages(&all, &events).contains("base"),
         "{}",
@@ -140,7 +140,7 @@ fn verify_reports_a_stale_pass_as_not_hermetic_and_drops_it() {
     assert_agrees("after --verify", root, &[], BLIND, &["base", "app"]);
     // The human form names the package and the step.
     write(root, "data.txt", "ok\n");
-    green_with(root, &["--all"], BLIND);
+    green_with(root, &["--force"], BLIND);
     write(root, "data.txt", "changed\n");
     let human = Command::new(BIN)
         .args(["check", "--verify"])
@@ -192,8 +192,8 @@ fn only_a_whole_workspace_run_measures_the_inner_loop() {
     green(root, &[]);
     let full = inner_loop_ms(root);
     assert!(full.is_some(), "a full check measures the inner loop");
-    green(root, &["-p", "base", "--all"]);
-    green(root, &["--exclude", "app", "--all"]);
+    green(root, &["-p", "base", "--force"]);
+    green(root, &["--exclude", "app", "--force"]);
     assert_eq!(inner_loop_ms(root), full, "a subset is not the inner loop");
     // A failing full run is still the inner loop.
     write(

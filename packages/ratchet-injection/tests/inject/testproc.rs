@@ -160,7 +160,7 @@ fn reads() {
     }
     // Without the observer, the summary says so.
     let human = Command::new(BIN)
-        .args(["check", "--all"])
+        .args(["check", "--force"])
         .current_dir(root)
         .env_remove("CARGO_TARGET_DIR")
         .env("RATCHET_OBSERVE", "0")

@@ -105,20 +105,21 @@ impl ObservedRunner {
         ObservedRunner { observer, reads }
     }
 
-    /// Runs `command` to its exit ([`crate::run_to_exit`]); returns how it ended and what it
+    /// Runs `command` to its exit ([`crate::run_to_exit_within`] `limit`); returns how it ended and what it
     /// read that counts, or why that is not known. `name` names it in that reason.
     pub fn run(
         &self,
         cancel: &crate::Cancel,
         mut command: Command,
         name: &str,
+        limit: Option<std::time::Duration>,
     ) -> Result<(crate::Finished, Result<BTreeSet<String>, String>), crate::ProcessError> {
         let log = self.observer.clone().map(|observer| {
             let log = observer.new_log();
             observer.apply(&mut command, &log);
             log
         });
-        let finished = crate::run_to_exit(cancel, command)?;
+        let finished = crate::run_to_exit_within(cancel, command, limit)?;
         let reads = log.and_then(|log| match ObservedLog::read(&log) {
             Some(observed) if observed.complete() => Ok(self.reads.relevant(&observed)),
             Some(observed) if observed.processes > 0 => {

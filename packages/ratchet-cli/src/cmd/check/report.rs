@@ -14,24 +14,34 @@ use crate::common::{MessageFormat, print};
 /// The output of one run.
 pub struct Reporter {
     json: bool,
+    verbosity: ratchet_term::Verbosity,
     /// Steps that will run, for the `[i/n]` prefix of the progress line.
     steps_total: std::sync::atomic::AtomicUsize,
     steps_started: std::sync::atomic::AtomicUsize,
+    /// Lint and test share one build: the lint step's progress label says `build`.
+    pub shared_build: std::sync::atomic::AtomicBool,
     /// `package (step)` of steps skipped because the package does not compile.
     not_run: std::sync::Mutex<Vec<String>>,
     /// Why the test step's run-time reads were not observed, when they were not.
     unobserved: std::sync::Mutex<Option<String>>,
+    /// Tests run per package, and the steps started and not yet finished.
+    tally: std::sync::Mutex<ratchet_term::Tally>,
     bar: Option<ProgressBar>,
+    meter: std::sync::Mutex<ratchet_term::Meter>,
 }
 
 impl Reporter {
     /// Output in `format`; progress bars only for a person at a terminal.
-    pub fn new(format: MessageFormat) -> Reporter {
+    pub fn new(
+        format: MessageFormat,
+        verbosity: ratchet_term::Verbosity,
+        units_file: std::path::PathBuf,
+    ) -> Reporter {
         let json = format == MessageFormat::Json;
-        let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let bar = (!json && !verbosity.quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
+                ProgressStyle::with_template("{spinner} {prefix:.bold} {elapsed} {wide_msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
@@ -39,16 +49,32 @@ impl Reporter {
         });
         Reporter {
             json,
+            verbosity,
             steps_total: 0.into(),
             steps_started: 0.into(),
+            shared_build: false.into(),
             not_run: std::sync::Mutex::default(),
             unobserved: std::sync::Mutex::default(),
+            meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
+            tally: std::sync::Mutex::default(),
             bar,
         }
     }
 
     fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
         print(&format!("{}\n", serde_json::to_string(&event)?))
+    }
+
+    /// `text` on stderr (`-v`'s commands), above the progress line.
+    fn stderr_text(&self, text: &str) {
+        let write = || {
+            use std::io::Write;
+            let _ = anstream::stderr().write_all(text.as_bytes());
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
     }
 
     fn text(&self, text: &str) -> anyhow::Result<()> {
@@ -86,17 +112,24 @@ impl Reporter {
 
     /// A step begins.
     pub fn step_started(&self, step: Step, packages: &[String]) -> anyhow::Result<()> {
+        let name = step.name();
+        lock(&self.tally).started(name, packages);
         if let Some(bar) = &self.bar {
             let index = self
                 .steps_started
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 + 1;
             let total = self.steps_total.load(std::sync::atomic::Ordering::Relaxed);
-            bar.set_prefix(format!(
-                "[{index}/{total}] {} ({} packages)",
-                step.name(),
-                packages.len()
-            ));
+            let shared = self.shared_build.load(std::sync::atomic::Ordering::Relaxed);
+            let what = if shared && step == Step::Lint {
+                "build + lint"
+            } else {
+                name
+            };
+            let label = format!("[{index}/{total}] {what} ({} packages)", packages.len());
+            let mut meter = lock(&self.meter);
+            meter.start(name, label);
+            bar.set_prefix(meter.prefix());
             bar.set_message("");
         }
         if self.json {
@@ -111,8 +144,21 @@ impl Reporter {
 
     /// Live progress from the runner's threads.
     pub fn progress(&self, progress: Progress<'_>) {
+        if let (Progress::Started(command), true) = (progress, self.verbosity.verbose > 0) {
+            let line = ratchet_term::Verbosity::started(command);
+            self.stderr_text(&line);
+        }
+        if let (Progress::Slow { name, secs }, false) = (progress, self.json) {
+            self.stderr_text(&ratchet_term::Verbosity::slow(name, secs));
+        }
         let Some(bar) = &self.bar else { return };
         match progress {
+            Progress::Started(_) | Progress::Slow { .. } => {}
+            Progress::UnitsDone(done) => {
+                let mut meter = lock(&self.meter);
+                meter.units(done);
+                bar.set_prefix(meter.prefix());
+            }
             Progress::CargoLine(line) => {
                 let line = line.trim();
                 if line.starts_with("Compiling")
@@ -127,7 +173,10 @@ impl Reporter {
                 done,
                 total,
             } => {
-                bar.set_message(format!("{done}/{total} test binaries ({package})"));
+                let mut meter = lock(&self.meter);
+                meter.binaries(done, total);
+                bar.set_prefix(meter.prefix());
+                bar.set_message(format!("({package})"));
             }
         }
     }
@@ -135,6 +184,9 @@ impl Reporter {
     /// A step ended: its failures, then (JSON) its verdicts.
     pub fn step_finished(&self, report: &StepReport, changed: &[String]) -> anyhow::Result<()> {
         let step = report.step;
+        lock(&self.tally).finished(step.name(), &report.tests_run);
+        let units = report.units_built + report.units_fresh;
+        lock(&self.meter).finished(step.name(), units);
         for (package, verdict) in report.packages.iter().filter(|(_, v)| !v.passed) {
             if !self.json && verdict.reproduce.is_empty() {
                 // Skipped because it does not compile: one line at the end says so.
@@ -210,7 +262,7 @@ impl Reporter {
         if self.json {
             self.emit(event)
         } else {
-            self.text(&human_problem(&event, step.name()))
+            self.text(&ratchet_term::failure_text(&event, step.name()))
         }
     }
 
@@ -219,8 +271,12 @@ impl Reporter {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        lock(&self.meter).save();
         if self.json {
             return self.emit(CheckEvent::Summary(summary));
+        }
+        if self.verbosity.quiet && summary.exit_code == ratchet_events::exit::OK {
+            return Ok(());
         }
         let not_run = lock(&self.not_run);
         if !not_run.is_empty() {
@@ -230,36 +286,26 @@ impl Reporter {
         if let Some(why) = lock(&self.unobserved).as_ref() {
             self.text(&format!("run-time reads not observed: {why}\n"))?;
         }
-        let seconds = summary.wall_ms as f64 / 1000.0;
-        let line = if summary.interrupted {
-            format!("check: interrupted after {seconds:.2}s; passes so far are kept\n")
-        } else if summary.failed > 0 {
-            format!(
-                "check: FAILED {} ({} failed, {} passed, {} cached) in {seconds:.2}s\n",
-                summary.failed_packages.join(", "),
-                summary.failed,
-                summary.passed,
-                summary.cached
-            )
-        } else if ran_steps.is_empty() {
-            format!(
-                "check: ok, all {} cached, in {seconds:.2}s\n",
-                summary.cached
-            )
-        } else {
-            format!(
-                "check: ok, {} passed ({}), {} cached, in {seconds:.2}s\n",
-                summary.passed,
-                ran_steps.join(", "),
-                summary.cached
-            )
+        let tally = lock(&self.tally);
+        let running = tally.running();
+        let counts = ratchet_term::Counts {
+            passed: summary.passed,
+            failed: summary.failed,
+            cached: summary.cached,
+            failed_packages: &summary.failed_packages,
+            ran_steps,
+            tests: tally.tests(),
+            test_packages: tally.test_packages(),
+            running: &running,
+            interrupted: summary.interrupted,
+            wall_ms: summary.wall_ms,
         };
-        self.text(&line)
+        self.text(&ratchet_term::summary_line(&counts))
     }
 
     /// A note for the person waiting (never in JSON, which must stay pure events).
     pub fn note(&self, text: &str) {
-        if !self.json {
+        if !self.json && lock(&self.tally).first_time(text) {
             eprintln!("{text}");
         }
     }
@@ -271,42 +317,6 @@ fn observation_event(status: &ObservationStatus) -> ev::Observation {
         ObservationStatus::Unavailable(reason) => ev::Observation::Unavailable {
             reason: reason.clone(),
         },
-    }
-}
-
-/// A failure as text: what and where, the tool's own rendering, and how to reproduce it.
-fn human_problem(event: &CheckEvent, step: &str) -> String {
-    match event {
-        CheckEvent::Diagnostic(d) => {
-            let place = match (&d.file, d.line) {
-                (Some(file), Some(line)) => format!(" at {file}:{line}"),
-                (Some(file), None) => format!(" at {file}"),
-                _ => String::new(),
-            };
-            format!(
-                "{step} failed in `{}`{place}\n{}\n{}\n",
-                d.package,
-                d.rendered.trim_end(),
-                reproduce_line(&d.command)
-            )
-        }
-        CheckEvent::TestFailure(t) => format!(
-            "{step} failed in `{}` ({}): {}\n{}\n{}\n",
-            t.package,
-            t.binary,
-            t.tests.join(", "),
-            t.output.trim_end(),
-            reproduce_line(&t.command)
-        ),
-        _ => String::new(),
-    }
-}
-
-fn reproduce_line(command: &str) -> String {
-    if command.is_empty() {
-        String::new()
-    } else {
-        format!("  reproduce: {command}\n")
     }
 }
 

@@ -1,0 +1,79 @@
+//! The commands shown to reproduce a failure: they check without rewriting (`cargo fmt
+//! --check`), keep the toolchain the run used (`cargo +nightly ...`), and narrow a failing
+//! test to its target and name (`cargo test -p X --lib -- path::to::test --exact`).
+
+use crate::outcome::{PackageVerdict, Problem};
+
+/// `cargo`, or `cargo +TOOLCHAIN` when ratchet runs under rustup's proxy invoked with
+/// `+TOOLCHAIN` (rustup then sets `RUSTUP_TOOLCHAIN_SOURCE=cli`): a toolchain chosen by a
+/// `rust-toolchain.toml`, an override or the default is chosen again by the same proxy.
+pub(crate) fn cargo() -> String {
+    let var = |name| std::env::var(name).ok();
+    cargo_for(
+        var("RUSTUP_TOOLCHAIN_SOURCE").as_deref(),
+        var("RUSTUP_TOOLCHAIN").as_deref(),
+    )
+}
+
+fn cargo_for(source: Option<&str>, toolchain: Option<&str>) -> String {
+    match (source, toolchain) {
+        (Some("cli"), Some(toolchain)) if !toolchain.is_empty() => format!("cargo +{toolchain}"),
+        _ => "cargo".to_string(),
+    }
+}
+
+/// What selects a test binary's target in `cargo test` (`--lib`, `--test it`, ...).
+pub(crate) fn target_selector(kind: &str, name: &str) -> String {
+    match kind {
+        "bin" | "test" | "example" | "bench" => format!("--{kind} {name}"),
+        _ => "--lib".to_string(),
+    }
+}
+
+/// Narrows `verdict`'s `cargo test -p X ...` to the one target whose binary failed (`target`,
+/// its selector) and, for one failing test, to that test alone.
+pub(crate) fn narrow_test(verdict: &mut PackageVerdict, targets: &[&str], test_args: &[String]) {
+    let [target] = targets else { return };
+    let tests: Vec<&String> = verdict
+        .problems
+        .iter()
+        .flat_map(|p| match p {
+            Problem::TestFailure { tests, .. } => tests.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let head = verdict.reproduce.split(" -- ").next().unwrap_or_default();
+    let mut command = format!("{head} {target}");
+    let mut after: Vec<String> = test_args.to_vec();
+    if let [test] = tests.as_slice() {
+        after.extend([test.to_string(), "--exact".to_string()]);
+    }
+    if !after.is_empty() {
+        command = format!("{command} -- {}", after.join(" "));
+    }
+    verdict.reproduce = command;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toolchain_kept_only_when_given_on_the_command_line() {
+        assert_eq!(cargo_for(Some("cli"), Some("nightly")), "cargo +nightly");
+        assert_eq!(cargo_for(Some("toolchain-file"), Some("nightly")), "cargo");
+        assert_eq!(cargo_for(None, Some("nightly")), "cargo");
+    }
+
+    #[test]
+    fn one_failing_test_is_reproduced_alone() {
+        let problem = Problem::TestFailure {
+            binary: "a".into(),
+            tests: vec!["m::t".into()],
+            output: String::new(),
+        };
+        let mut verdict = PackageVerdict::fail("cargo test -p a".into(), vec![problem]);
+        narrow_test(&mut verdict, &["--lib"], &[]);
+        assert_eq!(verdict.reproduce, "cargo test -p a --lib -- m::t --exact");
+    }
+}

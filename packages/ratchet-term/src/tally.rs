@@ -1,0 +1,51 @@
+//! What a run has done so far, for the summary: tests run per package, steps still running.
+
+use std::collections::BTreeMap;
+
+/// Tests counted and steps running, as steps start and finish.
+#[derive(Debug, Default)]
+pub struct Tally {
+    tests: BTreeMap<String, usize>,
+    running: Vec<(String, String)>,
+    noted: std::collections::BTreeSet<String>,
+}
+
+impl Tally {
+    /// `step` began on `packages`.
+    pub fn started(&mut self, step: &str, packages: &[String]) {
+        let what = match packages.len() {
+            1..=3 => packages.join(", "),
+            n => format!("{n} packages"),
+        };
+        self.running
+            .push((step.to_string(), format!("{step} of {what}")));
+    }
+
+    /// `step` ended, having run `tests` (per package).
+    pub fn finished(&mut self, step: &str, tests: &BTreeMap<String, usize>) {
+        for (package, count) in tests {
+            *self.tests.entry(package.clone()).or_default() += count;
+        }
+        self.running.retain(|(s, _)| s != step);
+    }
+
+    /// Whether `note` is news in this run (a warning is said once, however often it is found).
+    pub fn first_time(&mut self, note: &str) -> bool {
+        self.noted.insert(note.to_string())
+    }
+
+    /// Tests run in all.
+    pub fn tests(&self) -> usize {
+        self.tests.values().sum()
+    }
+
+    /// Packages with at least one test run.
+    pub fn test_packages(&self) -> usize {
+        self.tests.values().filter(|n| **n > 0).count()
+    }
+
+    /// `step of packages` for every step started and not finished.
+    pub fn running(&self) -> Vec<String> {
+        self.running.iter().map(|(_, what)| what.clone()).collect()
+    }
+}
