@@ -15,7 +15,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn from_output(out: Output) -> Run {
+    /// The outcome of a finished process.
+    pub fn from_output(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -34,12 +35,15 @@ impl Run {
     }
 }
 
-/// Runs the ratchet binary `bin` (pass `env!("CARGO_BIN_EXE_ratchet")`) in `dir` with `args`.
+/// Runs the ratchet binary `bin` (pass `env!("CARGO_BIN_EXE_ratchet")`) in `dir` with `args`,
+/// outside GitHub Actions even when the suite runs there (no annotations, no step summary).
 pub fn ratchet(bin: &str, dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(bin)
         .args(args)
         .current_dir(dir)
         .env_remove("CARGO_TARGET_DIR")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
         .output()
         .expect("the ratchet binary runs");
     Run::from_output(out)

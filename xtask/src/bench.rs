@@ -6,6 +6,7 @@ mod measure;
 mod report;
 mod rows;
 mod setup;
+mod shards;
 mod targets;
 mod watch;
 
@@ -97,6 +98,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
             ratchet: &ratchet,
             bin_dir: &bin_dir,
             vars: subjects.vars.clone(),
+            libs: subjects.libs.clone(),
         };
         sections.push(report::Section {
             packages,
@@ -134,6 +136,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
 /// The packages the edit rows touch, as script variables and as a sentence for the report.
 struct Subjects {
     vars: Vec<(&'static str, String)>,
+    libs: Vec<(String, std::path::PathBuf)>,
     description: String,
 }
 
@@ -167,6 +170,11 @@ impl Subjects {
                 ("ROOT_NAME", root.name.clone()),
                 ("ROOT_LIB", lib(root)),
             ],
+            libs: fixture
+                .packages
+                .iter()
+                .map(|p| (p.name.clone(), p.lib_rs()))
+                .collect(),
             description,
         })
     }

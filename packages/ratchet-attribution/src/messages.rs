@@ -28,6 +28,9 @@ pub struct CargoOutput {
     pub units_fresh: usize,
     /// Members with at least one unit that cargo reported built or fresh.
     pub units_seen: BTreeSet<String>,
+    /// The feature sets cargo compiled each member's units with (one per build kind: a
+    /// member built for the host and for the target may differ).
+    pub unit_features: BTreeMap<String, BTreeSet<Vec<String>>>,
     /// Packages with an error in a library or build-script target. A library's test harness
     /// is a `lib` target too: cargo's `error:` lines tell the two apart when they name it.
     pub lib_errors: BTreeSet<String>,
@@ -103,6 +106,12 @@ impl CargoOutput {
         }
         let name = workspace.package(owner).name.clone();
         self.units_seen.insert(name.clone());
+        let mut features = artifact.features.clone();
+        features.sort();
+        self.unit_features
+            .entry(name.clone())
+            .or_default()
+            .insert(features);
         if is_shipped(&artifact) {
             let sizes = self.artifacts.entry(name.clone()).or_default();
             for file in &artifact.filenames {

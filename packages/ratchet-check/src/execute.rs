@@ -76,16 +76,34 @@ impl Outcome {
                 self.failed_packages.insert(package.clone());
             }
         }
-        self.reports.push(report);
+        // A step run as several cargo runs (feature groups) is one step.
+        match self.reports.iter_mut().find(|r| r.step == report.step) {
+            Some(earlier) => earlier.merge(report),
+            None => self.reports.push(report),
+        }
     }
 }
 
-/// Runs every planned step.
+/// Runs every planned step: the compiling ones once per group of packages that cargo may
+/// build together without giving any of them more features than alone.
 pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outcome> {
     let (fmt, compiling): (Vec<&Planned>, Vec<&Planned>) = plan
         .iter()
         .filter(|p| !p.run.is_empty())
         .partition(|p| p.step == Step::Fmt);
+    let runner = context.runner;
+    let mut all: Vec<String> = compiling.iter().flat_map(|p| p.run.clone()).collect();
+    all.sort();
+    all.dedup();
+    let groups = match runner.features() {
+        Some(features) => features.groups(runner.workspace, &all),
+        None => vec![all],
+    };
+    let compiling: Vec<Planned> = groups
+        .iter()
+        .flat_map(|group| compiling.iter().map(|p| p.within(group)))
+        .filter(|p| !p.run.is_empty())
+        .collect();
     // Two steps may finish at once; their read-modify-writes of a package's passes must not.
     let records = Mutex::new(());
     let mut outcome = Outcome::default();
@@ -100,7 +118,7 @@ pub fn run_plan(context: &Context<'_>, plan: &[Planned]) -> anyhow::Result<Outco
             None => None,
         };
         let mut broken = BTreeSet::new();
-        let mut steps = compiling.into_iter().peekable();
+        let mut steps = compiling.iter().peekable();
         while let Some(planned) = steps.next() {
             context.reporter.step_started(planned.step, &planned.run)?;
             let shared_with = (planned.step == Step::Lint
@@ -223,6 +241,15 @@ fn finish_step(
         // pass is then keyed by those files too (a first pass that learns a new input is not
         // recorded, as its key was taken without it; the next run records it).
         ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
+        let packages: Vec<String> = report.packages.keys().cloned().collect();
+        // Feature flags in `[steps.X] args` are keyed with the step's configuration but not
+        // modelled: cargo's features cannot be compared with the plan's there.
+        let step_args = runner.config.args(planned.step);
+        let other_features = runner
+            .features()
+            .filter(|_| !ratchet_run::features::BuildFlags::named_in(&step_args))
+            .map(|f| f.mismatched(runner.workspace, &packages, &report.unit_features))
+            .unwrap_or_default();
         if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
             record::Recorded::default()
         } else {
@@ -232,10 +259,16 @@ fn finish_step(
                 planned,
                 &report,
                 context.before,
+                &other_features,
             )?
         }
     };
     context.reporter.step_finished(&report, &recorded.changed)?;
+    if !recorded.other_features.is_empty() {
+        context
+            .reporter
+            .other_features(planned.step.name(), &recorded.other_features);
+    }
     for package in &recorded.non_hermetic {
         context.reporter.non_hermetic(planned.step, package)?;
     }

@@ -11,8 +11,11 @@
 //! - `step_config`: what identifies S's configuration (`Runner::step_fingerprint`: its
 //!   arguments, clippy versus cargo check, the test runner);
 //! - `tool_version`: [`TOOL_VERSION`], so that a new ratchet never trusts an old one's passes;
-//! - further parts go into `KeyParts::extra` here, and only here (a feature set, a hash of
-//!   learned inputs).
+//! - `build` (lint, test and doc; in `KeyParts::extra`): the target, the cargo profile and
+//!   the features of every member P compiles when checked alone (`cargo test -p P` with the
+//!   workspace's resolver, from `ratchet_run::features::Plan::key`), so that a pass under one
+//!   feature set or profile is never served under another; further parts go into
+//!   `KeyParts::extra` here, and only here.
 //!
 //! **When a pass is stored:** after S finished on P with a pass, and only if P's fingerprint
 //! for S computed again after the step equals the one the plan was made at (an edit made
@@ -42,14 +45,16 @@ pub const TOOL_VERSION: &str = concat!("ratchet ", env!("CARGO_PKG_VERSION"));
 pub struct StepKeys {
     full: BTreeMap<String, String>,
     own: BTreeMap<String, String>,
+    build: BTreeMap<String, String>,
 }
 
 impl StepKeys {
-    /// The keys of `fingerprints`.
-    pub fn of(fingerprints: &Fingerprints) -> StepKeys {
+    /// The keys of `fingerprints`, with each package's build configuration (`build`).
+    pub fn of(fingerprints: &Fingerprints, build: &BTreeMap<String, String>) -> StepKeys {
         StepKeys {
             full: full_of(fingerprints),
             own: fingerprints.own(),
+            build: build.clone(),
         }
     }
 
@@ -57,12 +62,13 @@ impl StepKeys {
     /// without fingerprints (never a pass).
     pub fn key(&self, package: &str, step: Step, step_config: &str) -> Option<VerdictKey> {
         let fingerprint = self.for_step(step).get(package)?;
+        let build = [("build", self.build.get(package).map_or("", String::as_str))];
         Some(VerdictKey::of(&KeyParts {
             fingerprint,
             step: step.name(),
             step_config,
             tool_version: TOOL_VERSION,
-            extra: &[],
+            extra: if step == Step::Fmt { &[] } else { &build },
         }))
     }
 
@@ -97,6 +103,7 @@ mod tests {
         StepKeys {
             full: BTreeMap::from([("a".to_string(), full.to_string())]),
             own: BTreeMap::from([("a".to_string(), own.to_string())]),
+            build: BTreeMap::from([("a".to_string(), "a:".to_string())]),
         }
     }
 
@@ -116,5 +123,11 @@ mod tests {
             before.key("a", Step::Lint, "cfg2")
         );
         assert_eq!(before.key("b", Step::Lint, "cfg"), None);
+        let featured = StepKeys {
+            build: BTreeMap::from([("a".to_string(), "a:x".to_string())]),
+            ..before.clone()
+        };
+        assert_eq!(key(&before, Step::Fmt), key(&featured, Step::Fmt));
+        assert_ne!(key(&before, Step::Test), key(&featured, Step::Test));
     }
 }

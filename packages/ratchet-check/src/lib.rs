@@ -16,3 +16,7 @@ pub mod plan;
 pub mod record;
 pub mod select;
 pub mod sink;
+
+/// The verdict store the plan reads and the run records into, re-exported so that a caller
+/// opens it without depending on `ratchet-cache` itself.
+pub use ratchet_cache::VerdictCache;

@@ -12,6 +12,7 @@ use ratchet_run::{Runner, Step};
 use super::key::StepKeys;
 
 /// One step of the plan.
+#[derive(Clone)]
 pub struct Planned {
     /// The step.
     pub step: Step,
@@ -24,6 +25,19 @@ pub struct Planned {
     /// Packages of `run` that have a cached pass, run again by `--verify`: a failure there
     /// means the pass was not hermetic.
     pub verifying: Vec<String>,
+}
+
+impl Planned {
+    /// This step over the packages of `group` only (one cargo run of it).
+    pub fn within(&self, group: &[String]) -> Planned {
+        let keep =
+            |list: &Vec<String>| list.iter().filter(|p| group.contains(p)).cloned().collect();
+        Planned {
+            run: keep(&self.run),
+            verifying: keep(&self.verifying),
+            ..self.clone()
+        }
+    }
 }
 
 /// What the plan does with cached passes.
@@ -108,6 +122,33 @@ pub struct CheckConfig {
     /// for all of them: a backstop for passes that depend on unfingerprinted inputs.
     #[serde(default)]
     pub verify_sample: Option<f64>,
+    /// Whose features are judged exactly: `"all"` (the default: members and external crates,
+    /// as `cargo test -p X` alone resolves them) or `"members"` (external crates get the
+    /// features every package of a cargo run asks of them together, as `cargo test
+    /// --workspace` gives them; fewer cargo runs and builds, docs/check.md).
+    #[serde(default)]
+    pub features: Option<FeatureScope>,
+    /// Where every `check` writes its JUnit XML report, relative to the workspace root
+    /// (`--junit` wins; rendered by ratchet-ci).
+    #[serde(default)]
+    pub junit: Option<std::path::PathBuf>,
+}
+
+/// `[check] features`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureScope {
+    /// Members and external crates.
+    All,
+    /// Members only.
+    Members,
+}
+
+impl CheckConfig {
+    /// Whether external crates' features are judged as each package gets them alone.
+    pub fn exact_external_features(&self) -> bool {
+        self.features != Some(FeatureScope::Members)
+    }
 }
 
 impl CheckConfig {

@@ -15,12 +15,23 @@ use super::plan::Planned;
 pub struct Fingerprinter<'a> {
     workspace: &'a Workspace,
     inputs: InputsConfig,
+    build: BTreeMap<String, String>,
 }
 
 impl<'a> Fingerprinter<'a> {
     /// With `inputs`, the `[inputs]` section of `ratchet.toml`.
     pub fn new(workspace: &'a Workspace, inputs: InputsConfig) -> Fingerprinter<'a> {
-        Fingerprinter { workspace, inputs }
+        Fingerprinter {
+            workspace,
+            inputs,
+            build: BTreeMap::new(),
+        }
+    }
+
+    /// Keys verdicts by each package's build configuration too (`ratchet_run::features::Plan::key`).
+    pub fn with_build(mut self, plan: &ratchet_run::features::Plan, packages: &[String]) -> Self {
+        self.build = packages.iter().map(|p| (p.clone(), plan.key(p))).collect();
+        self
     }
 
     /// The `[inputs]` configuration (for `--since`).
@@ -30,7 +41,12 @@ impl<'a> Fingerprinter<'a> {
 
     /// The keys of every step's verdicts, computed now.
     pub fn keys(&self) -> anyhow::Result<StepKeys> {
-        Ok(StepKeys::of(&self.compute()?))
+        Ok(self.keys_of(&self.compute()?))
+    }
+
+    /// The keys of every step's verdicts at `fingerprints`.
+    pub fn keys_of(&self, fingerprints: &Fingerprints) -> StepKeys {
+        StepKeys::of(fingerprints, &self.build)
     }
 
     /// Every package's fingerprints, whole (see [`StepKeys`] and [`rust_files_of`]).
@@ -43,7 +59,7 @@ impl<'a> Fingerprinter<'a> {
     /// `before`. Returns whether it recorded.
     pub fn record_baseline(&self, before: &StepKeys) -> anyhow::Result<bool> {
         let now = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
-        if !StepKeys::of(&now).same_full(before) {
+        if !self.keys_of(&now).same_full(before) {
             return Ok(false);
         }
         ratchet_fingerprint::record(self.workspace, &now)?;
@@ -69,6 +85,9 @@ pub struct Recorded {
     pub changed: Vec<String>,
     /// Packages `--verify` ran again that failed: their cached pass was not hermetic.
     pub non_hermetic: Vec<String>,
+    /// Passed packages cargo compiled (or a member they reach) with other features than they
+    /// get alone (not recorded).
+    pub other_features: Vec<String>,
 }
 
 /// Records the step's passes whose package did not change while it ran, and forgets the
@@ -80,6 +99,7 @@ pub fn record_verdicts(
     planned: &Planned,
     report: &StepReport,
     before: &StepKeys,
+    other_features: &std::collections::BTreeSet<String>,
 ) -> anyhow::Result<Recorded> {
     let after = fingerprinter.keys()?;
     let key = |keys: &StepKeys, package: &str| keys.key(package, planned.step, &planned.config_key);
@@ -93,6 +113,10 @@ pub fn record_verdicts(
             if planned.verifying.contains(package) {
                 recorded.non_hermetic.push(package.clone());
             }
+            continue;
+        }
+        if other_features.contains(package) {
+            recorded.other_features.push(package.clone());
             continue;
         }
         match then.filter(|then| now.as_ref() == Some(then)) {

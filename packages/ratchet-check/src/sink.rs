@@ -12,4 +12,10 @@ pub trait Sink: Sync {
 
     /// A cached pass of `package` for `step` failed when `--verify` ran it again.
     fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()>;
+
+    /// A line for a person (nothing in JSON): passes of `packages` for `step` were not
+    /// recorded because cargo compiled them with other features than they get alone.
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let _ = (step, packages);
+    }
 }

@@ -63,6 +63,8 @@ enum Command {
     Affected(cmd::affected::Args),
     /// Format-check, lint and test what changed; remember what passed.
     Check(cmd::check::Args),
+    /// Split the selection into shards for N CI machines, with a GitHub Actions matrix.
+    Plan(cmd::plan::Args),
     /// Re-run `check` on the affected packages whenever files change.
     Watch(cmd::watch::Args),
     /// Architecture rules on the package graph (layers, forbidden edges, fan-out, ...).
@@ -88,6 +90,7 @@ const SUBCOMMANDS: &[&str] = &[
     "hash",
     "affected",
     "check",
+    "plan",
     "watch",
     "rules",
     "budget",
@@ -147,6 +150,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Hash(args) => cmd::hash::run(args),
         Command::Affected(args) => cmd::affected::run(args),
         Command::Check(args) => cmd::check::run(args, tool),
+        Command::Plan(args) => cmd::plan::run(args),
         Command::Watch(args) => cmd::watch::run(args),
         Command::Rules(args) => cmd::rules::run(args, tool),
         Command::Budget(args) => cmd::budget::run(args, tool),

@@ -45,6 +45,7 @@ pub(crate) fn from_metadata(metadata: &Metadata) -> Workspace {
             external_deps: externals.get(&p.id).cloned().unwrap_or_default(),
             metadata: p.metadata.clone(),
             cargo_pkg_env: cargo_pkg_env(p),
+            features: p.features.clone().into_iter().collect(),
         })
         .collect();
     let mut edges = Vec::new();
@@ -66,6 +67,8 @@ pub(crate) fn from_metadata(metadata: &Metadata) -> Workspace {
                     optional: dep.optional,
                     target: dep.target.as_ref().map(|t| t.to_string()),
                     rename: dep.rename.clone(),
+                    features: dep.features.clone(),
+                    default_features: dep.uses_default_features,
                 },
             ));
         }
@@ -155,6 +158,8 @@ fn resolve_only_edges(
                             optional: false,
                             target: info.target.as_ref().map(|t| t.to_string()),
                             rename: None,
+                            features: Vec::new(),
+                            default_features: true,
                         },
                     ));
                 }
@@ -230,6 +235,7 @@ pub(crate) fn with_edges(
         root,
         target_dir,
         packages,
+        model_id: String::new(),
         graph,
         by_dir,
     }

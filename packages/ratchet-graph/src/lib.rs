@@ -10,6 +10,7 @@
 
 mod build;
 mod discover;
+mod features;
 mod load;
 mod locate;
 mod query;
@@ -23,6 +24,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use petgraph::graph::DiGraph;
 use serde::{Deserialize, Serialize};
 
+pub use features::{FeatureEdge, FeatureModel, FeatureNode};
 pub use load::{LoadOptions, load};
 pub use locate::{WorkspaceRoot, locate};
 pub use render::{DotStyle, Format, render};
@@ -39,6 +41,9 @@ pub struct Workspace {
     pub target_dir: Utf8PathBuf,
     /// Members, sorted by name. A package's position is its [`PkgIx`].
     pub packages: Vec<Package>,
+    /// Names the snapshot this workspace was loaded from (empty when built otherwise): the
+    /// [`Workspace::feature_model`] kept beside it is valid only for the same id.
+    pub model_id: String,
     graph: DiGraph<(), Dep>,
     by_dir: HashMap<Utf8PathBuf, PkgIx>,
 }
@@ -68,6 +73,10 @@ pub struct Package {
     /// authors, description, license, ...), as `cargo metadata` reports the manifest.
     #[serde(default)]
     pub cargo_pkg_env: std::collections::BTreeMap<String, String>,
+    /// The manifest's `[features]` table, plus cargo's implicit feature of each optional
+    /// dependency not named with `dep:` (as `cargo metadata` reports it). No serde default: a
+    /// snapshot written before the field existed does not read, and is a miss.
+    pub features: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One build target of a package.
@@ -174,6 +183,10 @@ pub struct Dep {
     pub target: Option<String>,
     /// The name it is imported under when renamed (`foo = { package = "bar" }`).
     pub rename: Option<String>,
+    /// The features the edge turns on (`features = [...]`).
+    pub features: Vec<String>,
+    /// Whether the edge turns on the dependency's default features (`default-features`).
+    pub default_features: bool,
 }
 
 /// Errors while locating or loading a workspace.

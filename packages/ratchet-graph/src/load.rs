@@ -22,7 +22,7 @@ use crate::locate::{WorkspaceRoot, locate};
 use crate::{Dep, GraphError, Package, PkgIx, Workspace, toolchain};
 
 /// Bump when the snapshot's shape or meaning changes, so old snapshots miss.
-const SNAPSHOT_FORMAT: u32 = 4;
+const SNAPSHOT_FORMAT: u32 = 7;
 
 /// Environment variables that change what `cargo metadata` reports.
 /// (`CARGO_HOME` enters through its normalized value, see `toolchain::cargo_home`.)
@@ -50,6 +50,8 @@ struct Snapshot {
     target_dir: Utf8PathBuf,
     packages: Vec<Package>,
     edges: Vec<(PkgIx, PkgIx, Dep)>,
+    /// blake3 of the key: names this snapshot (and the feature model written with it).
+    model_id: String,
 }
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
@@ -77,17 +79,19 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
             && s.root == root.dir
             && current_key(&root, &s.packages, &toolchain) == s.key
     }) {
-        return Ok(with_edges(
+        let mut workspace = with_edges(
             snapshot.root,
             snapshot.target_dir,
             snapshot.packages,
             snapshot.edges,
-        ));
+        );
+        workspace.model_id = snapshot.model_id;
+        return Ok(workspace);
     }
     // The key is taken before cargo runs: an edit made while it runs then misses next time.
     let mut key = current_key(&root, &[], &toolchain);
     let targets_before = targets_before(&root, &key, previous.as_ref());
-    let workspace = run_cargo_metadata(&root, options.update_lock)?;
+    let (mut workspace, metadata) = run_cargo_metadata(&root, options.update_lock)?;
     // On a fresh workspace cargo writes `Cargo.lock` itself; keying on "absent" would make the
     // very next run miss for nothing.
     let lockfile = root.dir.join("Cargo.lock");
@@ -96,7 +100,14 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
     }
     add_member_manifests(&mut key, &workspace.packages);
     key.targets = member_targets(&workspace.packages, targets_before);
+    // The format is part of the id: a new model format names its models anew.
+    let model_id = serde_json::to_vec(&(SNAPSHOT_FORMAT, &key))
+        .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
+        .unwrap_or_default();
+    workspace.model_id = model_id.clone();
+    crate::features::store(&workspace, &metadata, &model_id, &toolchain);
     let snapshot = Snapshot {
+        model_id,
         format: SNAPSHOT_FORMAT,
         key,
         root: workspace.root.clone(),
@@ -149,7 +160,10 @@ fn member_targets(
 /// `Cargo.lock` does (a default-feature resolve would leave out what only a feature enables,
 /// and a lockfile change to it would affect nothing). `--locked` unless `update_lock` or there
 /// is no lock yet.
-fn run_cargo_metadata(root: &WorkspaceRoot, update_lock: bool) -> Result<Workspace, GraphError> {
+fn run_cargo_metadata(
+    root: &WorkspaceRoot,
+    update_lock: bool,
+) -> Result<(Workspace, cargo_metadata::Metadata), GraphError> {
     let lockfile = root.dir.join("Cargo.lock");
     let locked = !update_lock && lockfile.exists();
     let mut command = cargo_metadata::MetadataCommand::new();
@@ -174,7 +188,7 @@ fn run_cargo_metadata(root: &WorkspaceRoot, update_lock: bool) -> Result<Workspa
             stderr: other.to_string(),
         },
     })?;
-    Ok(from_metadata(&metadata))
+    Ok((from_metadata(&metadata), metadata))
 }
 
 fn current_key(root: &WorkspaceRoot, members: &[Package], toolchain: &str) -> CacheKey {

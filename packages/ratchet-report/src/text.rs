@@ -133,15 +133,23 @@ pub fn human(outcome: &GateOutcome) -> String {
     out
 }
 
-/// `::error` workflow commands, one per failure, on the offending manifest.
-pub fn github_annotations(outcome: &GateOutcome) -> String {
+/// `::error` workflow commands, one per failure, on the offending manifest. `prefix` is the
+/// workspace root's path inside the git repository (empty at its top): GitHub wants paths
+/// from the repository's top.
+pub fn github_annotations(outcome: &GateOutcome, prefix: &str) -> String {
+    let file = |path: &str| match prefix {
+        "" => escape(path).replace(':', "%3A").replace(',', "%2C"),
+        _ => escape(&format!("{prefix}/{path}"))
+            .replace(':', "%3A")
+            .replace(',', "%2C"),
+    };
     let mut out = String::new();
     for f in outcome.over() {
         let message = format!("{}. Fix: {}", headline(f), f.remedy);
         let _ = writeln!(
             out,
             "::error file={},title=budget::{}",
-            f.file,
+            file(&f.file),
             escape(&message)
         );
     }
@@ -149,7 +157,8 @@ pub fn github_annotations(outcome: &GateOutcome) -> String {
         let line = l.line.map(|n| format!(",line={n}")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "::error file=ratchet.toml{line},title=budget::{}",
+            "::error file={}{line},title=budget::{}",
+            file("ratchet.toml"),
             escape(&loosened_line(l))
         );
     }

@@ -35,6 +35,8 @@ mod verdicts {
 
 pub use config::{Step, StepConfig, StepsConfig, TestRunner};
 pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
+/// Build flags and feature sets (re-exported so that callers need no dependency of their own).
+pub use ratchet_features as features;
 pub use ratchet_process::Cancel;
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;

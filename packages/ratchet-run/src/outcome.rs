@@ -39,6 +39,8 @@ pub struct StepReport {
     pub tests_run: BTreeMap<String, usize>,
     /// Whether `observed_reads` is complete: `None` for steps that run no test.
     pub observation: Option<ObservationStatus>,
+    /// The feature sets cargo's `compiler-artifact` messages gave each member's units.
+    pub unit_features: BTreeMap<String, std::collections::BTreeSet<Vec<String>>>,
 }
 
 /// Whether a step's run-time reads were observed.
@@ -66,6 +68,33 @@ impl StepReport {
             observed_reads: BTreeMap::new(),
             tests_run: BTreeMap::new(),
             observation: None,
+            unit_features: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the report of the same step over other packages (another cargo run of it).
+    pub fn merge(&mut self, other: StepReport) {
+        self.commands.extend(other.commands);
+        self.packages.extend(other.packages);
+        self.wall_ms += other.wall_ms;
+        self.artifacts.extend(other.artifacts);
+        self.units_built += other.units_built;
+        self.units_fresh += other.units_fresh;
+        self.test_run = self.test_run.take().or(other.test_run);
+        self.unbuilt_libs.extend(other.unbuilt_libs);
+        self.observed_reads.extend(other.observed_reads);
+        self.observation = match (self.observation.take(), other.observation) {
+            (Some(ObservationStatus::Unavailable(why)), _)
+            | (_, Some(ObservationStatus::Unavailable(why))) => {
+                Some(ObservationStatus::Unavailable(why))
+            }
+            (mine, theirs) => mine.or(theirs),
+        };
+        for (package, features) in other.unit_features {
+            self.unit_features
+                .entry(package)
+                .or_default()
+                .extend(features);
         }
     }
 

@@ -62,6 +62,7 @@ pub struct Runner<'a> {
     test_runner: OnceLock<TestRunner>,
     shared_names: OnceLock<std::collections::BTreeSet<String>>,
     rust_files: Option<BTreeMap<String, String>>,
+    features: Option<ratchet_features::Plan>,
     colored_diagnostics: bool,
 }
 
@@ -86,6 +87,7 @@ impl<'a> Runner<'a> {
             test_runner: OnceLock::new(),
             shared_names: OnceLock::new(),
             rust_files: None,
+            features: None,
             colored_diagnostics: false,
         }
     }
@@ -95,6 +97,32 @@ impl<'a> Runner<'a> {
     pub fn with_rust_file_hashes(mut self, files: BTreeMap<String, String>) -> Runner<'a> {
         self.rust_files = Some(files);
         self
+    }
+
+    /// The build flags and the features each package is asked for: every cargo command and
+    /// reproduce command carries them (a cargo run's packages get `--features NAME/f`).
+    pub fn with_features(mut self, plan: ratchet_features::Plan) -> Runner<'a> {
+        self.features = Some(plan);
+        self
+    }
+
+    /// The build flags and feature requests (`None`: cargo's defaults).
+    pub fn features(&self) -> Option<&ratchet_features::Plan> {
+        self.features.as_ref()
+    }
+
+    /// The build flags of a command over `packages` (`nextest` spells `--profile`
+    /// `--cargo-profile`).
+    fn build_args(&self, packages: &[String], nextest: bool) -> Vec<String> {
+        let profile_flag = if nextest {
+            "--cargo-profile"
+        } else {
+            "--profile"
+        };
+        self.features
+            .as_ref()
+            .map(|plan| plan.cargo_args(self.workspace, packages, profile_flag))
+            .unwrap_or_default()
     }
 
     /// Diagnostics rendered with rustc's colours (for a person at a colour terminal; never
@@ -261,12 +289,23 @@ impl<'a> Runner<'a> {
     }
 
     /// What follows `-p` in a command shown to a person for `package`: its name, or its
-    /// package ID spec where a package outside the workspace shares the name.
+    /// package ID spec where a package outside the workspace shares the name; then the build
+    /// flags and the features it is asked for, as `cargo` spells them.
     pub(crate) fn selector(&self, package: &str) -> String {
+        self.selector_for(package, false)
+    }
+
+    /// [`Runner::selector`] for a `cargo nextest` command when `nextest`.
+    pub(crate) fn selector_for(&self, package: &str, nextest: bool) -> String {
         let shared = self
             .shared_names
             .get_or_init(|| ratchet_attribution::shared_names(self.workspace));
-        ratchet_attribution::shown_selector(self.workspace, shared, package)
+        let mut shown = ratchet_attribution::shown_selector(self.workspace, shared, package);
+        for arg in self.build_args(&[package.to_string()], nextest) {
+            shown.push(' ');
+            shown.push_str(&arg);
+        }
+        shown
     }
 
     /// `cargo <subcommand> -p SPEC ...` in ratchet's target directory, with the wrapper
@@ -283,6 +322,7 @@ impl<'a> Runner<'a> {
                 .map(|ix| ratchet_attribution::package_spec(self.workspace.package(ix)));
             command.args(["-p", spec.as_deref().unwrap_or(name)]);
         }
+        command.args(self.build_args(packages, subcommand.starts_with("nextest")));
         command
             .arg("--manifest-path")
             .arg(self.workspace.root.join("Cargo.toml"))
@@ -328,6 +368,7 @@ impl<'a> Runner<'a> {
             observed_reads: BTreeMap::new(),
             tests_run: BTreeMap::new(),
             observation: None,
+            unit_features: output.unit_features.clone(),
         }
     }
 }

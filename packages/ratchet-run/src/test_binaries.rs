@@ -63,13 +63,12 @@ pub(crate) fn built(
     output: CargoOutput,
 ) -> BuiltTests {
     let args = runner.config.args(Step::Test);
-    let tool = match runner.test_runner() {
-        TestRunner::Ratchet => "test",
-        TestRunner::Nextest => "nextest run",
-    };
+    let nextest = runner.test_runner() == TestRunner::Nextest;
+    let tool = if nextest { "nextest run" } else { "test" };
     let reproduce = |package: &str| {
         let cargo = crate::reproduce::cargo();
-        let mut parts = vec![format!("{cargo} {tool} -p {}", runner.selector(package))];
+        let selector = runner.selector_for(package, nextest);
+        let mut parts = vec![format!("{cargo} {tool} -p {selector}")];
         parts.extend(args.iter().cloned());
         parts.join(" ")
     };

@@ -4,10 +4,12 @@
 //! Helpers live here; each module holds tests of one concern.
 #![allow(clippy::unwrap_used)]
 
+mod ci;
 mod gates;
 mod generated;
 mod runs;
 mod steps;
+mod units;
 mod ux;
 mod verdicts;
 

@@ -15,6 +15,8 @@ pub enum Outcome {
     Measured(Vec<Duration>),
     /// Shares of the cores (1.0 = all of them busy), sorted ascending.
     CpuUse(Vec<f64>),
+    /// Ratios (1.0 = as good as can be), sorted ascending.
+    Ratio(Vec<f64>),
     /// Not measured, with the reason (command not built yet, or failed).
     Skipped(String),
 }
@@ -44,6 +46,8 @@ pub struct Context<'a> {
     pub bin_dir: &'a Path,
     /// More variables for the scripts (`LEAF_NAME`, `LEAF_LIB`, `ROOT_NAME`, `ROOT_LIB`).
     pub vars: Vec<(&'static str, String)>,
+    /// Each generated package's `lib.rs`, relative to `dir`, by package name.
+    pub libs: Vec<(String, std::path::PathBuf)>,
 }
 
 impl Context<'_> {
@@ -98,6 +102,17 @@ impl Context<'_> {
             Metric::Wall => self.samples(row, runs),
             Metric::TestStepCpu | Metric::CommandCpu => self.cpu_samples(row, runs),
             Metric::WatchLeaf => self.watch_samples(row, runs),
+            Metric::ShardBalance(count) => match super::shards::balance(
+                &super::shards::Fixture {
+                    dir: self.dir,
+                    libs: &self.libs,
+                    shell: &|script| self.shell(script),
+                },
+                count,
+            ) {
+                Ok(ratio) => Outcome::Ratio(vec![ratio]),
+                Err(e) => Outcome::Skipped(format!("failed: {e}")),
+            },
         };
         if let Some(finish) = row.finish
             && let Err(e) = self.time(finish)

@@ -114,6 +114,7 @@ fn table(section: &Section) -> String {
         let (runs, median, min) = match outcome {
             Outcome::Measured(s) => (s.len(), seconds(Outcome::median(s)), seconds(s[0])),
             Outcome::CpuUse(s) => (s.len(), percent(Outcome::median(s)), percent(s[0])),
+            Outcome::Ratio(s) => (s.len(), ratio(Outcome::median(s)), ratio(s[0])),
             Outcome::Skipped(why) => (0, why.replace('|', "\\|"), String::new()),
         };
         let label = row.label.replace('|', "\\|");
@@ -145,8 +146,13 @@ pub fn summary(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Measured(s) => format!("median {} of {}", seconds(Outcome::median(s)), s.len()),
         Outcome::CpuUse(s) => format!("median {} of {}", percent(Outcome::median(s)), s.len()),
+        Outcome::Ratio(s) => format!("median {} of {}", ratio(Outcome::median(s)), s.len()),
         Outcome::Skipped(why) => why.clone(),
     }
+}
+
+fn ratio(value: f64) -> String {
+    format!("{value:.2}x")
 }
 
 fn percent(share: f64) -> String {

@@ -44,6 +44,8 @@ pub enum Metric {
     /// Time from appending to `$LEAF_LIB` to the verdict of the run it starts, read from the
     /// `watch_run` events of a `watch --message-format json` that the command `exec`s.
     WatchLeaf,
+    /// The slowest of this many shards over their mean, with real run times (`shards.rs`).
+    ShardBalance(usize),
 }
 
 const fn row(label: &'static str, command: &'static str) -> Row {
@@ -167,6 +169,18 @@ const WATCH_LEAF: Row = Row {
     )
 };
 
+/// `plan --shards N`, then each shard's packages edited and checked in turn, timed.
+const fn shard_balance(label: &'static str, count: usize) -> Row {
+    Row {
+        metric: Metric::ShardBalance(count),
+        finish: Some("git checkout -q -- ."),
+        ..row(
+            label,
+            "$RATCHET check -p <each package of shard K of plan --shards N> after an edit of each",
+        )
+    }
+}
+
 /// Labels that [`super::targets`] refers to.
 pub mod labels {
     /// Cold fingerprinting.
@@ -213,6 +227,15 @@ pub mod labels {
     pub const VERIFY_ALL: &str = "ratchet check --verify, nothing changed (every pass re-run)";
     /// A no-op with `verify-sample = 0.05`.
     pub const VERIFY_SAMPLE: &str = "ratchet check, nothing changed, [check] verify-sample = 0.05";
+    /// Slowest of 2 shards over the mean.
+    pub const SHARDS_2: &str =
+        "affected shards: slowest of 2 shards over their mean (real run times)";
+    /// Slowest of 4 shards over the mean.
+    pub const SHARDS_4: &str =
+        "affected shards: slowest of 4 shards over their mean (real run times)";
+    /// Slowest of 8 shards over the mean.
+    pub const SHARDS_8: &str =
+        "affected shards: slowest of 8 shards over their mean (real run times)";
     /// CPU use while the test step runs its binaries.
     pub const TEST_CPU: &str = "CPU use while ratchet's test step runs the test binaries (`check --force`, fmt and doc off)";
 }
@@ -274,4 +297,7 @@ pub const ROWS: &[Row] = &[
     after_root_edit(l::RATCHET_ROOT, RATCHET_CHECK),
     after_root_edit(l::CARGO_ROOT, CARGO_TEST),
     after_root_edit_warm(l::CLIPPY_TEST_ROOT, CLIPPY_TEST_ROOT),
+    shard_balance(l::SHARDS_2, 2),
+    shard_balance(l::SHARDS_4, 4),
+    shard_balance(l::SHARDS_8, 8),
 ];

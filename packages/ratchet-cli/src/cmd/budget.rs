@@ -95,7 +95,7 @@ pub fn gate_and_report(
         eprintln!("error: could not record this gate run in the history: {e}");
     }
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        github(&outcome, format)?;
+        github(ws, &outcome, format)?;
     }
     Ok(outcome.exit_code())
 }
@@ -109,22 +109,13 @@ fn print_events(events: &[Event]) -> anyhow::Result<()> {
     print(&text)
 }
 
-fn github(outcome: &GateOutcome, format: MessageFormat) -> anyhow::Result<()> {
-    let annotations = ratchet_report::text::github_annotations(outcome);
+fn github(ws: &Workspace, outcome: &GateOutcome, format: MessageFormat) -> anyhow::Result<()> {
+    let annotations = ratchet_ci::budget_github(outcome, &ws.root)?;
     // Workflow commands on stdout would break an NDJSON stream; the runner reads stderr too.
     match format {
-        MessageFormat::Human => print(&annotations)?,
-        MessageFormat::Json => eprint!("{annotations}"),
+        MessageFormat::Human => print(&annotations),
+        MessageFormat::Json => Ok(std::io::stderr().write_all(annotations.as_bytes())?),
     }
-    let summary = ratchet_report::text::step_summary(outcome);
-    if let (Some(path), false) = (std::env::var_os("GITHUB_STEP_SUMMARY"), summary.is_empty()) {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)?;
-        file.write_all(summary.as_bytes())?;
-    }
-    Ok(())
 }
 
 fn init(args: InitArgs, tool: &str) -> anyhow::Result<u8> {

@@ -12,8 +12,7 @@ mod report;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use ratchet_cache::VerdictCache;
-use ratchet_check::{execute, key, plan, record, select};
+use ratchet_check::{VerdictCache, execute, plan, record, select};
 use ratchet_events::VERSION;
 use ratchet_events::check as ev;
 use ratchet_run::{Cancel, Runner, StepsConfig};
@@ -26,6 +25,8 @@ use report::Reporter;
 pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
+    #[command(flatten)]
+    build: ratchet_run::features::BuildFlags,
     /// Only packages affected by the changes since the merge-base with REF (for CI).
     #[arg(long, value_name = "REF")]
     since: Option<String>,
@@ -76,6 +77,8 @@ pub struct Args {
     /// With --ci: after a green gate, lower the ceilings that measures fell well below.
     #[arg(long, requires = "ci")]
     tighten: bool,
+    #[command(flatten)]
+    outputs: ratchet_ci::CheckArgs,
 }
 
 impl Args {
@@ -101,7 +104,11 @@ impl Args {
 /// Runs `check`; `tool` is the command the user runs (`cargo ratchet`), named in remedies.
 pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let workspace = args.workspace.load_for_build()?;
+    // `--locked`/`--frozen`: `cargo metadata` must not bring `Cargo.lock` up to date either.
+    let workspace = match args.build.locked || args.build.frozen {
+        true => args.workspace.load()?,
+        false => args.workspace.load_for_build()?,
+    };
     let config_file = ratchet_config::ConfigFile::read(workspace.root.as_std_path())?;
     let mut config: StepsConfig = config_file.section("steps")?;
     config.filter_tests(&args.filters);
@@ -111,6 +118,13 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         anyhow::bail!(message);
     }
     let check_config: plan::CheckConfig = config_file.section("check")?;
+    let json = args.message_format == MessageFormat::Json;
+    let sink = ratchet_ci::Sink::for_check(
+        &args.outputs,
+        check_config.junit.as_deref(),
+        &workspace.root,
+        json,
+    )?;
     let verify_fraction = check_config.verify_fraction(args.verify)?;
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
@@ -129,7 +143,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         .state_dir()
         .join("progress-units.json")
         .into_std_path_buf();
-    let reporter = Reporter::new(args.message_format, args.verbosity, units_file);
+    let reporter = Reporter::new(args.message_format, args.verbosity, units_file, sink);
     let selection = select::select(
         &workspace,
         (
@@ -140,6 +154,14 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         args.since.as_deref().map(|r| (r, fingerprinter.inputs())),
         &|warning| reporter.note(&format!("warning: {warning}")),
     )?;
+    let selection = ratchet_ci::partition_selection(&workspace, selection, args.outputs.partition)?;
+    let features = ratchet_run::features::Plan::new(
+        &workspace,
+        &args.build,
+        check_config.exact_external_features(),
+    )?;
+    let names: Vec<String> = selection.iter().cloned().collect();
+    let fingerprinter = fingerprinter.with_build(&features, &names);
     let cache = VerdictCache::open(workspace.state_dir().as_std_path()).keep_going();
     let _lock = match cache.try_lock()? {
         Some(lock) => lock,
@@ -157,17 +179,14 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
     let fingerprints = fingerprinter.compute()?;
-    let before = key::StepKeys::of(&fingerprints);
+    let before = fingerprinter.keys_of(&fingerprints);
     let colored = args.message_format == MessageFormat::Human && ratchet_term::stdout_colored();
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress)
-        .with_colored_diagnostics(colored);
+        .with_colored_diagnostics(colored)
+        .with_features(features);
     let reuse = plan::Reuse::new(args.force, verify_fraction);
     let plan = plan::plan(&runner, &cache, &before, &selection, reuse);
-    reporter.plan(plan::plan_event(
-        &selection,
-        &plan,
-        (args.dry_run, args.verbosity.verbose > 0),
-    ))?;
+    reporter.plan(plan::plan_event(&selection, &plan, (args.dry_run, true)))?;
     if args.dry_run {
         if config.test.enabled {
             reporter.note(&runner.test_runner_choice());

@@ -5,6 +5,7 @@ pub mod budget;
 pub mod check;
 pub mod graph;
 pub mod hash;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod rustc_wrapper;

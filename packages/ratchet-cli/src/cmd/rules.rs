@@ -77,7 +77,7 @@ pub fn report(
         MessageFormat::Human => render::human_report(outcome, &ws.root, tool),
     };
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        let annotations = render::annotations(outcome, &ws.root);
+        let annotations = render::annotations(outcome, &ratchet_ci::repo_root(&ws.root));
         // Workflow commands inside an NDJSON stream would break its readers; the runner
         // reads stderr too.
         match format {

@@ -21,6 +21,8 @@ use run_check::run_check;
 pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
+    #[command(flatten)]
+    build: ratchet_run::features::BuildFlags,
     /// Output format: a redrawn status for people, or NDJSON (the events of each `check` run,
     /// then one `watch_run` event). When stdout is not a terminal, json is used either way.
     #[arg(long, value_enum, default_value_t)]
@@ -50,7 +52,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let checked = selection(&watcher.workspace(), &batch);
         output.started(runs, &batch, checked.as_deref());
         let started = Instant::now();
-        let (verdict, exit_code) = run_check(&manifest, checked.as_deref(), json, &batch.cancel);
+        let (verdict, exit_code) = run_check(
+            &manifest,
+            checked.as_deref(),
+            &args.build.to_args(),
+            json,
+            &batch.cancel,
+        );
         let open = output.finished(&WatchRun {
             version: ratchet_events::VERSION,
             run: runs,

@@ -13,6 +13,7 @@
 mod attrib;
 mod budget;
 mod deps;
+mod features;
 mod fresh;
 mod graph;
 mod inputs;

@@ -28,6 +28,8 @@ pub struct Reporter {
     tally: std::sync::Mutex<ratchet_term::Tally>,
     bar: Option<ProgressBar>,
     meter: std::sync::Mutex<ratchet_term::Meter>,
+    /// JUnit, GitHub annotations and step summary, fed with every event.
+    ci: ratchet_ci::Sink,
 }
 
 impl Reporter {
@@ -36,6 +38,7 @@ impl Reporter {
         format: MessageFormat,
         verbosity: ratchet_term::Verbosity,
         units_file: std::path::PathBuf,
+        ci: ratchet_ci::Sink,
     ) -> Reporter {
         let json = format == MessageFormat::Json;
         let bar = (!json && !verbosity.quiet && std::io::stderr().is_terminal()).then(|| {
@@ -58,11 +61,22 @@ impl Reporter {
             meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
             tally: std::sync::Mutex::default(),
             bar,
+            ci,
         }
     }
 
-    fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
-        print(&format!("{}\n", serde_json::to_string(&event)?))
+    /// Feeds `event` to the CI outputs (which print its annotation), then prints it as JSON.
+    fn emit(&self, mut event: CheckEvent) -> anyhow::Result<()> {
+        self.ci.observe(&event);
+        // The CI reports need the lists; the stream has them only with `-v` (a no-op stays small).
+        if let (CheckEvent::Plan(plan), 0) = (&mut event, self.verbosity.verbose) {
+            plan.selection = None;
+            plan.steps.iter_mut().for_each(|s| s.cached_packages = None);
+        }
+        match self.json {
+            true => print(&format!("{}\n", serde_json::to_string(&event)?)),
+            false => Ok(()),
+        }
     }
 
     /// `text` on stderr (`-v`'s commands), above the progress line.
@@ -89,10 +103,7 @@ impl Reporter {
         let running = plan.steps.iter().filter(|s| !s.run.is_empty()).count();
         self.steps_total
             .store(running, std::sync::atomic::Ordering::Relaxed);
-        if self.json {
-            return self.emit(CheckEvent::Plan(plan));
-        }
-        if plan.dry_run {
+        if !self.json && plan.dry_run {
             let mut text = String::new();
             for step in &plan.steps {
                 // Only the enabled steps are planned: name each by its own kind.
@@ -107,7 +118,7 @@ impl Reporter {
             }
             self.text(&text)?;
         }
-        Ok(())
+        self.emit(CheckEvent::Plan(plan))
     }
 
     /// A step begins.
@@ -197,33 +208,31 @@ impl Reporter {
                 self.problem(step, package, &verdict.reproduce, problem)?;
             }
         }
-        if self.json {
-            let (passed, failed): (Vec<_>, Vec<_>) =
-                report.packages.iter().partition(|(_, v)| v.passed);
-            self.emit(CheckEvent::StepFinished(ev::StepFinished {
-                version: VERSION,
-                step: step.into(),
-                verdict: if failed.is_empty() {
-                    ev::Verdict::Pass
-                } else {
-                    ev::Verdict::Fail
-                },
-                passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
-                failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
-                changed_during_run: changed.to_vec(),
-                commands: report.commands.clone(),
-                wall_ms: report.wall_ms,
-                units_built: report.units_built,
-                units_fresh: report.units_fresh,
-                test_run: report.test_run,
-                observation: report.observation.as_ref().map(observation_event),
-                observed_reads: report
-                    .observed_reads
-                    .iter()
-                    .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
-                    .collect(),
-            }))?;
-        }
+        let (passed, failed): (Vec<_>, Vec<_>) =
+            report.packages.iter().partition(|(_, v)| v.passed);
+        self.emit(CheckEvent::StepFinished(ev::StepFinished {
+            version: VERSION,
+            step: step.into(),
+            verdict: if failed.is_empty() {
+                ev::Verdict::Pass
+            } else {
+                ev::Verdict::Fail
+            },
+            passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
+            failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
+            changed_during_run: changed.to_vec(),
+            commands: report.commands.clone(),
+            wall_ms: report.wall_ms,
+            units_built: report.units_built,
+            units_fresh: report.units_fresh,
+            test_run: report.test_run,
+            observation: report.observation.as_ref().map(observation_event),
+            observed_reads: report
+                .observed_reads
+                .iter()
+                .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
+                .collect(),
+        }))?;
         // Doc tests are never observed (docs/check.md); only the test step's gap is news.
         if let (Step::Test, Some(ObservationStatus::Unavailable(why))) =
             (report.step, &report.observation)
@@ -259,11 +268,10 @@ impl Reporter {
         problem: &Problem,
     ) -> anyhow::Result<()> {
         let event = problem.to_event(step.into(), package, command);
-        if self.json {
-            self.emit(event)
-        } else {
-            self.text(&ratchet_term::failure_text(&event, step.name()))
+        if !self.json {
+            self.text(&ratchet_term::failure_text(&event, step.name()))?;
         }
+        self.emit(event)
     }
 
     /// The last word: a summary event, or one line of text.
@@ -272,8 +280,10 @@ impl Reporter {
             bar.finish_and_clear();
         }
         lock(&self.meter).save();
+        self.emit(CheckEvent::Summary(summary.clone()))?;
+        self.ci.finish()?;
         if self.json {
-            return self.emit(CheckEvent::Summary(summary));
+            return Ok(());
         }
         if self.verbosity.quiet && summary.exit_code == ratchet_events::exit::OK {
             return Ok(());
@@ -337,5 +347,12 @@ impl ratchet_check::sink::Sink for Reporter {
 
     fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()> {
         Reporter::non_hermetic(self, step, package)
+    }
+
+    fn other_features(&self, step: &str, packages: &[String]) {
+        let names = packages.join(", ");
+        self.note(&format!(
+            "note: {names} ({step}): cargo compiled other features than alone; not recorded"
+        ));
     }
 }

@@ -16,6 +16,7 @@ use crate::common::print;
 pub(super) fn run_check(
     manifest: &Utf8Path,
     packages: Option<&[String]>,
+    build_flags: &[String],
     json: bool,
     cancel: &CancelToken,
 ) -> (WatchVerdict, Option<i32>) {
@@ -36,6 +37,7 @@ pub(super) fn run_check(
     for package in packages.into_iter().flatten() {
         command.args(["-p", package]);
     }
+    command.args(build_flags);
     let outcome = if json {
         command.args(["--message-format", "json"]);
         let mut forward = |line: &str| {

@@ -1,0 +1,163 @@
+//! The partition: coverage, determinism, balance, and the estimate of each package's time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+
+fn jobs(weights: &[(&str, u64)]) -> Vec<Job> {
+    weights
+        .iter()
+        .map(|(name, weight)| Job {
+            name: name.to_string(),
+            weight: *weight,
+        })
+        .collect()
+}
+
+/// A spread of weights from a fixed linear congruential sequence: no randomness crate.
+fn spread(count: usize, seed: u64) -> Vec<Job> {
+    let mut state = seed;
+    (0..count)
+        .map(|i| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            Job {
+                name: format!("p{i:03}"),
+                weight: 50 + (state >> 33) % 5_000,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_package_is_in_exactly_one_shard() {
+    for count in 1..=9 {
+        let input = spread(40, count as u64);
+        let shards = partition(&input, count).unwrap();
+        assert_eq!(shards.len(), count);
+        let mut seen = BTreeSet::new();
+        for shard in &shards {
+            for package in &shard.packages {
+                assert!(seen.insert(package.clone()), "{package} twice");
+            }
+        }
+        let all: BTreeSet<String> = input.iter().map(|j| j.name.clone()).collect();
+        assert_eq!(seen, all, "{count} shards");
+        let total: u64 = input.iter().map(|j| j.weight).sum();
+        assert_eq!(shards.iter().map(|s| s.predicted_ms).sum::<u64>(), total);
+    }
+}
+
+#[test]
+fn the_same_input_in_any_order_gives_the_same_shards() {
+    let input = spread(30, 7);
+    let mut reversed = input.clone();
+    reversed.reverse();
+    assert_eq!(partition(&input, 4), partition(&reversed, 4));
+    // Equal weights: ties go by name, then to the lowest shard.
+    let ties = jobs(&[("c", 5), ("a", 5), ("b", 5), ("d", 5)]);
+    let shards = partition(&ties, 3).unwrap();
+    let packages: Vec<Vec<String>> = shards.into_iter().map(|s| s.packages).collect();
+    assert_eq!(packages, [vec!["a", "d"], vec!["b"], vec!["c"]]);
+}
+
+#[test]
+fn longest_first_balances_many_packages_within_fifteen_percent() {
+    for count in [2, 4, 8] {
+        let shards = partition(&spread(120, 11), count).unwrap();
+        let times: Vec<u64> = shards.iter().map(|s| s.predicted_ms).collect();
+        let ratio = imbalance(&times);
+        assert!(ratio <= 1.15, "{count} shards: {times:?} ({ratio:.3})");
+    }
+    // The textbook case where greedy in input order fails: 3 3 2 2 2 on two machines.
+    let shards = partition(
+        &jobs(&[("a", 3), ("b", 3), ("c", 2), ("d", 2), ("e", 2)]),
+        2,
+    )
+    .unwrap();
+    let times: Vec<u64> = shards.iter().map(|s| s.predicted_ms).collect();
+    assert_eq!(times, [7, 5]);
+}
+
+#[test]
+fn fewer_packages_than_shards_leaves_shards_empty_and_out_of_the_matrix() {
+    let shards = partition(&jobs(&[("a", 1), ("b", 9)]), 4).unwrap();
+    assert_eq!(shards.iter().filter(|s| s.packages.is_empty()).count(), 2);
+    let matrix = github_matrix(&shards);
+    let include = matrix["include"].as_array().unwrap();
+    assert_eq!(include.len(), 2);
+    assert_eq!(include[0]["partition"], "1/4");
+    assert_eq!(include[0]["packages"], "b");
+    assert_eq!(include[0]["package-args"], "-p b");
+    assert_eq!(include[1]["packages"], "a");
+    assert_eq!(partition(&[], 2).unwrap().len(), 2);
+    assert_eq!(partition(&[], 0), Err(ShardError::NoShards));
+}
+
+#[test]
+fn a_package_named_twice_is_placed_once() {
+    let shards = partition(&jobs(&[("a", 1), ("a", 5), ("b", 2)]), 2).unwrap();
+    assert_eq!(assignment(&shards).len(), 2);
+    assert_eq!(shards[0].predicted_ms, 5);
+}
+
+#[test]
+fn partitions_parse_as_k_of_n() {
+    assert_eq!(
+        "2/4".parse::<Partition>(),
+        Ok(Partition { index: 2, count: 4 })
+    );
+    assert_eq!("1/1".parse::<Partition>().unwrap().to_string(), "1/1");
+    for bad in ["0/4", "5/4", "1/0", "4", "a/b", "", "1/2/3"] {
+        assert!(bad.parse::<Partition>().is_err(), "{bad}");
+    }
+    let all = jobs(&[("a", 3), ("b", 2), ("c", 1)]);
+    let first = shard_of(&all, "1/2".parse().unwrap()).unwrap();
+    let second = shard_of(&all, "2/2".parse().unwrap()).unwrap();
+    assert_eq!(
+        (first, second),
+        (
+            vec!["a".to_string()],
+            vec!["b".to_string(), "c".to_string()]
+        )
+    );
+}
+
+#[test]
+fn sizes_stand_in_for_times_scaled_by_the_recorded_packages() {
+    let names: Vec<String> = ["old", "new", "empty"].map(String::from).into();
+    let recorded = BTreeMap::from([("old".to_string(), 1_000)]);
+    let sizes = BTreeMap::from([
+        ("old".to_string(), 500),
+        ("new".to_string(), 250),
+        ("empty".to_string(), 0),
+    ]);
+    let estimate = estimate(&names, &recorded, &sizes);
+    let weights: Vec<u64> = estimate.jobs.iter().map(|j| j.weight).collect();
+    assert_eq!(weights, [1_000, 500, 1]);
+    assert_eq!(estimate.sources["new"], Source::Size);
+    assert!(estimate.in_ms);
+
+    let unrecorded = super::estimate(&names, &BTreeMap::new(), &sizes);
+    assert_eq!(
+        unrecorded.jobs[0].weight, 500,
+        "bytes when nothing is recorded"
+    );
+    assert!(!unrecorded.in_ms);
+}
+
+#[test]
+fn test_times_add_up_per_package() {
+    let durations = BTreeMap::from([
+        ("a/lib/a".to_string(), 10),
+        ("a/test/it".to_string(), 5),
+        ("b/lib/b".to_string(), 7),
+        ("junk".to_string(), 99),
+    ]);
+    let by_package = test_ms_by_package(&durations);
+    assert_eq!(
+        by_package,
+        BTreeMap::from([("a".into(), 15), ("b".into(), 7)])
+    );
+}
