@@ -16,7 +16,7 @@ use crate::*;
 /// Records `times` (ms per package) as if earlier `check` runs had measured them.
 fn record_times(root: &Path, times: &[(&str, u64)]) {
     let costs = BuildCosts {
-        version: ratchet_events::VERSION,
+        version: ratchet_events::measure::FILE_VERSION,
         recorded_at: 0,
         inner_loop_wall_ms: None,
         packages: times
