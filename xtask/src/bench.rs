@@ -3,6 +3,9 @@
 
 mod cpu;
 mod measure;
+mod on;
+mod on_report;
+mod on_subjects;
 mod report;
 mod rows;
 mod setup;
@@ -19,9 +22,25 @@ use ratchet_fixture::Spec;
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask bench")]
 struct Args {
-    /// Timed runs per command (after one untimed warm-up).
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
-    runs: u16,
+    /// Timed runs per command (after one untimed warm-up); default 5, with `--on` 3.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    runs: Option<u16>,
+    /// Instead of generated workspaces, this real one (a git work tree without changes to
+    /// tracked files): no-op, leaf edit and root edits against the cargo commands.
+    #[arg(long, value_name = "PATH")]
+    on: Option<std::path::PathBuf>,
+    /// With `--on`: the leaf package to edit (default: picked from the graph).
+    #[arg(long, requires = "on")]
+    leaf: Option<String>,
+    /// With `--on`: the root package to edit (default: the one with most dependents).
+    #[arg(long, requires = "on")]
+    root: Option<String>,
+    /// With `--on`: `RUSTUP_TOOLCHAIN` for every command (e.g. `nightly`).
+    #[arg(long, requires = "on")]
+    toolchain: Option<String>,
+    /// With `--on`: `KEY=VALUE` set for ratchet's command only (repeatable).
+    #[arg(long, requires = "on", value_name = "KEY=VALUE")]
+    ratchet_env: Vec<String>,
     /// Only the 100-package workspace.
     #[arg(long)]
     quick: bool,
@@ -71,12 +90,15 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
     let root = setup::repo_root();
     let bin_dir = setup::release_binaries(&root)?;
     let ratchet = bin_dir.join("xtask");
+    if let Some(path) = &args.on {
+        return run_on(args, path, &ratchet, &bin_dir, invocation);
+    }
     let sizes = match (&args.packages[..], args.quick) {
         ([], true) => vec![100],
         ([], false) => vec![100, 1000],
         (sizes, _) => sizes.to_vec(),
     };
-    let runs = usize::from(args.runs);
+    let runs = usize::from(args.runs.unwrap_or(5));
     let mut sections: Vec<report::Section> = Vec::new();
     // Written after every row, so a run stopped early still leaves what it measured.
     let save = |sections: &[report::Section]| -> anyhow::Result<String> {
@@ -130,6 +152,37 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
         }
     }
     print!("{}", save(&sections)?);
+    Ok(())
+}
+
+/// `--on PATH`: prints the real workspace's report (never written to docs/ by itself).
+fn run_on(
+    args: &Args,
+    path: &std::path::Path,
+    ratchet: &std::path::Path,
+    bin_dir: &std::path::Path,
+    invocation: &str,
+) -> anyhow::Result<()> {
+    let path = std::fs::canonicalize(path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    let options = on::Options {
+        path: &path,
+        runs: usize::from(args.runs.unwrap_or(3)),
+        leaf: args.leaf.as_deref(),
+        root: args.root.as_deref(),
+        toolchain: args.toolchain.as_deref(),
+        only: &args.only,
+        ratchet_env: &args.ratchet_env,
+    };
+    let context = measure::Context {
+        dir: &path,
+        ratchet,
+        bin_dir,
+        vars: Vec::new(),
+        libs: Vec::new(),
+    };
+    let report = on::run(&options, &context)?;
+    println!("Invocation: `{invocation}`\n\n{report}");
     Ok(())
 }
 

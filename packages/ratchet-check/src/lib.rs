@@ -20,3 +20,6 @@ pub mod sink;
 /// The verdict store the plan reads and the run records into, re-exported so that a caller
 /// opens it without depending on `ratchet-cache` itself.
 pub use ratchet_cache::VerdictCache;
+/// `gc`: capping the disk of ratchet's build directory, which the steps fill (the CLI reaches
+/// it through here, within its budget of direct dependencies).
+pub use ratchet_gc as gc;

@@ -74,6 +74,8 @@ enum Command {
     Budget(cmd::budget::Args),
     /// Turn the recorded budget history into a self-contained HTML page.
     Report(cmd::report::Args),
+    /// Cap the disk of ratchet's build directory (`[gc] max-size` or `--max-size`).
+    Gc(ratchet_check::gc::Args),
     /// Print a completion script for bash, zsh, fish, elvish or powershell.
     Completions {
         /// The shell.
@@ -96,6 +98,7 @@ const SUBCOMMANDS: &[&str] = &[
     "budget",
     "ratchet",
     "report",
+    "gc",
     "rustc-wrapper",
     "completions",
     "help",
@@ -155,6 +158,7 @@ pub fn main_with(args: Vec<OsString>, program: &Program) -> ExitCode {
         Command::Rules(args) => cmd::rules::run(args, tool),
         Command::Budget(args) => cmd::budget::run(args, tool),
         Command::Report(args) => cmd::report::run(args, tool),
+        Command::Gc(args) => ratchet_check::gc::run(&args).map_err(anyhow::Error::from),
         Command::RustcWrapper(args) => cmd::rustc_wrapper::run(args),
         Command::Completions { shell } => {
             let script = ratchet_term::completions(shell, &mut command(program), program.name);

@@ -18,7 +18,7 @@ pub mod spans;
 pub const FILE_NAME: &str = "ratchet.toml";
 
 /// The top-level sections ratchet understands. Anything else is reported as a misspelling.
-pub const SECTIONS: &[&str] = &["inputs", "steps", "budget", "rules", "check"];
+pub const SECTIONS: &[&str] = &["inputs", "steps", "budget", "rules", "check", "gc"];
 
 /// A `ratchet.toml` that is missing, unreadable or wrong, with where and how to fix it.
 #[derive(Debug, thiserror::Error)]

@@ -22,6 +22,7 @@ mod lint;
 mod lint_and_test;
 mod nextest;
 mod outcome;
+mod profile;
 mod reproduce;
 mod runner;
 mod slow;

@@ -244,7 +244,11 @@ impl<'a> Runner<'a> {
         } else {
             TestRunner::default()
         };
-        self.config.fingerprint(step, tool, test_runner)
+        let config = self.config.fingerprint(step, tool, test_runner);
+        match step {
+            Step::Fmt => config,
+            Step::Lint | Step::Test | Step::Doc => format!("{config};{}", crate::profile::KEY),
+        }
     }
 
     /// Runs `step` on `packages` (names of workspace members).
@@ -329,6 +333,7 @@ impl<'a> Runner<'a> {
             .arg("--target-dir")
             .arg(self.build_dir())
             .current_dir(&self.workspace.root);
+        crate::profile::configure(&mut command);
         if let Some(exe) = &self.wrapper_exe {
             let state_dir = self.workspace.state_dir();
             ratchet_wrapper::configure(&mut command, exe, &self.workspace.root, &state_dir);

@@ -6,8 +6,10 @@
 
 mod ci;
 mod gates;
+mod gc;
 mod generated;
 mod runs;
+mod shared_units;
 mod steps;
 mod units;
 mod ux;

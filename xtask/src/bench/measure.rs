@@ -51,7 +51,9 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn shell(&self, script: &str) -> Command {
+    /// `sh -c script` in the workspace, with the bench's variables and `PATH`, and without
+    /// the variables of the cargo that runs the bench.
+    pub fn shell(&self, script: &str) -> Command {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut dirs = vec![self.bin_dir.to_path_buf()];
         dirs.extend(std::env::split_paths(&path));
