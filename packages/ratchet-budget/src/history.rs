@@ -19,7 +19,7 @@ use crate::error::BudgetError;
 
 /// The history file of `ws`.
 pub fn path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("budget-history.jsonl")
+    ws.state_dir().join(ratchet_store::state::BUDGET_HISTORY)
 }
 
 /// Every readable entry, oldest first. Lines that do not parse (a foreign version, a torn

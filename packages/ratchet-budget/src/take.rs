@@ -129,7 +129,7 @@ pub fn calibration_for(budget: &Budget) -> Option<Calibration> {
 /// The gate's scratch area in the state directory of `ws`, locked for this run.
 pub fn scratch(ws: &Workspace) -> Result<Scratch, TimingError> {
     Scratch::open(
-        &ws.state_dir().join("budget-scratch"),
+        &ws.state_dir().join(ratchet_store::state::BUDGET_SCRATCH),
         &ws.root.join("Cargo.toml"),
     )
 }

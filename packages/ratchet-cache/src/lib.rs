@@ -11,60 +11,19 @@
 //! miss, never a pass; every write is atomic. This package must not decide *whether* something
 //! passed or compute fingerprints: it only remembers what its caller says passed.
 
+mod inputs;
+mod key;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use inputs::{differing, non_hermetic_message};
+pub use key::{KeyParts, VerdictKey};
 use ratchet_store::{Lock, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the meaning of an entry changes, so that old entries miss.
-const ENTRY_FORMAT: u32 = 3;
-
-/// The parts a verdict is keyed by. Each is hashed under its own name and length, so two
-/// different sets of parts never give the same key, and a value moved from one part to
-/// another gives another key. Built in one place, `ratchet-cli`'s `check/key.rs`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyParts<'a> {
-    /// The package's fingerprint that the step's result depends on (full or own).
-    pub fingerprint: &'a str,
-    /// The step's name.
-    pub step: &'a str,
-    /// What identifies the step's configuration (its arguments, its tool).
-    pub step_config: &'a str,
-    /// ratchet's version: a new ratchet never trusts an old one's passes.
-    pub tool_version: &'a str,
-    /// Further named parts (such as a feature set or a hash of learned inputs), in order;
-    /// empty when there are none, which leaves the key of the four parts above unchanged.
-    pub extra: &'a [(&'a str, &'a str)],
-}
-
-/// The identity of one verdict: a step on one package at one content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct VerdictKey(String);
-
-impl VerdictKey {
-    /// The key of `parts`: blake3 over each part's name and value, each length-prefixed.
-    pub fn of(parts: &KeyParts<'_>) -> VerdictKey {
-        let mut hasher = blake3::Hasher::new();
-        let fixed = [
-            ("fingerprint", parts.fingerprint),
-            ("step", parts.step),
-            ("step_config", parts.step_config),
-            ("tool_version", parts.tool_version),
-        ];
-        for (name, value) in fixed.iter().chain(parts.extra) {
-            for bytes in [name.as_bytes(), value.as_bytes()] {
-                hasher.update(&(bytes.len() as u64).to_le_bytes());
-                hasher.update(bytes);
-            }
-        }
-        VerdictKey(hasher.finalize().to_hex().to_string())
-    }
-
-    /// The key as lowercase hex.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+const ENTRY_FORMAT: u32 = 4;
 
 /// One recorded pass.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -75,6 +34,8 @@ pub struct PassEntry {
     pub step: String,
     /// Seconds since the Unix epoch.
     pub recorded_at: u64,
+    /// The id of the inputs it was recorded with, in its file's `inputs`.
+    pub inputs: String,
 }
 
 /// The file of one package: its recorded passes, newest last.
@@ -83,6 +44,8 @@ struct PackageFile {
     format: u32,
     package: String,
     passes: Vec<PassEntry>,
+    /// The inputs passes were recorded with, by id; a pass whose record is missing is a miss.
+    inputs: BTreeMap<String, inputs::Record>,
 }
 
 /// Passes kept per package and step: enough for switching between a few branches without
@@ -116,8 +79,8 @@ impl VerdictCache {
     /// The store under `state_dir` (`<target>/ratchet`). Nothing is created until a write.
     pub fn open(state_dir: &Path) -> VerdictCache {
         VerdictCache {
-            dir: state_dir.join("verdicts"),
-            lock_path: state_dir.join("check.lock"),
+            dir: state_dir.join(ratchet_store::state::VERDICTS),
+            lock_path: state_dir.join(ratchet_store::state::CHECK_LOCK),
             failed_write: None,
         }
     }
@@ -169,15 +132,31 @@ impl VerdictCache {
         self.passes(package).contains(key)
     }
 
-    /// Records that `step` passed on `package` at the content `key` describes. Callers hold
-    /// the run lock, which makes this read-modify-write safe; the write itself is atomic.
+    /// Records that `step` passed on `package` at the content `key` describes, with no
+    /// inputs beyond those the key names (see [`VerdictCache::record_pass_with`]).
     pub fn record_pass(
         &self,
         package: &str,
         key: &VerdictKey,
         step: &str,
     ) -> Result<(), StoreError> {
+        self.record_pass_with(package, key, step, &BTreeMap::new())
+    }
+
+    /// Records that `step` passed on `package` at the content `key` describes, reading
+    /// `inputs` (input -> hash; kept so that [`VerdictCache::differing_inputs`] can name what
+    /// changed). Callers hold the run lock, which makes this read-modify-write safe; the write
+    /// itself is atomic.
+    pub fn record_pass_with(
+        &self,
+        package: &str,
+        key: &VerdictKey,
+        step: &str,
+        inputs: &BTreeMap<String, String>,
+    ) -> Result<(), StoreError> {
         let mut file = self.read(package);
+        let (id, record) = inputs::record(inputs);
+        file.inputs.insert(id.clone(), record);
         file.format = ENTRY_FORMAT;
         file.package = package.to_string();
         file.passes.retain(|p| p.key != key.0);
@@ -188,6 +167,7 @@ impl VerdictCache {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .unwrap_or(0),
+            inputs: id,
         });
         let same_step = file.passes.iter().filter(|p| p.step == step).count();
         let mut excess = same_step.saturating_sub(KEPT_PER_STEP);
@@ -196,6 +176,8 @@ impl VerdictCache {
             excess -= usize::from(drop);
             !drop
         });
+        file.inputs
+            .retain(|id, _| file.passes.iter().any(|p| &p.inputs == id));
         match (
             ratchet_store::write_json(&self.entry_path(package), &file),
             &self.failed_write,
@@ -221,15 +203,32 @@ impl VerdictCache {
         ratchet_store::write_json(&self.entry_path(package), &file)
     }
 
+    /// For the pass of `package` under `key`: the inputs it was recorded with that differ
+    /// from `now` (see [`differing`]); `None` when there is no such pass.
+    pub fn differing_inputs(
+        &self,
+        package: &str,
+        key: &VerdictKey,
+        now: &BTreeMap<String, String>,
+    ) -> Option<Vec<String>> {
+        let file = self.read(package);
+        let pass = file.passes.iter().find(|p| p.key == key.0)?;
+        Some(differing(file.inputs.get(&pass.inputs)?, now))
+    }
+
     /// The file holding `package`'s passes.
     pub fn entry_path(&self, package: &str) -> PathBuf {
         self.dir.join(format!("{package}.json"))
     }
 
+    /// The file of `package`, without passes whose input record is missing.
     fn read(&self, package: &str) -> PackageFile {
-        ratchet_store::read_json::<PackageFile>(&self.entry_path(package))
+        let mut file = ratchet_store::read_json::<PackageFile>(&self.entry_path(package))
             .filter(|f| f.format == ENTRY_FORMAT && f.package == package)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let records = &file.inputs;
+        file.passes.retain(|p| records.contains_key(&p.inputs));
+        file
     }
 }
 
@@ -294,6 +293,29 @@ mod tests {
         all.insert(base.clone());
         assert_eq!(all.len(), variants.len() + 1, "{all:?}");
         assert_eq!(base, mk("fp", "lint", "cfg", "v1"), "deterministic");
+    }
+
+    #[test]
+    fn a_pass_keeps_its_inputs_and_one_without_its_record_is_a_miss() {
+        let (_dir, cache) = store();
+        let key = mk("fp1", "test", "", "v");
+        let then = BTreeMap::from([("data.txt".to_string(), "h1".to_string())]);
+        cache.record_pass_with("a", &key, "test", &then).unwrap();
+        let now = BTreeMap::from([("data.txt".to_string(), "h2".to_string())]);
+        let differing = cache.differing_inputs("a", &key, &now).unwrap();
+        assert_eq!(differing, ["data.txt (changed since the pass)"]);
+        assert_eq!(cache.differing_inputs("a", &key, &then).unwrap().len(), 0);
+        let path = cache.entry_path("a");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let id = text.split("\"inputs\":\"").nth(1).unwrap()[..16].to_string();
+        let reference = format!("\"inputs\":\"{id}\"");
+        let other = "\"inputs\":\"0000000000000000\"";
+        std::fs::write(&path, text.replace(&reference, other)).unwrap();
+        assert!(
+            !cache.is_pass("a", &key),
+            "a pass without its record is a miss"
+        );
+        assert_eq!(cache.differing_inputs("a", &key, &now), None);
     }
 
     #[test]

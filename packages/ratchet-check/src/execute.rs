@@ -25,8 +25,8 @@ pub struct Context<'a> {
     pub cache: &'a VerdictCache,
     /// Where output goes.
     pub reporter: &'a dyn Sink,
-    /// The fingerprints the plan was made at.
-    pub before: &'a StepKeys,
+    /// The keys the plan was made at, and the fingerprints they come from.
+    pub before: (&'a StepKeys, &'a ratchet_fingerprint::RunStart),
     /// `--fail-fast`: no step starts after one failed.
     pub fail_fast: bool,
     /// Test-name filters were given: the test and doc steps record no pass.
@@ -238,9 +238,13 @@ fn finish_step(
             ratchet_learn::learn_from_build(runner.workspace, &runner.build_dir())?;
         }
         // What the test processes were seen reading becomes an input of their package: a
-        // pass is then keyed by those files too (a first pass that learns a new input is not
-        // recorded, as its key was taken without it; the next run records it).
-        ratchet_learn::record_runtime(runner.workspace, &report.observed_reads)?;
+        // pass is then keyed by those files too (when they held still during the run). A run
+        // with test-name filters saw only some tests: it records neither reads nor passes.
+        let filtered = context.filtered && matches!(planned.step, Step::Test | Step::Doc);
+        if !filtered {
+            let (step, reads) = (planned.step.name(), &report.observed_reads);
+            ratchet_learn::record_runtime(runner.workspace, step, reads)?;
+        }
         let packages: Vec<String> = report.packages.keys().cloned().collect();
         // Feature flags in `[steps.X] args` are keyed with the step's configuration but not
         // modelled: cargo's features cannot be compared with the plan's there.
@@ -250,7 +254,7 @@ fn finish_step(
             .filter(|_| !ratchet_run::features::BuildFlags::named_in(&step_args))
             .map(|f| f.mismatched(runner.workspace, &packages, &report.unit_features))
             .unwrap_or_default();
-        if context.filtered && matches!(planned.step, Step::Test | Step::Doc) {
+        if filtered {
             record::Recorded::default()
         } else {
             record::record_verdicts(
@@ -269,8 +273,9 @@ fn finish_step(
             .reporter
             .other_features(planned.step.name(), &recorded.other_features);
     }
-    for package in &recorded.non_hermetic {
-        context.reporter.non_hermetic(planned.step, package)?;
+    for (package, differing) in &recorded.non_hermetic {
+        let reporter = context.reporter;
+        reporter.non_hermetic(planned.step, package, differing.as_deref())?;
     }
     Ok(report)
 }

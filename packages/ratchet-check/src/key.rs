@@ -18,8 +18,10 @@
 //!   `KeyParts::extra` here, and only here.
 //!
 //! **When a pass is stored:** after S finished on P with a pass, and only if P's fingerprint
-//! for S computed again after the step equals the one the plan was made at (an edit made
-//! while S ran is never cached under the old content; P is reported `changed_during_run`).
+//! computed again after the step with the inputs known at the plan equals the one the plan was
+//! made at (an edit made while S ran is never cached under the old content; P is reported
+//! `changed_during_run`), under the fingerprint with every input learned so far, when each new
+//! one held still (`ratchet_fingerprint::RunStart::recordable`; again at the end of the run).
 //! The fingerprints are taken after the run lock, and before each compiling step ratchet's
 //! build directory is made to see every content change (`ratchet_freshness`), so that the
 //! step judged the content the key names.
@@ -70,11 +72,6 @@ impl StepKeys {
             tool_version: TOOL_VERSION,
             extra: if step == Step::Fmt { &[] } else { &build },
         }))
-    }
-
-    /// Whether every package's full fingerprint is the same in both.
-    pub fn same_full(&self, other: &StepKeys) -> bool {
-        self.full == other.full
     }
 
     /// The fingerprints `step`'s verdicts are keyed by, by package name.

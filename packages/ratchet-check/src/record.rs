@@ -1,12 +1,13 @@
-//! What a run leaves behind: passes (only for packages that held still; keys from `key.rs`),
-//! no pass where a step failed, build costs.
+//! What a run leaves behind: passes (only for packages that held still, keyed by what they were
+//! seen reading; keys from `key.rs`), no pass where a step failed.
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
-use ratchet_cache::VerdictCache;
-use ratchet_fingerprint::{Fingerprints, InputsConfig};
+use ratchet_cache::{VerdictCache, VerdictKey};
+use ratchet_fingerprint::{Fingerprints, InputsConfig, Recordable, RunStart};
 use ratchet_graph::Workspace;
-use ratchet_run::StepReport;
+use ratchet_run::{Step, StepReport};
 
 use super::key::StepKeys;
 use super::plan::Planned;
@@ -16,6 +17,8 @@ pub struct Fingerprinter<'a> {
     workspace: &'a Workspace,
     inputs: InputsConfig,
     build: BTreeMap<String, String>,
+    /// The passes recorded this run (package, step, step configuration).
+    recorded: Mutex<Vec<(String, Step, String)>>,
 }
 
 impl<'a> Fingerprinter<'a> {
@@ -25,6 +28,7 @@ impl<'a> Fingerprinter<'a> {
             workspace,
             inputs,
             build: BTreeMap::new(),
+            recorded: Mutex::default(),
         }
     }
 
@@ -39,9 +43,9 @@ impl<'a> Fingerprinter<'a> {
         &self.inputs
     }
 
-    /// The keys of every step's verdicts, computed now.
-    pub fn keys(&self) -> anyhow::Result<StepKeys> {
-        Ok(self.keys_of(&self.compute()?))
+    /// Every package's fingerprints now, which the run is planned at.
+    pub fn start(&self) -> anyhow::Result<RunStart> {
+        Ok(RunStart::compute(self.workspace, &self.inputs)?)
     }
 
     /// The keys of every step's verdicts at `fingerprints`.
@@ -49,33 +53,45 @@ impl<'a> Fingerprinter<'a> {
         StepKeys::of(fingerprints, &self.build)
     }
 
-    /// Every package's fingerprints, whole (see [`StepKeys`] and [`rust_files_of`]).
-    pub fn compute(&self) -> anyhow::Result<Fingerprints> {
-        Ok(ratchet_fingerprint::compute(self.workspace, &self.inputs)?)
+    /// The keys now (with every input learned so far) and the packages whose passes they
+    /// may hold (see `ratchet_fingerprint::RunStart::recordable`).
+    fn recordable(&self, start: &RunStart) -> anyhow::Result<(StepKeys, Recordable)> {
+        let now = start.recordable(self.workspace, &self.inputs)?;
+        Ok((self.keys_of(&now.fingerprints), now))
     }
 
-    /// After a run in which every package passed every step: records the current fingerprints
-    /// as the baseline of `affected` (without `--since`), unless something changed since
-    /// `before`. Returns whether it recorded.
-    pub fn record_baseline(&self, before: &StepKeys) -> anyhow::Result<bool> {
-        let now = ratchet_fingerprint::compute(self.workspace, &self.inputs)?;
-        if !self.keys_of(&now).same_full(before) {
-            return Ok(false);
+    /// At the end of a run: the passes it recorded, keyed again by what later steps learned
+    /// (the reads the tests were seen making join the key of the lint pass too), so that the
+    /// next run finds them.
+    pub fn rekey(&self, cache: &VerdictCache, start: &RunStart) -> anyhow::Result<()> {
+        let recorded =
+            std::mem::take(&mut *self.recorded.lock().unwrap_or_else(PoisonError::into_inner));
+        let (after, now) = self.recordable(start)?;
+        for (package, step, config) in recorded.iter().filter(|(p, ..)| now.held.contains(p)) {
+            if let Some(key) = after
+                .key(package, *step, config)
+                .filter(|k| !cache.is_pass(package, k))
+            {
+                self.store(cache, &now, (package, *step, config), &key)?;
+            }
         }
-        ratchet_fingerprint::record(self.workspace, &now)?;
-        Ok(true)
+        Ok(())
     }
-}
 
-/// The content hash of every member's Rust file, by path relative to the workspace root.
-pub fn rust_files_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
-    fingerprints
-        .packages
-        .values()
-        .flat_map(|p| &p.files)
-        .filter(|(path, _)| path.ends_with(".rs"))
-        .map(|(path, hash)| (path.clone(), hash.clone()))
-        .collect()
+    /// Stores the pass of `package` for `step` (configured as `config`) under `key`, with
+    /// the inputs it read, and remembers it for [`Fingerprinter::rekey`].
+    fn store(
+        &self,
+        cache: &VerdictCache,
+        now: &Recordable,
+        (package, step, config): (&str, Step, &str),
+        key: &VerdictKey,
+    ) -> anyhow::Result<()> {
+        cache.record_pass_with(package, key, step.name(), &now.learned(package))?;
+        let mut recorded = self.recorded.lock().unwrap_or_else(PoisonError::into_inner);
+        recorded.push((package.to_string(), step, config.to_string()));
+        Ok(())
+    }
 }
 
 /// What recording a step's verdicts found.
@@ -83,14 +99,16 @@ pub fn rust_files_of(fingerprints: &Fingerprints) -> BTreeMap<String, String> {
 pub struct Recorded {
     /// Passed packages whose inputs changed while the step ran (not recorded).
     pub changed: Vec<String>,
-    /// Packages `--verify` ran again that failed: their cached pass was not hermetic.
-    pub non_hermetic: Vec<String>,
+    /// Packages `--verify` ran again that failed (their cached pass was not hermetic), with
+    /// the inputs that differ from the pass's record (`None`: no record).
+    pub non_hermetic: Vec<(String, Option<Vec<String>>)>,
     /// Passed packages cargo compiled (or a member they reach) with other features than they
     /// get alone (not recorded).
     pub other_features: Vec<String>,
 }
 
-/// Records the step's passes whose package did not change while it ran, and forgets the
+/// Records the step's passes whose package did not change while it ran, under the key of what
+/// it was seen reading (inputs it learned included, when they held still), and forgets the
 /// stored pass of every package that failed (under the key of the content it failed at, and
 /// of the content now, in case an edit during the step restored a passing content).
 pub fn record_verdicts(
@@ -98,20 +116,23 @@ pub fn record_verdicts(
     cache: &VerdictCache,
     planned: &Planned,
     report: &StepReport,
-    before: &StepKeys,
+    (before, start): (&StepKeys, &RunStart),
     other_features: &std::collections::BTreeSet<String>,
 ) -> anyhow::Result<Recorded> {
-    let after = fingerprinter.keys()?;
+    let (after, now) = fingerprinter.recordable(start)?;
     let key = |keys: &StepKeys, package: &str| keys.key(package, planned.step, &planned.config_key);
     let mut recorded = Recorded::default();
     for (package, verdict) in &report.packages {
-        let (then, now) = (key(before, package), key(&after, package));
+        let (then, after) = (key(before, package), key(&after, package));
         if !verdict.passed {
-            for key in then.iter().chain(now.iter()) {
-                cache.remove_pass(package, key)?;
-            }
             if planned.verifying.contains(package) {
-                recorded.non_hermetic.push(package.clone());
+                let differing = then
+                    .as_ref()
+                    .and_then(|k| cache.differing_inputs(package, k, &now.learned(package)));
+                recorded.non_hermetic.push((package.clone(), differing));
+            }
+            for key in then.iter().chain(after.iter()) {
+                cache.remove_pass(package, key)?;
             }
             continue;
         }
@@ -119,33 +140,13 @@ pub fn record_verdicts(
             recorded.other_features.push(package.clone());
             continue;
         }
-        match then.filter(|then| now.as_ref() == Some(then)) {
-            Some(key) => cache.record_pass(package, &key, planned.step.name())?,
+        match after.filter(|_| now.held.contains(package)) {
+            Some(key) => {
+                let pass = (package.as_str(), planned.step, planned.config_key.as_str());
+                fingerprinter.store(cache, &now, pass, &key)?;
+            }
             None => recorded.changed.push(package.clone()),
         }
     }
     Ok(recorded)
-}
-
-/// Folds the wrapper's log and the artifacts of `reports` into `build-costs.json`.
-pub fn write_build_costs(workspace: &Workspace, reports: &[StepReport], wall_ms: Option<u64>) {
-    let state_dir = workspace.state_dir();
-    let calls = ratchet_wrapper::take_calls(&state_dir);
-    let mut artifacts = BTreeMap::new();
-    for report in reports {
-        for (package, files) in &report.artifacts {
-            artifacts
-                .entry(package.clone())
-                .or_insert_with(BTreeMap::new)
-                .extend(files.iter().map(|(p, s)| (p.clone(), *s)));
-        }
-    }
-    if calls.is_empty() && artifacts.is_empty() {
-        return;
-    }
-    let path = state_dir.join("build-costs.json");
-    let previous = ratchet_store::read_json(path.as_std_path());
-    let costs = ratchet_wrapper::build_costs(previous, workspace, &calls, &artifacts, wall_ms);
-    // Costs are a measurement, not a verdict: failing to store them must not fail the check.
-    let _ = ratchet_store::write_json(path.as_std_path(), &costs);
 }

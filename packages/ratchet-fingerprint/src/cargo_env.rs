@@ -81,10 +81,10 @@ pub(crate) fn env_inputs(extra: &[String]) -> BTreeMap<String, String> {
             out.insert(format!("env:{name}"), crate::inputs::hex(value.as_bytes()));
         }
     }
-    if ratchet_graph::toolchain::explicit_rustup_toolchain().is_empty() {
+    if ratchet_toolchain::explicit_rustup_toolchain().is_empty() {
         out.remove("env:RUSTUP_TOOLCHAIN");
     }
-    if let Some(home) = ratchet_graph::toolchain::cargo_home() {
+    if let Some(home) = ratchet_toolchain::cargo_home() {
         out.insert(
             "env:CARGO_HOME".to_string(),
             crate::inputs::hex(home.as_str().as_bytes()),
@@ -104,7 +104,7 @@ pub fn outer_config_files(root: &Utf8Path) -> Vec<Utf8PathBuf> {
         files.push(dir.join(".cargo/config"));
         files.extend(TOOL_CONFIG_FILES.iter().map(|name| dir.join(name)));
     }
-    if let Some(home) = ratchet_graph::toolchain::cargo_home() {
+    if let Some(home) = ratchet_toolchain::cargo_home() {
         files.push(home.join("config.toml"));
         files.push(home.join("config"));
     }

@@ -169,7 +169,7 @@ pub(crate) fn globals(
         }
     }
     out.extend(crate::cargo_env::env_inputs(&inputs.env_vars()));
-    let toolchain = ratchet_graph::toolchain::version(&ws.root, &ws.state_dir());
+    let toolchain = ratchet_toolchain::version(&ws.root, &ws.state_dir());
     out.insert("rustc -vV".to_string(), hex(toolchain.as_bytes()));
     Ok(out)
 }

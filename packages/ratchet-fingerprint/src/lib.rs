@@ -7,7 +7,8 @@
 //! `rustc -vV`, cargo's environment, configured files and environment variables), the hashes
 //! of what each package reads beyond its own files (learned, observed and declared, as
 //! `ratchet-learn` lists them), the Merkle combination of all of that into a `build` and a
-//! `full` fingerprint per package, and the record of the last fingerprints.
+//! `full` fingerprint per package, the record of the last fingerprints, and whether inputs
+//! learned during a run held still, so that a pass may be keyed by them ([`RunStart`]).
 //!
 //! Must not: run cargo or git, decide what is affected (that is `ratchet-affected`), or know
 //! about steps (a step's own configuration is added to the key by whoever caches verdicts).
@@ -17,6 +18,7 @@ mod inputs;
 mod learned;
 mod listing;
 mod merkle;
+mod settled;
 mod stat_cache;
 mod walk;
 
@@ -33,6 +35,7 @@ pub use merkle::external_key;
 pub use ratchet_events::hash::{ExplainedDep, Explanation};
 /// Which packages read a path beyond their own files (for `affected --since` and `watch`).
 pub use ratchet_learn::{LearnError, Readers};
+pub use settled::{Recordable, RunStart};
 
 /// Bump when the meaning of a fingerprint changes, so old records are ignored.
 pub const FORMAT_VERSION: u32 = 1;
@@ -73,6 +76,14 @@ impl Fingerprints {
             packages: packages.collect(),
             externals: self.externals.clone(),
         }
+    }
+
+    /// The content hash of every member's Rust file, by path relative to the workspace root.
+    pub fn rust_files(&self) -> BTreeMap<String, String> {
+        let files = self.packages.values().flat_map(|p| &p.files);
+        let rust = files.filter(|(path, _)| path.ends_with(".rs"));
+        rust.map(|(path, hash)| (path.clone(), hash.clone()))
+            .collect()
     }
 
     /// Each package's own fingerprint, by name: its own files and the global inputs, none of
@@ -157,13 +168,25 @@ pub enum FingerprintError {
 /// Computes every member's fingerprints. Files whose stat is unchanged since the last run are
 /// not read again (see the stat cache); the rest are hashed in parallel.
 pub fn compute(ws: &Workspace, inputs: &InputsConfig) -> Result<Fingerprints, FingerprintError> {
-    let beyond = ratchet_learn::inputs(ws)?;
+    compute_with(ws, inputs, &ratchet_learn::inputs(ws)?)
+}
+
+/// [`compute`], with `beyond` as every package's inputs beyond its own files.
+pub(crate) fn compute_with(
+    ws: &Workspace,
+    inputs: &InputsConfig,
+    beyond: &ratchet_learn::Inputs,
+) -> Result<Fingerprints, FingerprintError> {
     let mut globals = inputs::globals(ws, inputs)?;
-    globals.extend(learned::global_env(&beyond));
+    globals.extend(learned::global_env(beyond));
     let external_dirs = walk::external_dirs(ws);
-    let mut found = listing::own_files(ws, &external_dirs, &ws.state_dir().join("listing.json"))?;
+    let mut found = listing::own_files(
+        ws,
+        &external_dirs,
+        &ws.state_dir().join(ratchet_store::state::LISTING),
+    )?;
     let own_count = found.len();
-    let mut pending = learned::gather(ws, &beyond);
+    let mut pending = learned::gather(ws, beyond);
     found.append(&mut pending.found);
     let mut hashes = stat_cache::hash_files(&stat_cache_path(ws), &found)?;
     let learned = pending.finish(&hashes.split_off(own_count));
@@ -249,11 +272,11 @@ pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
 
 /// Where the last recorded fingerprints live.
 pub fn record_path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("fingerprints.json")
+    ws.state_dir().join(ratchet_store::state::FINGERPRINTS)
 }
 
 fn stat_cache_path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("stat-cache.json")
+    ws.state_dir().join(ratchet_store::state::STAT_CACHE)
 }
 
 /// The path of `path` as fingerprints record it: relative to the workspace root when under it.

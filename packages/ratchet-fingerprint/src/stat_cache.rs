@@ -58,6 +58,12 @@ impl Stat {
         }
     }
 
+    /// The last change of the file's status (content, metadata, links), which no tool can set
+    /// back.
+    pub(crate) fn ctime_ns(&self) -> i128 {
+        self.ctime_ns
+    }
+
     /// The later of mtime and ctime: the last time content or metadata changed.
     pub(crate) fn last_change(&self) -> i128 {
         self.mtime_ns.max(self.ctime_ns)

@@ -123,7 +123,7 @@ impl Fixture {
     /// A `cargo` command in the root, with the caller's target-directory overrides removed so
     /// the fixture builds into its own `target/`.
     pub fn cargo(&self, args: &[&str]) -> Command {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let cargo = ratchet_toolchain::cargo();
         let mut command = Command::new(cargo);
         command
             .args(args)

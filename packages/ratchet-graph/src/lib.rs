@@ -16,7 +16,6 @@ mod locate;
 mod query;
 mod render;
 mod select;
-pub mod toolchain;
 
 use std::collections::HashMap;
 
@@ -261,7 +260,7 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
 impl Workspace {
     /// The directory ratchet keeps its state in: `<target>/ratchet`.
     pub fn state_dir(&self) -> Utf8PathBuf {
-        self.target_dir.join("ratchet")
+        self.target_dir.join(ratchet_store::state::DIR)
     }
 
     /// The package with this exact name.

@@ -19,13 +19,13 @@ use serde::{Deserialize, Serialize};
 use crate::build::{from_metadata, snapshot_edges, with_edges};
 use crate::discover::target_files;
 use crate::locate::{WorkspaceRoot, locate};
-use crate::{Dep, GraphError, Package, PkgIx, Workspace, toolchain};
+use crate::{Dep, GraphError, Package, PkgIx, Workspace};
 
 /// Bump when the snapshot's shape or meaning changes, so old snapshots miss.
 const SNAPSHOT_FORMAT: u32 = 7;
 
 /// Environment variables that change what `cargo metadata` reports.
-/// (`CARGO_HOME` enters through its normalized value, see `toolchain::cargo_home`.)
+/// (`CARGO_HOME` enters through its normalized value, see `ratchet_toolchain::cargo_home`.)
 const CARGO_ENV: &[&str] = &["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"];
 
 /// How to load a workspace.
@@ -68,8 +68,8 @@ struct CacheKey {
 /// Loads the workspace at `options.manifest_path` (or around the current directory).
 pub fn load(options: &LoadOptions) -> Result<Workspace, GraphError> {
     let root = locate(options.manifest_path.as_deref())?;
-    let snapshot_path = root.state_dir().join("graph.json");
-    let toolchain = toolchain::version(&root.dir, &root.state_dir());
+    let snapshot_path = root.state_dir().join(ratchet_store::state::GRAPH);
+    let toolchain = ratchet_toolchain::version(&root.dir, &root.state_dir());
     let mut previous = match options.refresh {
         true => None,
         false => ratchet_store::read_json::<Snapshot>(snapshot_path.as_std_path()),
@@ -208,7 +208,10 @@ fn current_key(root: &WorkspaceRoot, members: &[Package], toolchain: &str) -> Ca
         env: CARGO_ENV
             .iter()
             .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
-            .chain(toolchain::cargo_home().map(|home| ("CARGO_HOME".to_string(), home.to_string())))
+            .chain(
+                ratchet_toolchain::cargo_home()
+                    .map(|home| ("CARGO_HOME".to_string(), home.to_string())),
+            )
             .collect(),
     };
     add_member_manifests(&mut key, members);
@@ -242,7 +245,7 @@ fn fixed_inputs(root: &WorkspaceRoot) -> Vec<Utf8PathBuf> {
         inputs.push(dir.join(".cargo/config.toml"));
         inputs.push(dir.join(".cargo/config"));
     }
-    if let Some(home) = toolchain::cargo_home() {
+    if let Some(home) = ratchet_toolchain::cargo_home() {
         inputs.push(home.join("config.toml"));
         inputs.push(home.join("config"));
     }

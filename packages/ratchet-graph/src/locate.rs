@@ -21,7 +21,7 @@ pub struct WorkspaceRoot {
 impl WorkspaceRoot {
     /// Where ratchet keeps its state before the metadata is loaded.
     pub fn state_dir(&self) -> Utf8PathBuf {
-        self.target_dir.join("ratchet")
+        self.target_dir.join(ratchet_store::state::DIR)
     }
 }
 

@@ -31,7 +31,7 @@ pub use paths::absolute;
 pub use readers::Readers;
 
 /// Bump when the file's shape or meaning changes: an older file is then read as empty.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What was learned about every package, as stored between runs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -42,8 +42,9 @@ pub struct Learned {
     scanned_ns: i128,
     /// Per unit file (dep-info or build-script output, relative to the build directory).
     units: BTreeMap<String, Unit>,
-    /// Per package: paths its tests were seen reading at run time (directories end with `/`).
-    runtime: BTreeMap<String, BTreeSet<String>>,
+    /// Per package and step (`test`, `doc`): paths its tests were seen reading at run time
+    /// (directories end with `/`).
+    runtime: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
 }
 
 /// What one compilation unit or build-script run recorded.
@@ -107,14 +108,18 @@ impl Learned {
         Ok(())
     }
 
-    /// Records the paths `package`'s tests were observed reading at run time (relative to the
-    /// workspace root, or absolute; directories end with `/`), replacing what its earlier run
-    /// recorded: each test run observes everything it reads.
-    pub fn record_runtime(&mut self, package: &str, paths: &BTreeSet<String>) {
+    /// Records the paths `package`'s tests were observed reading at run time in `step`
+    /// (relative to the workspace root, or absolute; directories end with `/`), replacing what
+    /// its earlier run of that step recorded: each run observes everything it reads.
+    pub fn record_runtime(&mut self, package: &str, step: &str, paths: &BTreeSet<String>) {
+        let steps = self.runtime.entry(package.to_string()).or_default();
         if paths.is_empty() {
-            self.runtime.remove(package);
+            steps.remove(step);
         } else {
-            self.runtime.insert(package.to_string(), paths.clone());
+            steps.insert(step.to_string(), paths.clone());
+        }
+        if steps.is_empty() {
+            self.runtime.remove(package);
         }
     }
 
@@ -144,9 +149,9 @@ impl Learned {
                 env.extend(unit.env.iter().cloned());
             }
         }
-        for (package, paths) in &self.runtime {
+        for (package, steps) in &self.runtime {
             let files = out.files.entry(package.clone()).or_default();
-            files.extend(paths.iter().cloned());
+            files.extend(steps.values().flatten().cloned());
         }
         out.files.retain(|_, f| !f.is_empty());
         out.env.retain(|_, e| !e.is_empty());
@@ -176,11 +181,12 @@ pub fn learn_from_build(ws: &Workspace, build_dir: &Utf8Path) -> Result<bool, Le
     Ok(changed)
 }
 
-/// Records what the tests of each package were observed reading (see
+/// Records what the tests of each package were observed reading in `step` (see
 /// [`Learned::record_runtime`]), in one read-modify-write of the state file. The package's
 /// own files (already in its fingerprint) and build output are left out.
 pub fn record_runtime(
     ws: &Workspace,
+    step: &str,
     observed: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<(), LearnError> {
     let mut learned = Learned::load(ws);
@@ -196,7 +202,7 @@ pub fn record_runtime(
             })
             .cloned()
             .collect();
-        learned.record_runtime(package, &beyond);
+        learned.record_runtime(package, step, &beyond);
     }
     if learned != before {
         learned.save(ws)?;
@@ -220,7 +226,7 @@ pub fn inputs(ws: &Workspace) -> Result<Inputs, LearnError> {
 
 /// Where the state file lives.
 pub fn path(ws: &Workspace) -> Utf8PathBuf {
-    ws.state_dir().join("learned-inputs.json")
+    ws.state_dir().join(ratchet_store::state::LEARNED_INPUTS)
 }
 
 #[cfg(test)]
@@ -250,17 +256,18 @@ mod tests {
             "debug/deps/odd-1.d".into(),
             unit(None, "odd", &[], &["ODD"]),
         );
-        learned.record_runtime("a", &set(&["docs/"]));
-        learned.record_runtime("a", &set(&["docs/guide.md"]));
-        learned.record_runtime("b", &set(&["b.txt"]));
-        learned.record_runtime("b", &set(&[]));
+        learned.record_runtime("a", "test", &set(&["docs/"]));
+        learned.record_runtime("a", "test", &set(&["docs/guide.md"]));
+        learned.record_runtime("a", "doc", &set(&["README.md"]));
+        learned.record_runtime("b", "test", &set(&["b.txt"]));
+        learned.record_runtime("b", "test", &set(&[]));
         // `cc` is used by `a`; nobody is known to use `odd`.
         let users = |name: &str| match name {
             "cc" => vec!["a".to_string()],
             _ => Vec::new(),
         };
         let inputs = learned.inputs_with(&users);
-        assert_eq!(inputs.files["a"], set(&["docs/guide.md", "x"]));
+        assert_eq!(inputs.files["a"], set(&["README.md", "docs/guide.md", "x"]));
         assert!(!inputs.files.contains_key("b"), "{inputs:?}");
         assert_eq!(inputs.env["a"], set(&["CC", "FOO"]));
         assert_eq!(inputs.global_env, set(&["ODD"]));

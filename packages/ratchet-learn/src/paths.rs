@@ -48,7 +48,7 @@ pub(crate) struct Skipped {
 impl Skipped {
     pub(crate) fn new(ws: &Workspace) -> Skipped {
         let mut dirs = vec![ws.target_dir.clone(), Utf8PathBuf::from("/rustc")];
-        if let Some(home) = ratchet_graph::toolchain::cargo_home() {
+        if let Some(home) = ratchet_toolchain::cargo_home() {
             dirs.push(home.join("registry"));
             dirs.push(home.join("git"));
         }

@@ -16,7 +16,7 @@ mod test_env;
 mod wait;
 
 pub use cancel::{Cancel, GRACE, terminate_group};
-pub use observe::{LOG_ENV, ObservedLog, ObservedRunner, Observer, Reads};
+pub use observe::{LOG_ENV, ObservedLog, ObservedRunner, Observer, Reads, TreeLogs, TreePart};
 pub use test_env::TestEnv;
 pub use wait::{
     Finished, ProcessError, run_to_exit, run_to_exit_within, spawn_merged, thread_cpu_us,

@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use ratchet_process::TreePart;
+
 use crate::cargo::{self, CargoOutput};
 use crate::outcome::{PackageVerdict, StepReport};
 use crate::runner::{Runner, split_at_dashes};
+use crate::tree_reads::TreeObservation;
 use crate::{RunError, Step};
 use ratchet_graph::Workspace;
 use ratchet_scan::may_have_doctests;
@@ -31,7 +34,9 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
             success: true,
             ..CargoOutput::default()
         };
-        return Ok(runner.report(Step::Doc, Vec::new(), verdicts, &nothing));
+        let mut report = runner.report(Step::Doc, Vec::new(), verdicts, &nothing);
+        report.observation = Some(crate::ObservationStatus::Observed);
+        return Ok(report);
     }
     let reproduce = |package: &str| {
         let cargo = crate::reproduce::cargo();
@@ -50,11 +55,23 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         command.arg("--").args(test_args);
     }
     let shown = cargo::display(&command);
+    // rustdoc compiles and runs the doc tests: each rustdoc cargo starts logs on its own.
+    let observation = TreeObservation::start(runner, &mut command, None);
     let output = runner.run_cargo(command)?;
     verdicts.extend(crate::verdicts::doc_verdicts(
         workspace, &to_test, &output, &reproduce,
     ));
+    let parts: Vec<(TreePart, String)> = to_test
+        .iter()
+        .map(|p| (TreePart::Doc(p.clone()), p.clone()))
+        .collect();
+    let (reads, unobserved) = observation.finish(&parts);
     let mut report = runner.report(Step::Doc, vec![shown], verdicts, &output);
+    report.observed_reads = reads;
+    report.observation = Some(match unobserved {
+        Some(why) => crate::ObservationStatus::Unavailable(why),
+        None => crate::ObservationStatus::Observed,
+    });
     report.tests_run = crate::test_binaries::count_doc_tests(workspace, &output.text);
     Ok(report)
 }

@@ -28,6 +28,7 @@ mod runner;
 mod slow;
 mod test_binaries;
 mod test_process;
+mod tree_reads;
 
 /// Verdicts from cargo's output, which ratchet-attribution owns.
 mod verdicts {

@@ -51,19 +51,7 @@ impl LintTool {
     /// Finds clippy's driver in the sysroot of the workspace's toolchain (`rustc --print
     /// sysroot` run in `root`, so `rust-toolchain.toml` counts).
     pub(crate) fn find(root: &Path) -> LintTool {
-        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-        let sysroot = Command::new(rustc)
-            .args(["--print", "sysroot"])
-            .current_dir(root)
-            .output()
-            .ok()
-            .filter(|out| out.status.success())
-            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string());
-        let driver = sysroot.map(|s| {
-            Path::new(&s)
-                .join("bin")
-                .join(format!("clippy-driver{}", std::env::consts::EXE_SUFFIX))
-        });
+        let driver = ratchet_toolchain::sysroot(root).map(|s| ratchet_toolchain::clippy_driver(&s));
         match driver {
             Some(driver) if driver.is_file() => LintTool::Clippy(driver),
             expected => LintTool::Check { expected },

@@ -4,32 +4,23 @@
 //! settings (so its own build finds everything fresh), reading nextest's libtest-style JSON
 //! events to tie every failing test to its package.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
+
+use ratchet_process::TreePart;
 
 use serde::Deserialize;
 
-use crate::cargo;
+use crate::cargo::{self, Executable};
 use crate::outcome::Problem;
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::BinaryFailure;
+use crate::tree_reads::{TreeObservation, TreeReads};
 use crate::{RunError, Step};
 
 /// nextest's configuration file, relative to the workspace root: where it exists, nextest is
 /// the default runner.
 pub(crate) const CONFIG_FILE: &str = ".config/nextest.toml";
-
-/// Whether `cargo-nextest` is installed: on `PATH` or in cargo's own `bin` directory, where
-/// `cargo nextest` finds it. A stat per directory, no process.
-pub(crate) fn installed() -> bool {
-    let exe = format!("cargo-nextest{}", std::env::consts::EXE_SUFFIX);
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(cargo_home.map(|home| home.join("bin")))
-        .any(|dir| dir.join(&exe).is_file())
-}
 
 /// Lines of nextest's own text kept when it fails without naming a test.
 const TAIL_LINES: usize = 40;
@@ -46,14 +37,16 @@ struct Event {
     stdout: String,
 }
 
-/// Runs the tests of `packages` with nextest; returns the failures and the command line.
-pub(crate) fn run(
-    runner: &Runner<'_>,
-    packages: &[String],
-) -> Result<(Vec<BinaryFailure>, String), RunError> {
+/// What a nextest run found: the failures, the command line, and what the tests read.
+pub(crate) type NextestRun = (Vec<BinaryFailure>, String, TreeReads);
+
+/// Runs the tests of `binaries` (built test binaries) with nextest, observing what they read.
+pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<NextestRun, RunError> {
+    let packages: BTreeSet<String> = binaries.iter().map(|b| b.package.clone()).collect();
+    let packages: Vec<String> = packages.into_iter().collect();
     let args = runner.config.args(Step::Test);
     let (cargo_args, filters) = split_at_dashes(&args);
-    let mut command = runner.cargo("nextest run", packages);
+    let mut command = runner.cargo("nextest run", &packages);
     command
         .args(["--no-fail-fast", "--no-tests=pass", "--cargo-quiet"])
         .args(["--message-format", "libtest-json-plus"])
@@ -63,6 +56,9 @@ pub(crate) fn run(
         command.arg("--").args(filters);
     }
     let shown = cargo::display(&command);
+    let tests_dir = binaries.first().and_then(|b| b.path.parent());
+    let tests_dir = tests_dir.map(|dir| dir.as_std_path());
+    let observation = TreeObservation::start(runner, &mut command, tests_dir);
     (runner.progress)(crate::Progress::Started(&shown));
     let io_error = |source| RunError::Io {
         command: shown.clone(),
@@ -97,7 +93,16 @@ pub(crate) fn run(
             })
             .collect();
     }
-    Ok((failures, shown))
+    let parts: Vec<(TreePart, String)> = binaries
+        .iter()
+        .filter_map(|b| {
+            Some((
+                TreePart::Binary(b.path.file_name()?.to_string()),
+                b.package.clone(),
+            ))
+        })
+        .collect();
+    Ok((failures, shown, observation.finish(&parts)))
 }
 
 /// A failed test event, tied to its package: nextest names tests `package::binary$test`.

@@ -53,6 +53,16 @@ pub enum ObservationStatus {
 }
 
 impl StepReport {
+    /// The artifacts of every report, per package: path and size in bytes.
+    pub fn artifacts_of(reports: &[StepReport]) -> BTreeMap<String, BTreeMap<Utf8PathBuf, u64>> {
+        let mut out: BTreeMap<String, BTreeMap<Utf8PathBuf, u64>> = BTreeMap::new();
+        for (package, files) in reports.iter().flat_map(|r| &r.artifacts) {
+            let into = out.entry(package.clone()).or_default();
+            into.extend(files.iter().map(|(p, s)| (p.clone(), *s)));
+        }
+        out
+    }
+
     /// A report of a step that ran nothing.
     pub fn empty(step: Step) -> StepReport {
         StepReport {

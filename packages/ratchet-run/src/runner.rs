@@ -142,7 +142,7 @@ impl<'a> Runner<'a> {
 
     /// ratchet's own target directory: `<target>/ratchet/build`.
     pub fn build_dir(&self) -> Utf8PathBuf {
-        self.workspace.state_dir().join("build")
+        self.workspace.state_dir().join(ratchet_store::state::BUILD)
     }
 
     /// clippy's driver, or `check` when clippy is not installed. Part of the lint step's key,
@@ -151,8 +151,8 @@ impl<'a> Runner<'a> {
     pub(crate) fn lint_tool(&self) -> &LintTool {
         self.lint_tool.get_or_init(|| {
             let state_dir = self.workspace.state_dir();
-            let path = state_dir.join("lint-tool.json");
-            let toolchain = ratchet_graph::toolchain::version(&self.workspace.root, &state_dir);
+            let path = state_dir.join(ratchet_store::state::LINT_TOOL);
+            let toolchain = ratchet_toolchain::version(&self.workspace.root, &state_dir);
             let remembered = ratchet_store::read_json::<(String, LintTool)>(path.as_std_path());
             match remembered {
                 Some((seen, tool)) if seen == toolchain && tool.still_true() => tool,
@@ -196,7 +196,7 @@ impl<'a> Runner<'a> {
         *self.test_runner.get_or_init(|| {
             self.config.configured_test_runner().unwrap_or_else(|| {
                 let configured = self.workspace.root.join(nextest::CONFIG_FILE).is_file();
-                if configured && nextest::installed() {
+                if configured && ratchet_toolchain::nextest_installed() {
                     TestRunner::Nextest
                 } else {
                     TestRunner::Ratchet
@@ -260,11 +260,6 @@ impl<'a> Runner<'a> {
             Step::Test => test_binaries::run(self, packages)?,
             Step::Doc => doc::run(self, packages)?,
         };
-        if step == Step::Doc {
-            report.observation = Some(crate::ObservationStatus::Unavailable(
-                "doc tests run inside rustdoc, which is not observed".into(),
-            ));
-        }
         report.wall_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
@@ -386,7 +381,7 @@ pub(crate) fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
     }
 }
 
-/// The cargo that launched us (`$CARGO`), or the one on `PATH`.
+/// The cargo that launched us (see `ratchet_toolchain::cargo`).
 pub(crate) fn cargo_program() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+    ratchet_toolchain::cargo()
 }

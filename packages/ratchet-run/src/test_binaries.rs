@@ -105,16 +105,12 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
             pool = run_binaries(runner, &binaries, test_args)?;
             std::mem::take(&mut pool.failures)
         }
+        TestRunner::Nextest if binaries.is_empty() => Vec::new(),
         TestRunner::Nextest => {
-            let built: BTreeSet<String> = binaries.iter().map(|b| b.package.clone()).collect();
-            let built: Vec<String> = built.into_iter().collect();
-            if built.is_empty() {
-                Vec::new()
-            } else {
-                let (failures, shown) = nextest::run(runner, &built)?;
-                commands.push(shown);
-                failures
-            }
+            let (failures, shown, (reads, unobserved)) = nextest::run(runner, &binaries)?;
+            commands.push(shown);
+            (pool.reads, pool.unobserved) = (reads, unobserved);
+            failures
         }
     };
     let mut targets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -143,12 +139,9 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     }
     let mut report = runner.report(Step::Test, commands, verdicts, &output);
     report.test_run = (!binaries.is_empty()).then_some(usage);
-    report.observation = Some(match (runner.test_runner(), pool.unobserved) {
-        (TestRunner::Nextest, _) => {
-            ObservationStatus::Unavailable("nextest runs the tests, which is not observed".into())
-        }
-        (TestRunner::Ratchet, Some(why)) => ObservationStatus::Unavailable(why),
-        (TestRunner::Ratchet, None) => ObservationStatus::Observed,
+    report.observation = Some(match pool.unobserved {
+        Some(why) => ObservationStatus::Unavailable(why),
+        None => ObservationStatus::Observed,
     });
     report.observed_reads = pool.reads;
     report.tests_run = pool.tests;
@@ -316,7 +309,7 @@ fn durations_file(runner: &Runner<'_>) -> std::path::PathBuf {
     runner
         .workspace
         .state_dir()
-        .join("test-durations.json")
+        .join(ratchet_store::state::TEST_DURATIONS)
         .into_std_path_buf()
 }
 

@@ -47,7 +47,7 @@ impl TestProcesses {
         let toolchain_libs = tool
             .and_then(|t| t.parent()?.parent())
             .map(|sysroot| {
-                let rustc_vv = ratchet_graph::toolchain::version(&workspace.root, &state_dir);
+                let rustc_vv = ratchet_toolchain::version(&workspace.root, &state_dir);
                 TestEnv::toolchain_libs(sysroot, &rustc_vv)
             })
             .unwrap_or_default();

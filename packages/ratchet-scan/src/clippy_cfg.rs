@@ -27,7 +27,7 @@ pub fn workspace_uses_cfg_clippy(
 }
 
 fn by_content_hash(workspace: &Workspace, hashes: &BTreeMap<String, String>) -> bool {
-    let path = workspace.state_dir().join("cfg-clippy.json");
+    let path = workspace.state_dir().join(ratchet_store::state::CFG_CLIPPY);
     // A missing or corrupt file is only a cache miss: the files are read again.
     let known: BTreeMap<String, bool> =
         ratchet_store::read_json(path.as_std_path()).unwrap_or_default();

@@ -6,7 +6,10 @@
 //! - a read of a missing, truncated or foreign file is `None` (a cache miss), never an error that
 //!   stops the run and never a value that was not written by us.
 //!
-//! This package must not know what the files mean.
+//! It names every file of the state directory in one place ([`state`]), so that the layout
+//! has one home; it must not know what the files hold.
+
+pub mod state;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};

@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ws = ratchet_graph::load(&ratchet_graph::LoadOptions::default())?;
     // The budget gate's own scratch area, so a run warms the gate's builds and vice versa.
     let scratch = Scratch::open(
-        &ws.state_dir().join("budget-scratch"),
+        &ws.state_dir().join(ratchet_store::state::BUDGET_SCRATCH),
         &ws.root.join("Cargo.toml"),
     )?;
     let overhead = scratch.prepare(&package)?;

@@ -5,7 +5,7 @@ use ratchet_events::measure::{BuildCosts, PackageCost};
 use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 /// The file `check` writes and the gate reads.
-const FILE_NAME: &str = "build-costs.json";
+const FILE_NAME: &str = ratchet_store::state::BUILD_COSTS;
 
 /// Reads the last recorded build costs; `None` when `check` has not recorded any (or the file
 /// is corrupt or of another version: a miss, never a pass).

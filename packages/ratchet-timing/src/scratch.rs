@@ -153,7 +153,7 @@ impl Scratch {
         args: &[&str],
         package: &str,
     ) -> Command {
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut cmd = Command::new(ratchet_toolchain::cargo());
         cmd.args(args)
             .args([
                 "--quiet",

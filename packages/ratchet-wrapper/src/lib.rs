@@ -50,14 +50,14 @@ pub struct RustcCall {
 
 /// The log the wrapper appends to: `<state_dir>/rustc-calls.jsonl`.
 pub fn log_path(state_dir: &Utf8Path) -> Utf8PathBuf {
-    state_dir.join("rustc-calls.jsonl")
+    state_dir.join(ratchet_store::state::RUSTC_CALLS)
 }
 
 /// Sets up `command` (a cargo command run in the workspace at `root`) to compile through `exe`
 /// as the timing wrapper, chained to the user's own wrapper (from the environment or cargo's
 /// configuration files).
 pub fn configure(command: &mut Command, exe: &Path, root: &Utf8Path, state_dir: &Utf8Path) {
-    let user_wrapper = user::find(root, ratchet_graph::toolchain::cargo_home().as_deref())
+    let user_wrapper = user::find(root, ratchet_toolchain::cargo_home().as_deref())
         .filter(|w| Path::new(w) != exe);
     command
         .env("RUSTC_WRAPPER", exe)
@@ -190,6 +190,25 @@ pub fn take_calls(state_dir: &Utf8Path) -> Vec<RustcCall> {
     text.lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
+}
+
+/// Folds the log and `artifacts` (per package: path and size) into `build-costs.json` in the
+/// state directory; nothing when neither holds anything. Costs are a measurement, not a
+/// verdict: failing to store them is ignored.
+pub fn record_costs(
+    workspace: &Workspace,
+    artifacts: &BTreeMap<String, BTreeMap<Utf8PathBuf, u64>>,
+    wall_ms: Option<u64>,
+) {
+    let state_dir = workspace.state_dir();
+    let calls = take_calls(&state_dir);
+    if calls.is_empty() && artifacts.is_empty() {
+        return;
+    }
+    let path = state_dir.join(ratchet_store::state::BUILD_COSTS);
+    let previous = ratchet_store::read_json(path.as_std_path());
+    let costs = build_costs(previous, workspace, &calls, artifacts, wall_ms);
+    let _ = ratchet_store::write_json(path.as_std_path(), &costs);
 }
 
 /// The new build costs: packages compiled (with code generation) in this run get this run's

@@ -178,8 +178,8 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let _ = ctrlc::set_handler(move || handler_cancel.cancel());
     let progress = |p: ratchet_run::Progress<'_>| reporter.progress(p);
     let exe = std::env::current_exe().ok();
-    let fingerprints = fingerprinter.compute()?;
-    let before = fingerprinter.keys_of(&fingerprints);
+    let mut start = fingerprinter.start()?;
+    let before = fingerprinter.keys_of(&start.fingerprints);
     let colored = args.message_format == MessageFormat::Human && ratchet_term::stdout_colored();
     let runner = Runner::new(&workspace, &config, cancel.clone(), exe, &progress)
         .with_colored_diagnostics(colored)
@@ -208,20 +208,23 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     }
     // Only a run that compiles may scan sources for `cfg(clippy)`: the no-op path above never
     // builds this map.
-    let runner = runner.with_rust_file_hashes(record::rust_files_of(&fingerprints));
+    let runner = runner.with_rust_file_hashes(start.fingerprints.rust_files());
     // Cargo judges freshness by mtime: make it rebuild, in ratchet's build directory, every
     // package whose content changed since it was last built there (docs/check.md).
     ratchet_freshness::sync(
         &runner.build_dir(),
-        &workspace.state_dir().join("build-inputs.json"),
-        &ratchet_freshness::build_inputs(&fingerprints),
+        &workspace
+            .state_dir()
+            .join(ratchet_store::state::BUILD_INPUTS),
+        &ratchet_freshness::build_inputs(&start.fingerprints),
     )?;
+    start.mark(&workspace)?; // Inputs learned from here on are trusted if older.
     let context = execute::Context {
         runner: &runner,
         fingerprinter: &fingerprinter,
         cache: &cache,
         reporter: &reporter,
-        before: &before,
+        before: (&before, &start),
         fail_fast: args.fail_fast,
         filtered: !args.filters.is_empty(),
     };
@@ -230,20 +233,22 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
         .shared_build
         .store(shared, std::sync::atomic::Ordering::Relaxed);
     let outcome = execute::run_plan(&context, &plan)?;
+    fingerprinter.rekey(&cache, &start)?;
     let wall_ms = started.elapsed().as_millis() as u64;
     // The inner loop is a complete run over every member, passed or failed: never a subset,
     // a `watch` run or an interrupted one.
     let inner_loop = args.whole_workspace()
         && selection.len() == workspace.packages.len()
         && outcome.complete_run(&plan);
-    record::write_build_costs(&workspace, &outcome.reports, inner_loop.then_some(wall_ms));
+    let artifacts = ratchet_run::StepReport::artifacts_of(&outcome.reports);
+    ratchet_wrapper::record_costs(&workspace, &artifacts, inner_loop.then_some(wall_ms));
     let mut code = outcome.exit_code();
     let mut failed_write = None;
     if code == ratchet_events::exit::OK
         && args.filters.is_empty()
         && outcome.complete_run(&plan)
         && selection.len() == workspace.packages.len()
-        && let Err(e) = fingerprinter.record_baseline(&before)
+        && let Err(e) = start.record_baseline(&workspace, fingerprinter.inputs())
     {
         // Every package passed every step at `before`: `affected` starts from here.
         failed_write = Some(format!("{e:#}"));

@@ -20,7 +20,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let history = ratchet_budget::read_history(&ws);
     let out = args
         .out
-        .unwrap_or_else(|| ws.state_dir().join("budget-report.html"));
+        .unwrap_or_else(|| ws.state_dir().join(ratchet_store::state::BUDGET_REPORT));
     let page = ratchet_report::html(&history, tool);
     ratchet_store::write_atomic(out.as_std_path(), page.as_bytes())?;
     print(&format!("wrote {out} ({} runs)\n", history.len()))?;

@@ -209,7 +209,7 @@ fn observed_runtime_reads_are_hashed_like_learned_files() {
     let root = ws.path();
     write(root, "docs/guide.md", "one\n");
     write(root, "fixtures/a.bin", "a\n");
-    let state = r#"{"format":1,"scanned_ns":0,"units":{},"runtime":{"base":["docs/guide.md","fixtures/"]}}"#;
+    let state = r#"{"format":2,"scanned_ns":0,"units":{},"runtime":{"base":{"test":["docs/guide.md","fixtures/"]}}}"#;
     write(root, "target/ratchet/learned-inputs.json", state);
     let build = |root: &Path| {
         let run = ratchet_tests::ratchet(BIN, root, &["hash", "--message-format", "json"]);

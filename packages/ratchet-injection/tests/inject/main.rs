@@ -14,13 +14,16 @@ mod attrib;
 mod budget;
 mod deps;
 mod features;
+mod first_run;
 mod fresh;
 mod graph;
 mod inputs;
 mod lint_deps;
 mod observed;
+mod observed_tree;
 mod oracle;
 mod sanity;
 mod testproc;
+mod verify_inputs;
 
 pub(crate) use oracle::*;

@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #define LOG_ENV "RATCHET_OBSERVE_LOG"
+#define DIR_ENV "RATCHET_OBSERVE_DIR"
+#define TESTS_ENV "RATCHET_OBSERVE_TESTS"
 #define LINE_MAX_BYTES 8192
 #define SEEN_SLOTS 8192
 #define SEEN_PROBES 32
@@ -109,7 +111,38 @@ incomplete:
     errno = saved;
 }
 
-__attribute__((constructor)) static void loaded(void) { append("+\n", 2); }
+/* A tree observed as a whole (`cargo nextest run`, `cargo test --doc`) sets no log but a
+ * directory: a process that is a test binary (its executable under RATCHET_OBSERVE_TESTS) logs
+ * to `DIR/bin.NAME.PID.log`, a rustdoc that cargo started for a package to
+ * `DIR/doc.PACKAGE.PID.log`, and their children inherit that log; every other process (cargo,
+ * nextest, rustc, build scripts) logs nothing. */
+static void adopt_log(void) {
+    const char *dir = getenv(DIR_ENV);
+    if (!dir || !*dir) return;
+    char exe[4096];
+    ssize_t n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = 0;
+    const char *name = strrchr(exe, '/');
+    name = name ? name + 1 : exe;
+    const char *tests = getenv(TESTS_ENV);
+    const char *package = getenv("CARGO_PKG_NAME");
+    char log[4096];
+    int len;
+    if (tests && *tests && strncmp(exe, tests, strlen(tests)) == 0)
+        len = snprintf(log, sizeof log, "%s/bin.%s.%d.log", dir, name, (int)getpid());
+    else if (strncmp(name, "rustdoc", 7) == 0 && package && *package)
+        len = snprintf(log, sizeof log, "%s/doc.%s.%d.log", dir, package, (int)getpid());
+    else
+        return;
+    if (len > 0 && (size_t)len < sizeof log) setenv(LOG_ENV, log, 1);
+}
+
+__attribute__((constructor)) static void loaded(void) {
+    const char *log = getenv(LOG_ENV);
+    if (!log || !*log) adopt_log();
+    append("+\n", 2);
+}
 
 /* Whether open flags read: anything but write-only. */
 static char open_kind(int flags) {

@@ -12,6 +12,10 @@
 //! under a name that carries the source's hash; without `cc`, or on another OS, observation
 //! is unavailable (a reason, never an error). A process that does not load the library (a
 //! static or setuid binary) leaves no `+` line, and its log says so.
+//!
+//! A process tree where another program starts the test processes (`cargo nextest run`,
+//! rustdoc running doc tests) is observed as a whole ([`ObservedRunner::observe_tree`]): each
+//! test binary and each rustdoc picks its own log, the rest of the tree logs nothing.
 
 mod reads;
 
@@ -24,6 +28,12 @@ pub use reads::{ObservedLog, Reads};
 
 /// The variable naming the log file the library appends to; children inherit it.
 pub const LOG_ENV: &str = "RATCHET_OBSERVE_LOG";
+
+/// The variable naming the directory a tree observed as a whole logs to (see [`TreeLogs`]).
+const DIR_ENV: &str = "RATCHET_OBSERVE_DIR";
+
+/// The directory whose executables are the test binaries of such a tree.
+const TESTS_ENV: &str = "RATCHET_OBSERVE_TESTS";
 
 /// Set to `0` to run tests without the observer (for measuring its cost).
 const SWITCH_ENV: &str = "RATCHET_OBSERVE";
@@ -50,7 +60,7 @@ impl Observer {
         if std::env::var_os(SWITCH_ENV).is_some_and(|v| v == "0") {
             return Err(format!("{SWITCH_ENV}=0"));
         }
-        let dir = state_dir.join("observe");
+        let dir = state_dir.join(ratchet_store::state::OBSERVE);
         let logs = dir.join("logs");
         std::fs::create_dir_all(&logs)
             .map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
@@ -90,6 +100,59 @@ impl Observer {
     }
 }
 
+/// Which part of a tree observed as a whole a log belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TreePart {
+    /// A test binary (by its file name) and what it started.
+    Binary(String),
+    /// The rustdoc cargo ran for a package's doc tests (by package name), the doc-test
+    /// programs it compiled and ran, and what they started.
+    Doc(String),
+}
+
+/// The logs of a process tree observed as a whole (`cargo nextest run`, `cargo test --doc`),
+/// where one process starts the test processes: each test binary and each rustdoc that cargo
+/// starts for a package picks its own log (see `interposer.c`); cargo, nextest and the
+/// compilers log nothing.
+#[derive(Debug)]
+pub struct TreeLogs {
+    dir: PathBuf,
+}
+
+impl TreeLogs {
+    /// Every part's log, merged across its processes, removing the logs.
+    pub fn read(self) -> std::collections::BTreeMap<TreePart, ObservedLog> {
+        let mut out: std::collections::BTreeMap<TreePart, ObservedLog> = Default::default();
+        let entries = std::fs::read_dir(&self.dir).into_iter().flatten();
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(part) = tree_part(&name) else {
+                continue;
+            };
+            if let Some(log) = ObservedLog::read(&entry.path()) {
+                let merged = out.entry(part).or_default();
+                merged.processes += log.processes;
+                merged.lost |= log.lost;
+                merged.paths.extend(log.paths);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+        out
+    }
+}
+
+/// The part a log file name (`bin.NAME.PID.log`, `doc.PACKAGE.PID.log`) belongs to.
+fn tree_part(file: &str) -> Option<TreePart> {
+    let stem = file.strip_suffix(".log")?;
+    let (rest, pid) = stem.rsplit_once('.')?;
+    pid.parse::<u32>().ok()?;
+    match rest.split_once('.')? {
+        ("bin", name) => Some(TreePart::Binary(name.to_string())),
+        ("doc", package) => Some(TreePart::Doc(package.to_string())),
+        _ => None,
+    }
+}
+
 /// Runs test processes under the observer when it is available, keeping the reads that count.
 #[derive(Debug)]
 pub struct ObservedRunner {
@@ -103,6 +166,38 @@ impl ObservedRunner {
     pub fn new(state_dir: &Path, reads: Reads) -> ObservedRunner {
         let observer = Observer::prepare(state_dir);
         ObservedRunner { observer, reads }
+    }
+
+    /// Makes `command`'s tree log per test binary (executables in `tests_dir`, if any) and
+    /// per rustdoc (see [`TreeLogs`]); `Err` says why it cannot be observed.
+    pub fn observe_tree(
+        &self,
+        command: &mut Command,
+        tests_dir: Option<&Path>,
+    ) -> Result<TreeLogs, String> {
+        let observer = self.observer.clone()?;
+        let dir = observer.new_log().with_extension("tree");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        observer.apply(command, Path::new(""));
+        command.env_remove(LOG_ENV).env(DIR_ENV, &dir);
+        if let Some(tests_dir) = tests_dir {
+            let tests_dir = std::fs::canonicalize(tests_dir)
+                .map_err(|e| format!("cannot resolve {}: {e}", tests_dir.display()))?;
+            let mut prefix = tests_dir.into_os_string();
+            prefix.push("/");
+            command.env(TESTS_ENV, prefix);
+        }
+        Ok(TreeLogs { dir })
+    }
+
+    /// The reads of `log` that count, or why they are not known (`name` names the part).
+    pub fn relevant(&self, log: &ObservedLog, name: &str) -> Result<BTreeSet<String>, String> {
+        match log.complete() {
+            true => Ok(self.reads.relevant(log)),
+            false if log.processes > 0 => Err(format!("{name} read a path too long to log")),
+            false => Err(format!("{name} did not load the observer")),
+        }
     }
 
     /// Runs `command` to its exit ([`crate::run_to_exit_within`] `limit`); returns how it ended and what it
@@ -163,6 +258,58 @@ fn compile(library: &Path) -> Result<(), String> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_tree_log_is_named_after_its_binary_or_package() {
+        let part = |name: &str| tree_part(name);
+        assert_eq!(
+            part("bin.app-1f2e.4242.log"),
+            Some(TreePart::Binary("app-1f2e".into()))
+        );
+        assert_eq!(
+            part("doc.my.pkg.7.log"),
+            Some(TreePart::Doc("my.pkg".into()))
+        );
+        assert_eq!(part("doc.app.x.log"), None);
+        assert_eq!(part("other.app.7.log"), None);
+    }
+
+    #[test]
+    fn in_a_tree_only_test_binaries_log_and_their_children_with_them() {
+        let state = tempfile::tempdir().unwrap();
+        let Ok(observer) = Observer::prepare(state.path()) else {
+            return; // no `cc` here: unavailable, which `prepare` said.
+        };
+        let work = tempfile::tempdir().unwrap();
+        let root = work.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("deps")).unwrap();
+        std::fs::copy("/bin/sh", root.join("deps/t-1")).unwrap();
+        std::fs::write(root.join("x.txt"), "x").unwrap();
+        std::fs::write(root.join("y.txt"), "y").unwrap();
+        let runner = ObservedRunner {
+            observer: Ok(observer),
+            reads: Reads::new(&root, &[]),
+        };
+        // The outer shell is no test binary: its read of y.txt is not logged; the test
+        // binary's child (cat) logs with it.
+        let mut command = Command::new("sh");
+        command
+            .args([
+                "-c",
+                "cat y.txt >/dev/null; deps/t-1 -c 'cat x.txt >/dev/null'",
+            ])
+            .current_dir(&root);
+        let logs = runner
+            .observe_tree(&mut command, Some(&root.join("deps")))
+            .unwrap();
+        assert!(command.status().unwrap().success());
+        let logs = logs.read();
+        let log = &logs[&TreePart::Binary("t-1".into())];
+        let reads = runner.relevant(log, "t-1").unwrap();
+        assert!(reads.contains("x.txt"), "{reads:?}");
+        assert!(!reads.contains("y.txt"), "{reads:?}");
+        assert_eq!(logs.len(), 1, "{logs:?}");
+    }
 
     #[test]
     fn reads_of_a_process_tree_are_logged_with_absolute_paths() {

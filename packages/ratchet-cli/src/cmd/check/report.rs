@@ -233,8 +233,8 @@ impl Reporter {
                 .map(|(package, reads)| (package.clone(), reads.iter().cloned().collect()))
                 .collect(),
         }))?;
-        // Doc tests are never observed (docs/check.md); only the test step's gap is news.
-        if let (Step::Test, Some(ObservationStatus::Unavailable(why))) =
+        // A test or doc step whose run-time reads were not (all) observed says why.
+        if let (Step::Test | Step::Doc, Some(ObservationStatus::Unavailable(why))) =
             (report.step, &report.observation)
         {
             *lock(&self.unobserved) = Some(why.clone());
@@ -243,17 +243,20 @@ impl Reporter {
     }
 
     /// A cached pass of `package` for `step` that failed when `--verify` ran it again.
-    pub fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()> {
-        let message = "it passed before at the same fingerprint and fails now, so it depends on \
-                       something ratchet does not fingerprint (declare it in [inputs] of \
-                       ratchet.toml); its pass is dropped";
+    pub fn non_hermetic(
+        &self,
+        step: Step,
+        package: &str,
+        differing: Option<&[String]>,
+    ) -> anyhow::Result<()> {
+        let message = ratchet_check::sink::non_hermetic_message(differing);
         if self.json {
             return self.emit(CheckEvent::NonHermetic(ev::NonHermetic {
                 version: VERSION,
                 step: step.into(),
                 package: package.to_string(),
-                differing_inputs: Vec::new(),
-                message: message.to_string(),
+                differing_inputs: differing.unwrap_or_default().to_vec(),
+                message,
             }));
         }
         let step = step.name();
@@ -345,8 +348,13 @@ impl ratchet_check::sink::Sink for Reporter {
         Reporter::step_finished(self, report, changed)
     }
 
-    fn non_hermetic(&self, step: Step, package: &str) -> anyhow::Result<()> {
-        Reporter::non_hermetic(self, step, package)
+    fn non_hermetic(
+        &self,
+        step: Step,
+        package: &str,
+        differing: Option<&[String]>,
+    ) -> anyhow::Result<()> {
+        Reporter::non_hermetic(self, step, package, differing)
     }
 
     fn other_features(&self, step: &str, packages: &[String]) {

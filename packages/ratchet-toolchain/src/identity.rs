@@ -20,7 +20,7 @@ struct Cached {
 /// `rustc -vV` for the toolchain that builds the workspace at `root`, or a line saying it could
 /// not be run (cargo will then fail with a better message).
 pub fn version(root: &Utf8Path, state_dir: &Utf8Path) -> String {
-    let path = state_dir.join("toolchain.json");
+    let path = state_dir.join(ratchet_store::state::TOOLCHAIN);
     let signals = signals(root);
     if let Some(cached) = ratchet_store::read_json::<Cached>(path.as_std_path())
         && cached.signals == signals
@@ -39,7 +39,7 @@ pub fn version(root: &Utf8Path, state_dir: &Utf8Path) -> String {
 }
 
 fn run_rustc(root: &Utf8Path) -> String {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let rustc = crate::rustc().to_string_lossy().into_owned();
     match std::process::Command::new(&rustc)
         .arg("-vV")
         .current_dir(root)
