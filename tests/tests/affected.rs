@@ -20,7 +20,7 @@ fn leaf_edit_reaches_normal_build_and_dev_dependents_with_reasons() {
         &[("crates/c/src/lib.rs", "pub const WORDS: &str = \"\";\n")],
     );
     let doc = since_head(&f.ws);
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], ratchet_events::VERSION);
     assert_eq!(names(&doc, "changed_files"), ["crates/c/src/lib.rs"]);
     assert_eq!(names(&doc, "build_affected"), ["a", "b", "c", "nested"]);
     assert_eq!(names(&doc, "affected"), ["a", "b", "c", "d", "nested"]);

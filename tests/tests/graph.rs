@@ -49,7 +49,7 @@ fn json_has_version_and_renamed_edge() {
     let ws = three_packages();
     let run = ratchet(BIN, ws.path(), &["graph", "--format", "json"]);
     let doc = run.json();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], ratchet_events::VERSION);
     let edges = doc["edges"].as_array().unwrap();
     assert!(
         edges

@@ -115,7 +115,7 @@ fn moved(before: &Value, after: &Value, which: &str) -> Vec<&'static str> {
 fn json_shape_and_own_files() {
     let ws = workspace();
     let doc = hash(ws.path());
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], ratchet_events::VERSION);
     assert!(doc["globals"]["file:Cargo.toml"].is_string());
     assert!(doc["globals"]["rustc -vV"].is_string());
     let files: Vec<&String> = doc["packages"]["a"]["files"]

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use ratchet_events::watch::WatchEvent;
+use ratchet_events::Event;
 use ratchet_tests::ratchet;
 use serde_json::Value;
 
@@ -96,7 +96,7 @@ impl Watch {
                 .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
             if event["event"] == "watch_run" {
                 // The documented shape, field for field.
-                let typed: WatchEvent = serde_json::from_value(event.clone())
+                let typed: Event = serde_json::from_value(event.clone())
                     .unwrap_or_else(|e| panic!("not a valid watch_run ({e}): {line}"));
                 assert_eq!(serde_json::to_value(typed).unwrap(), event);
             }
@@ -153,7 +153,7 @@ fn an_edit_is_picked_up_and_its_verdict_reported() {
     let ws = two_packages();
     let watch = Watch::start(ws.path());
     let first = watch.next_run();
-    assert_eq!(first["version"], 1);
+    assert_eq!(first["version"], ratchet_events::VERSION);
     assert_eq!(first["run"], 1);
     assert_eq!(first["global"], true);
     assert_eq!(first["checked"], Value::Null);

@@ -95,7 +95,7 @@ fn reason(ws: &Workspace, seeds: &[Seed], via: &[Option<Via>], ix: PkgIx) -> Rea
     loop {
         match &via[at] {
             Some(Via::Edge(from, kind)) => {
-                kinds.push(kind.as_str().to_string());
+                kinds.push((*kind).into());
                 path.push(*from);
                 at = *from;
             }

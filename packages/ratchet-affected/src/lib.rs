@@ -18,12 +18,12 @@ mod why;
 use std::collections::BTreeSet;
 
 use camino::Utf8PathBuf;
-use ratchet_events::affected::{AffectedReport, Cause};
+use ratchet_events::affected::{AffectedReport, Cause, Mode};
 use ratchet_fingerprint::{Fingerprints, InputsConfig};
 use ratchet_graph::{PkgIx, Workspace};
 
 pub use expand::Seed;
-pub use why::why;
+pub use why::{why, why_event};
 
 /// Why the affected set could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +73,7 @@ pub fn since(
     reference: &str,
 ) -> Result<AffectedReport, AffectedError> {
     let changes = since::changes(ws, inputs, reference)?;
-    Ok(report(ws, "since", changes, |_| Vec::new()))
+    Ok(report(ws, Mode::Since, changes, |_| Vec::new()))
 }
 
 /// The packages whose fingerprints in `current` differ from `recorded` (everything when there
@@ -84,7 +84,7 @@ pub fn from_fingerprints(
     recorded: Option<&Fingerprints>,
 ) -> AffectedReport {
     let changes = recorded::changes(ws, current, recorded);
-    report(ws, "fingerprint", changes, |affected| {
+    report(ws, Mode::Fingerprint, changes, |affected| {
         recorded::leftovers(ws, current, recorded, affected)
     })
 }
@@ -92,7 +92,7 @@ pub fn from_fingerprints(
 /// Expands `changes`, then adds the seeds `more` finds among what is still unaffected.
 fn report(
     ws: &Workspace,
-    mode: &str,
+    mode: Mode,
     mut changes: Changes,
     more: impl Fn(&BTreeSet<&str>) -> Vec<Seed>,
 ) -> AffectedReport {
@@ -120,7 +120,7 @@ fn report(
     changes.changed_files.dedup();
     AffectedReport {
         version: ratchet_events::VERSION,
-        mode: mode.to_string(),
+        mode,
         base: changes.base,
         changed_files: changes.changed_files,
         build_affected: expanded.build_affected,

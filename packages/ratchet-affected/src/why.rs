@@ -1,6 +1,19 @@
-//! `--why PKG`: one package's reason chain, as a sentence for a person.
+//! `--why PKG`: one package's reason chain, as a sentence for a person or as an event.
 
-use ratchet_events::affected::{AffectedReport, Cause, Reason};
+use ratchet_events::affected::{AffectedReport, Cause, Mode, Reason, Why};
+use ratchet_events::graph::EdgeKind;
+
+/// `affected --why PKG --message-format json`: the chain as an event, with [`why`]'s sentence.
+pub fn why_event(report: &AffectedReport, package: &str) -> Why {
+    Why {
+        version: ratchet_events::VERSION,
+        package: package.to_string(),
+        mode: report.mode,
+        base: report.base.clone(),
+        reason: report.reasons.get(package).cloned(),
+        message: why(report, package),
+    }
+}
 
 /// `PKG is affected because crates/x/src/lib.rs changed in x; x -> y (normal) -> PKG (dev)`,
 /// or `PKG is not affected` when the report does not list it.
@@ -35,16 +48,21 @@ fn chain(reason: &Reason) -> Option<String> {
     }
     let mut text = first.clone();
     for (name, kind) in rest.iter().zip(&reason.edge_kinds) {
+        let kind = match kind {
+            EdgeKind::Normal => "normal",
+            EdgeKind::Build => "build",
+            EdgeKind::Dev => "dev",
+        };
         text.push_str(&format!(" -> {name} ({kind})"));
     }
     Some(text)
 }
 
 fn unaffected_hint(report: &AffectedReport) -> String {
-    match (report.mode.as_str(), &report.base) {
-        ("since", Some(base)) => format!(" by the changes since {}", short(base)),
-        ("fingerprint", _) => " (its fingerprint matches the record)".to_string(),
-        _ => String::new(),
+    match (report.mode, &report.base) {
+        (Mode::Since, Some(base)) => format!(" by the changes since {}", short(base)),
+        (Mode::Fingerprint, _) => " (its fingerprint matches the record)".to_string(),
+        (Mode::Since, None) => String::new(),
     }
 }
 
@@ -59,7 +77,7 @@ mod tests {
     fn report(reason: Reason) -> AffectedReport {
         AffectedReport {
             version: 1,
-            mode: "since".to_string(),
+            mode: Mode::Since,
             base: Some("0123456789abcdef".to_string()),
             changed_files: Vec::new(),
             build_affected: Vec::new(),
@@ -77,7 +95,7 @@ mod tests {
                 path: "crates/x/src/lib.rs".to_string(),
             },
             path: vec!["x".into(), "y".into(), "z".into()],
-            edge_kinds: vec!["normal".into(), "dev".into()],
+            edge_kinds: vec![EdgeKind::Normal, EdgeKind::Dev],
         });
         assert_eq!(
             why(&r, "z"),

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use camino::Utf8PathBuf;
 use cargo_metadata::Message;
-use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
+use cargo_metadata::diagnostic::{Applicability, Diagnostic, DiagnosticLevel};
+use ratchet_events::check::{Edit, Level, Suggestion};
 use ratchet_graph::{Workspace, is_library_kind};
 
 use crate::Problem;
@@ -144,8 +145,8 @@ impl CargoOutput {
 /// A diagnostic worth reporting, or `None` for rustc's summaries ("aborting due to ...").
 fn diagnostic_problem(workspace: &Workspace, diag: &Diagnostic) -> Option<Problem> {
     let level = match diag.level {
-        DiagnosticLevel::Error | DiagnosticLevel::Ice => "error",
-        DiagnosticLevel::Warning => "warning",
+        DiagnosticLevel::Error | DiagnosticLevel::Ice => Level::Error,
+        DiagnosticLevel::Warning => Level::Warning,
         _ => return None,
     };
     let span = diag
@@ -157,16 +158,49 @@ fn diagnostic_problem(workspace: &Workspace, diag: &Diagnostic) -> Option<Proble
         return None;
     }
     Some(Problem::Diagnostic {
-        level: level.to_string(),
+        level,
         file: span.map(|s| relative(workspace, &s.file_name)),
         line: span.map(|s| s.line_start),
+        column: span.map(|s| s.column_start),
         code: diag.code.as_ref().map(|c| c.code.clone()),
         message: diag.message.clone(),
         rendered: diag
             .rendered
             .clone()
             .unwrap_or_else(|| diag.message.clone()),
+        suggestions: suggestions(workspace, diag),
     })
+}
+
+/// The suggestions rustc is sure of (`MachineApplicable`), one per message that carries them
+/// (the diagnostic or one of its `help` children), with the edits in its spans.
+fn suggestions(workspace: &Workspace, diag: &Diagnostic) -> Vec<Suggestion> {
+    std::iter::once(diag)
+        .chain(&diag.children)
+        .filter_map(|d| {
+            let edits: Vec<Edit> = d
+                .spans
+                .iter()
+                .filter(|s| s.suggestion_applicability == Some(Applicability::MachineApplicable))
+                .filter_map(|s| {
+                    Some(Edit {
+                        file: relative(workspace, &s.file_name),
+                        byte_start: s.byte_start as usize,
+                        byte_end: s.byte_end as usize,
+                        line_start: s.line_start,
+                        line_end: s.line_end,
+                        column_start: s.column_start,
+                        column_end: s.column_end,
+                        replacement: s.suggested_replacement.clone()?,
+                    })
+                })
+                .collect();
+            (!edits.is_empty()).then(|| Suggestion {
+                message: d.message.clone(),
+                edits,
+            })
+        })
+        .collect()
 }
 
 fn is_summary(message: &str) -> bool {

@@ -1,6 +1,9 @@
 //! What a step found wrong with one package, and its verdict: plain data for the caller to
 //! cache, print or serialize.
 
+use ratchet_events::Event;
+use ratchet_events::check::{Diagnostic, Level, Step, Suggestion, TestFailure};
+
 /// One package's outcome for one step.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PackageVerdict {
@@ -19,17 +22,21 @@ pub enum Problem {
     /// A compiler, clippy or rustfmt message.
     Diagnostic {
         /// `error` or `warning`.
-        level: String,
+        level: Level,
         /// File, relative to the workspace root when inside it.
         file: Option<String>,
         /// 1-based line.
         line: Option<usize>,
+        /// 1-based column.
+        column: Option<usize>,
         /// rustc's error code (`E0308`) or lint name (`clippy::needless_return`), if any.
         code: Option<String>,
         /// The one-line message.
         message: String,
         /// The full text as the tool rendered it.
         rendered: String,
+        /// rustc's machine-applicable suggestions.
+        suggestions: Vec<Suggestion>,
     },
     /// A test binary that failed.
     TestFailure {
@@ -56,7 +63,7 @@ impl Problem {
     /// errors itself (`-D warnings` fails the verdict, not the build), so a warning is not one.
     pub fn is_compile_error(&self) -> bool {
         match self {
-            Problem::Diagnostic { level, .. } => level == "error",
+            Problem::Diagnostic { level, .. } => *level == Level::Error,
             Problem::TestFailure { .. } | Problem::Other { .. } => false,
         }
     }
@@ -73,7 +80,68 @@ impl Problem {
     /// `deny`): plain rustc builds the target, so `cargo test` does not fail on it.
     pub fn is_clippy_error(&self) -> bool {
         matches!(self, Problem::Diagnostic { level, code: Some(code), .. }
-            if level == "error" && code.starts_with("clippy::"))
+            if *level == Level::Error && code.starts_with("clippy::"))
+    }
+}
+
+impl Problem {
+    /// This problem of `package` in `step` as its event (`diagnostic` or `test_failure`), with
+    /// the command that reproduces the step on the package alone.
+    pub fn to_event(&self, step: Step, package: &str, command: &str) -> Event {
+        let (package, command) = (package.to_string(), command.to_string());
+        let version = ratchet_events::VERSION;
+        match self.clone() {
+            Problem::Diagnostic {
+                level,
+                file,
+                line,
+                column,
+                code,
+                message,
+                rendered,
+                suggestions,
+            } => Event::Diagnostic(Diagnostic {
+                version,
+                step,
+                package,
+                level,
+                file,
+                line,
+                column,
+                code,
+                message,
+                rendered,
+                suggestions,
+                command,
+            }),
+            Problem::TestFailure {
+                binary,
+                tests,
+                output,
+            } => Event::TestFailure(TestFailure {
+                version,
+                step,
+                package,
+                binary,
+                tests,
+                output,
+                command,
+            }),
+            Problem::Other { text } => Event::Diagnostic(Diagnostic {
+                version,
+                step,
+                package,
+                level: Level::Error,
+                file: None,
+                line: None,
+                column: None,
+                code: None,
+                message: text.lines().next().unwrap_or_default().to_string(),
+                rendered: text,
+                suggestions: Vec::new(),
+                command,
+            }),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ratchet_events::check::Level;
 use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 use crate::cargo_errors::{CargoErrors, DocSection, DocSections};
@@ -31,10 +32,10 @@ pub fn compile_verdicts(
     let mut failing = BTreeSet::new();
     for (package, problem) in &output.diagnostics {
         if let Problem::Diagnostic { level, .. } = problem
-            && (level == "error" || warnings_fail)
+            && (*level == Level::Error || warnings_fail)
         {
             problems.entry(package).or_default().push(problem.clone());
-            if level == "error" {
+            if *level == Level::Error {
                 failing.insert(package.clone());
             }
         }
@@ -71,12 +72,14 @@ pub fn compile_verdicts(
                  -- -D warnings` too: fix them in `{dep}`"
             );
             let problem = Problem::Diagnostic {
-                level: "warning".to_string(),
+                level: Level::Warning,
                 file: None,
                 line: None,
+                column: None,
                 code: None,
                 message: text.clone(),
                 rendered: text,
+                suggestions: Vec::new(),
             };
             PackageVerdict::fail(command, vec![problem])
         } else if !output.success && !output.units_seen.contains(package) {

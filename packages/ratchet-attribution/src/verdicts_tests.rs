@@ -41,12 +41,17 @@ fn workspace() -> (tempfile::TempDir, Workspace) {
 
 fn diagnostic(level: &str, code: Option<&str>) -> Problem {
     Problem::Diagnostic {
-        level: level.into(),
+        level: match level {
+            "warning" => Level::Warning,
+            _ => Level::Error,
+        },
         file: Some("base/src/lib.rs".into()),
         line: Some(1),
+        column: Some(1),
         code: code.map(String::from),
         message: "m".into(),
         rendered: "r".into(),
+        suggestions: Vec::new(),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ratchet_events::budget::{
-    BudgetEvent, BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary,
+    BudgetFinding, BudgetLoosened, BudgetSkipped, BudgetSnapshot, BudgetSummary, Status,
 };
 use ratchet_graph::Workspace;
 
@@ -60,7 +60,7 @@ pub struct GateOutcome {
 impl GateOutcome {
     /// Findings over their ceiling.
     pub fn over(&self) -> impl Iterator<Item = &BudgetFinding> {
-        self.findings.iter().filter(|f| f.status == "over")
+        self.findings.iter().filter(|f| f.status == Status::Over)
     }
 
     /// 3 ([`ratchet_events::exit::BUDGET`]) when a measure is over or a forbidden loosening
@@ -86,18 +86,6 @@ impl GateOutcome {
             calibration_ms: self.snapshot.calibration_ms,
             exit_code: self.exit_code(),
         }
-    }
-
-    /// Every event of the run, in the order they are printed, the summary last.
-    pub fn events(&self) -> Vec<BudgetEvent> {
-        let findings = self.findings.iter().cloned().map(BudgetEvent::Finding);
-        let loosened = self.loosened.iter().cloned().map(BudgetEvent::Loosened);
-        let skipped = self.skipped.iter().cloned().map(BudgetEvent::Skipped);
-        findings
-            .chain(loosened)
-            .chain(skipped)
-            .chain([BudgetEvent::Summary(self.summary())])
-            .collect()
     }
 }
 
@@ -136,7 +124,7 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
             remedy::finding(ws, &measured, previous.as_ref(), c, samples, note)
         })
         .collect();
-    findings.sort_by_key(|f| f.status != "over");
+    findings.sort_by_key(|f| f.status != Status::Over);
     measured.snapshot.commit = ratchet_git::Repo::discover(&ws.root)
         .and_then(|repo| repo.merge_base("HEAD"))
         .ok();

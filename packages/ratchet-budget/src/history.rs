@@ -28,7 +28,7 @@ pub fn read(ws: &Workspace) -> Vec<BudgetSnapshot> {
     let text = std::fs::read_to_string(path(ws)).unwrap_or_default();
     text.lines()
         .filter_map(|line| serde_json::from_str::<BudgetSnapshot>(line).ok())
-        .filter(|s| s.version == ratchet_events::VERSION)
+        .filter(|s| s.version == ratchet_events::measure::FILE_VERSION)
         .collect()
 }
 
@@ -49,7 +49,7 @@ fn last_in(path: &Path) -> Option<BudgetSnapshot> {
         .lines()
         .rev()
         .filter_map(|line| serde_json::from_str::<BudgetSnapshot>(line).ok())
-        .find(|s| s.version == ratchet_events::VERSION)
+        .find(|s| s.version == ratchet_events::measure::FILE_VERSION)
 }
 
 /// Appends `snapshot` as one line, under a lock so concurrent gates do not interleave. A line
@@ -91,7 +91,7 @@ mod tests {
 
     fn entry(at: u64) -> BudgetSnapshot {
         BudgetSnapshot {
-            version: ratchet_events::VERSION,
+            version: ratchet_events::measure::FILE_VERSION,
             recorded_at: at,
             ..Default::default()
         }

@@ -89,7 +89,7 @@ pub fn compare(
                 key,
                 measure: measure.key().to_string(),
                 package,
-                unit: measure.kind().unit().to_string(),
+                unit: measure.kind().unit(),
                 // A wider tolerance is reported as the tolerance itself, not the unchanged ceiling.
                 old: if is_tolerance {
                     old_limit.zip(old).map(|(l, c)| l - c.value)
@@ -135,7 +135,7 @@ pub fn compare(
             key: "budget.calibration".to_string(),
             measure: "calibration".to_string(),
             package: None,
-            unit: "ms".to_string(),
+            unit: ratchet_events::budget::Unit::Ms,
             old: Some(old),
             new: Some(new),
             line,

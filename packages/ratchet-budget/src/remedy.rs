@@ -1,6 +1,6 @@
 //! The step to take for each measure over its ceiling, with the facts that point at it.
 
-use ratchet_events::budget::{BudgetFinding, BudgetSnapshot};
+use ratchet_events::budget::{BudgetFinding, BudgetSnapshot, Status};
 use ratchet_graph::Workspace;
 
 use crate::catalog::Measure;
@@ -26,11 +26,11 @@ pub(crate) fn finding(
     };
     BudgetFinding {
         version: ratchet_events::VERSION,
-        status: if over { "over" } else { "near" }.to_string(),
+        status: if over { Status::Over } else { Status::Near },
         package: check.package.map(|ix| ws.package(ix).name.clone()),
         file,
         measure: check.measure.key().to_string(),
-        unit: check.measure.kind().unit().to_string(),
+        unit: check.measure.kind().unit(),
         ceiling: check.ceiling.value,
         tolerance: check.tolerance,
         value: check.value,

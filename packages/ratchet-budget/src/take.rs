@@ -61,7 +61,7 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
         .collect();
     let mut measured = Measured {
         snapshot: BudgetSnapshot {
-            version: ratchet_events::VERSION,
+            version: ratchet_events::measure::FILE_VERSION,
             recorded_at: now_secs(),
             calibration_ms,
             inner_loop_ms: costs.as_ref().and_then(|c| c.inner_loop_wall_ms),

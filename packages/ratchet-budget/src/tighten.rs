@@ -69,7 +69,7 @@ fn lower(budget: &Budget, measure: Measure, ceiling: &Ceiling, measured: u64) ->
         event: BudgetTightened {
             version: ratchet_events::VERSION,
             key: key.to_string(),
-            unit: measure.kind().unit().to_string(),
+            unit: measure.kind().unit(),
             old: ceiling.value,
             new,
             measured,
@@ -117,7 +117,7 @@ mod tests {
             event: BudgetTightened {
                 version: 1,
                 key: path.join("."),
-                unit: "lines".to_string(),
+                unit: ratchet_events::budget::Unit::Lines,
                 old: 0,
                 new: 0,
                 measured: 0,

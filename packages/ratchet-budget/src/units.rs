@@ -23,12 +23,21 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The unit name used in JSON output.
-    pub fn unit(self) -> &'static str {
+    /// The unit as messages spell it.
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Lines => "lines",
             Kind::Bytes => "bytes",
             Kind::Millis => "ms",
+        }
+    }
+
+    /// The unit as JSON events name it.
+    pub fn unit(self) -> ratchet_events::budget::Unit {
+        match self {
+            Kind::Lines => ratchet_events::budget::Unit::Lines,
+            Kind::Bytes => ratchet_events::budget::Unit::Bytes,
+            Kind::Millis => ratchet_events::budget::Unit::Ms,
         }
     }
 
@@ -82,8 +91,8 @@ pub fn parse_amount(text: &str, kind: Kind) -> Result<Amount, String> {
         if unit_kind != kind {
             return Err(format!(
                 "\"{text}\" is {}, but this key takes {}: write it like {}",
-                unit_kind.unit(),
-                kind.unit(),
+                unit_kind.name(),
+                kind.name(),
                 kind.example()
             ));
         }
@@ -92,7 +101,7 @@ pub fn parse_amount(text: &str, kind: Kind) -> Result<Amount, String> {
         if factor == 1 && !fraction.is_empty() {
             return Err(format!(
                 "\"{text}\" is not a whole number of {}: there is no fraction of one",
-                kind.unit()
+                kind.name()
             ));
         }
         // Down, so that "11.6 MiB" reads back as at most 11.6 MiB and is shown as written.
@@ -115,7 +124,7 @@ fn too_large(text: &str, kind: Kind) -> String {
     format!(
         "\"{text}\" is too large: a ceiling is at most {} {}",
         u64::MAX,
-        kind.unit()
+        kind.name()
     )
 }
 

@@ -3,13 +3,13 @@
 
 use ratchet_events::VERSION;
 use ratchet_events::check::{self as ev, CheckEvent};
-use ratchet_run::{ObservationStatus, Problem, StepReport};
+use ratchet_run::{ObservationStatus, Step, StepReport};
 
 /// A step begins on `packages`.
-pub fn step_started(step: &str, packages: &[String]) -> CheckEvent {
+pub fn step_started(step: Step, packages: &[String]) -> CheckEvent {
     CheckEvent::StepStarted(ev::StepStarted {
         version: VERSION,
-        step: step.to_string(),
+        step: step.into(),
         packages: packages.to_vec(),
     })
 }
@@ -17,7 +17,7 @@ pub fn step_started(step: &str, packages: &[String]) -> CheckEvent {
 /// A step ended: one event per problem of each failing package, then its verdicts.
 /// `changed` passed but changed while the step ran (not recorded).
 pub fn step_finished(report: &StepReport, changed: &[String]) -> Vec<CheckEvent> {
-    let step = report.step.name();
+    let step = report.step;
     let mut events: Vec<CheckEvent> = report
         .packages
         .iter()
@@ -25,14 +25,18 @@ pub fn step_finished(report: &StepReport, changed: &[String]) -> Vec<CheckEvent>
         .flat_map(|(package, verdict)| {
             let reproduce = &verdict.reproduce;
             let problems = verdict.problems.iter();
-            problems.map(move |problem| problem_event(step, package, reproduce, problem))
+            problems.map(move |problem| problem.to_event(step.into(), package, reproduce))
         })
         .collect();
     let (passed, failed): (Vec<_>, Vec<_>) = report.packages.iter().partition(|(_, v)| v.passed);
     events.push(CheckEvent::StepFinished(ev::StepFinished {
         version: VERSION,
-        step: step.to_string(),
-        verdict: if failed.is_empty() { "pass" } else { "fail" }.to_string(),
+        step: step.into(),
+        verdict: if failed.is_empty() {
+            ev::Verdict::Pass
+        } else {
+            ev::Verdict::Fail
+        },
         passed: passed.into_iter().map(|(p, _)| p.clone()).collect(),
         failed: failed.into_iter().map(|(p, _)| p.clone()).collect(),
         changed_during_run: changed.to_vec(),
@@ -54,64 +58,14 @@ pub fn step_finished(report: &StepReport, changed: &[String]) -> Vec<CheckEvent>
 
 /// A cached pass of `package` for `step` failed when `--verify` ran it again; `differing`: the
 /// inputs on the pass's record that differ now (`None`: no record).
-pub fn non_hermetic(step: &str, package: &str, differing: Option<&[String]>) -> CheckEvent {
+pub fn non_hermetic(step: Step, package: &str, differing: Option<&[String]>) -> CheckEvent {
     CheckEvent::NonHermetic(ev::NonHermetic {
         version: VERSION,
-        step: step.to_string(),
+        step: step.into(),
         package: package.to_string(),
         differing_inputs: differing.unwrap_or_default().to_vec(),
         message: ratchet_cache::non_hermetic_message(differing),
     })
-}
-
-/// One problem of a failing package; `command` reproduces it (empty: the package was not run
-/// because it or a dependency does not compile).
-fn problem_event(step: &str, package: &str, command: &str, problem: &Problem) -> CheckEvent {
-    let (step, package, command) = (step.to_string(), package.to_string(), command.to_string());
-    match problem.clone() {
-        Problem::Diagnostic {
-            level,
-            file,
-            line,
-            message,
-            rendered,
-            code: _,
-        } => CheckEvent::Diagnostic(ev::Diagnostic {
-            version: VERSION,
-            step,
-            package,
-            level,
-            file,
-            line,
-            message,
-            rendered,
-            command,
-        }),
-        Problem::TestFailure {
-            binary,
-            tests,
-            output,
-        } => CheckEvent::TestFailure(ev::TestFailure {
-            version: VERSION,
-            step,
-            package,
-            binary,
-            tests,
-            output,
-            command,
-        }),
-        Problem::Other { text } => CheckEvent::Diagnostic(ev::Diagnostic {
-            version: VERSION,
-            step,
-            package,
-            level: "error".into(),
-            file: None,
-            line: None,
-            message: text.lines().next().unwrap_or_default().to_string(),
-            rendered: text,
-            command,
-        }),
-    }
 }
 
 fn observation_event(status: &ObservationStatus) -> ev::Observation {

@@ -111,9 +111,7 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
         // Announced here, before any other step, so that events keep the plan's order.
         let fmt_thread = match fmt.first() {
             Some(planned) => {
-                context
-                    .reporter
-                    .step_started(planned.step.name(), &planned.run)?;
+                context.reporter.step_started(planned.step, &planned.run)?;
                 Some(scope.spawn(|| run_step(context, planned, &no_broken, &records)))
             }
             None => None,
@@ -121,9 +119,7 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
         let mut broken = BTreeSet::new();
         let mut steps = compiling.iter().peekable();
         while let Some(planned) = steps.next() {
-            context
-                .reporter
-                .step_started(planned.step.name(), &planned.run)?;
+            context.reporter.step_started(planned.step, &planned.run)?;
             let shared_with = (planned.step == Step::Lint
                 && context.runner.shares_lint_and_test_build())
             .then(|| steps.next_if(|next| next.step == Step::Test))
@@ -234,7 +230,7 @@ fn run_lint_and_test<S: Steps>(
         runner.replace_test_verdict(&mut built, package, not_compiling(package));
     }
     let lint_report = finish_step(context, lint, lint_report, records)?;
-    context.reporter.step_started(test.step.name(), &test.run)?;
+    context.reporter.step_started(test.step, &test.run)?;
     let test_report = match runner.run_tests(built) {
         Ok(report) => finish_step(context, test, report, records)?,
         Err(RunError::Interrupted) => return Ok(vec![Some(lint_report), None]),
@@ -281,7 +277,7 @@ fn finish_step<S: Steps>(
     }
     for (package, differing) in &recorded.non_hermetic {
         let reporter = context.reporter;
-        reporter.non_hermetic(planned.step.name(), package, differing.as_deref())?;
+        reporter.non_hermetic(planned.step, package, differing.as_deref())?;
     }
     Ok(report)
 }

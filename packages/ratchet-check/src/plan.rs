@@ -178,17 +178,20 @@ pub fn verify_sample(fraction: f64, seed: u64) -> impl Fn(&str, Step) -> bool {
     }
 }
 
-/// The `plan` event.
-pub fn plan_event(selection: &BTreeSet<String>, plan: &[Planned], dry_run: bool) -> ev::Plan {
+/// The `plan` event: counts, and with `verbose` the lists of selected and cached packages.
+pub fn plan_event(selection: &BTreeSet<String>, plan: &[Planned], flags: (bool, bool)) -> ev::Plan {
+    let (dry_run, verbose) = flags;
     ev::Plan {
         version: VERSION,
-        selection: selection.iter().cloned().collect(),
+        selected: selection.len(),
+        selection: verbose.then(|| selection.iter().cloned().collect()),
         steps: plan
             .iter()
             .map(|p| ev::PlannedStep {
-                step: p.step.name().to_string(),
+                step: p.step.into(),
                 run: p.run.clone(),
-                cached: p.cached.clone(),
+                cached: p.cached.len(),
+                cached_packages: verbose.then(|| p.cached.clone()),
                 verifying: p.verifying.clone(),
             })
             .collect(),

@@ -93,7 +93,7 @@ pub fn run(
         .with_colored_diagnostics(request.colored_diagnostics)
         .with_features(features);
     let planned = plan::plan(&runner, &cache, &before, request.selection, request.reuse);
-    let plan_event = plan::plan_event(request.selection, &planned, request.dry_run);
+    let plan_event = plan::plan_event(request.selection, &planned, (request.dry_run, true));
     sink.event(ratchet_events::check::CheckEvent::Plan(plan_event))?;
     let cached = planned.iter().map(|p| p.cached.len()).sum();
     if request.dry_run && steps.test.enabled {

@@ -2,7 +2,7 @@
 //! JSON stream carries. The engine knows nothing about terminals; the command line renders.
 
 use ratchet_events::check::CheckEvent;
-use ratchet_run::StepReport;
+use ratchet_run::{Step, StepReport};
 
 use crate::events;
 
@@ -21,7 +21,7 @@ pub trait Sink: Sync {
     }
 
     /// A step begins on `packages`.
-    fn step_started(&self, step: &str, packages: &[String]) -> anyhow::Result<()> {
+    fn step_started(&self, step: Step, packages: &[String]) -> anyhow::Result<()> {
         self.event(events::step_started(step, packages))
     }
 
@@ -37,7 +37,7 @@ pub trait Sink: Sync {
     /// `differing`: the inputs on the pass's record that differ now (`None`: no record).
     fn non_hermetic(
         &self,
-        step: &str,
+        step: Step,
         package: &str,
         differing: Option<&[String]>,
     ) -> anyhow::Result<()> {

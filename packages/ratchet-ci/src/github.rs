@@ -54,7 +54,12 @@ impl Annotation {
             file,
             line,
             column,
-            title: format!("{} failed in `{}`: {}", d.step, d.package, d.message),
+            title: format!(
+                "{} failed in `{}`: {}",
+                crate::record::name(d.step),
+                d.package,
+                d.message
+            ),
             message: with_reproduce(&d.rendered, &d.command),
         }
     }
@@ -71,7 +76,12 @@ impl Annotation {
             file: location.as_ref().and_then(|(f, _, _)| repo_path(f, prefix)),
             line: location.as_ref().map(|(_, l, _)| *l),
             column: location.and_then(|(_, _, c)| c),
-            title: format!("{} failed in `{}` ({}){tests}", t.step, t.package, t.binary),
+            title: format!(
+                "{} failed in `{}` ({}){tests}",
+                crate::record::name(t.step),
+                t.package,
+                t.binary
+            ),
             message: with_reproduce(&t.output, &t.command),
         }
     }
@@ -147,9 +157,12 @@ mod tests {
     fn diagnostic(file: &str, rendered: &str) -> ev::Diagnostic {
         ev::Diagnostic {
             version: ratchet_events::VERSION,
-            step: "lint".into(),
+            step: ev::Step::Lint,
             package: "app".into(),
-            level: "error".into(),
+            level: ev::Level::Error,
+            column: None,
+            code: None,
+            suggestions: Vec::new(),
             file: Some(file.into()),
             line: Some(3),
             message: "unused variable: `x`".into(),
@@ -177,7 +190,7 @@ mod tests {
     fn a_failing_test_points_at_its_panic() {
         let t = ev::TestFailure {
             version: ratchet_events::VERSION,
-            step: "test".into(),
+            step: ev::Step::Test,
             package: "app".into(),
             binary: "lib".into(),
             tests: vec!["tests::adds".into()],

@@ -51,7 +51,7 @@ fn step_cases(record: &Record, step: &str) -> (String, Counts) {
         for t in record
             .test_failures
             .iter()
-            .filter(|t| t.step == step && t.package == package)
+            .filter(|t| crate::record::name(t.step) == step && t.package == package)
         {
             let class = format!("{package}::{}", t.binary);
             failing.extend(t.tests.iter().map(|name| (class.clone(), name.clone())));

@@ -2,7 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use ratchet_events::check::{self as ev, CheckEvent};
+use ratchet_events::check::{self as ev, CheckEvent, Step};
+
+/// A step's name as events and reports spell it.
+pub fn name(step: Step) -> &'static str {
+    match step {
+        Step::Fmt => "fmt",
+        Step::Lint => "lint",
+        Step::Test => "test",
+        Step::Doc => "doc",
+    }
+}
 
 /// The events of one run that the reports need, in the order they came.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +51,7 @@ impl Record {
                 outcomes.insert(package.clone(), Outcome::NotRun);
             }
         }
-        for finished in self.finished.iter().filter(|f| f.step == step) {
+        for finished in self.finished.iter().filter(|f| name(f.step) == step) {
             for package in &finished.passed {
                 outcomes.insert(package.clone(), Outcome::Passed);
             }
@@ -54,14 +64,15 @@ impl Record {
 
     /// Packages whose pass of `step` was served from the cache.
     pub fn cached(&self, step: &str) -> &[String] {
-        self.planned(step).map_or(&[], |p| p.cached.as_slice())
+        self.planned(step)
+            .map_or(&[], |p| p.cached_packages.as_deref().unwrap_or(&[]))
     }
 
     /// The steps of the plan, in run order.
     pub fn steps(&self) -> Vec<&str> {
         self.plan
             .iter()
-            .flat_map(|p| p.steps.iter().map(|s| s.step.as_str()))
+            .flat_map(|p| p.steps.iter().map(|s| name(s.step)))
             .collect()
     }
 
@@ -69,7 +80,7 @@ impl Record {
     pub fn wall_ms(&self, step: &str) -> u64 {
         self.finished
             .iter()
-            .filter(|f| f.step == step)
+            .filter(|f| name(f.step) == step)
             .map(|f| f.wall_ms)
             .sum()
     }
@@ -80,7 +91,7 @@ impl Record {
         for d in self
             .diagnostics
             .iter()
-            .filter(|d| d.step == step && d.package == package)
+            .filter(|d| name(d.step) == step && d.package == package)
         {
             text.push_str(d.rendered.trim_end());
             text.push('\n');
@@ -89,7 +100,7 @@ impl Record {
         for t in self
             .test_failures
             .iter()
-            .filter(|t| t.step == step && t.package == package)
+            .filter(|t| name(t.step) == step && t.package == package)
         {
             text.push_str(t.output.trim_end());
             text.push('\n');
@@ -102,7 +113,11 @@ impl Record {
     }
 
     fn planned(&self, step: &str) -> Option<&ev::PlannedStep> {
-        self.plan.as_ref()?.steps.iter().find(|s| s.step == step)
+        self.plan
+            .as_ref()?
+            .steps
+            .iter()
+            .find(|s| name(s.step) == step)
     }
 }
 

@@ -14,7 +14,7 @@ pub fn step_summary(record: &Record) -> String {
         (_, 3) => "steps passed, a budget is exceeded (exit 3)".to_string(),
         (_, code) => format!("FAILED (exit {code})"),
     };
-    let selected = record.plan.as_ref().map_or(0, |p| p.selection.len());
+    let selected = record.plan.as_ref().map_or(0, |p| p.selected);
     text.push_str(&format!(
         "### ratchet check: {verdict}\n\n{selected} package(s) selected.\n\n"
     ));

@@ -1,16 +1,46 @@
-//! The JSON document printed by `affected --message-format json`.
+//! The JSON documents printed by `affected --message-format json` (and with `--why PKG`).
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::graph::EdgeKind;
+
+/// What `affected` compares the workspace with.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// A git diff against the merge-base with a ref (`--since`).
+    Since,
+    /// The fingerprints recorded by the last green `check` (or `affected --record`).
+    Fingerprint,
+}
+
+/// `affected --why PKG`: whether one package is affected, and the chain that explains it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+pub struct Why {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// The package asked about.
+    pub package: String,
+    /// What the change was measured against.
+    pub mode: Mode,
+    /// The merge-base commit, in `since` mode.
+    pub base: Option<String>,
+    /// The shortest chain from a change to this package; `null` when it is not affected.
+    pub reason: Option<Reason>,
+    /// The explanation as one sentence, as the human output prints it.
+    pub message: String,
+}
+
 /// Which packages a change affects, and why.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct AffectedReport {
     /// Always [`crate::VERSION`].
     pub version: u32,
-    /// `"since"` (a git diff against a base) or `"fingerprint"` (against the last record).
-    pub mode: String,
+    /// What the change was measured against.
+    pub mode: Mode,
     /// The merge-base commit the diff was taken from, in `since` mode.
     pub base: Option<String>,
     /// Changed files, relative to the workspace root, sorted.
@@ -32,19 +62,19 @@ pub struct AffectedReport {
 
 /// Why one package is affected: a cause, then the dependency path from the package that the
 /// cause touched to this one.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Reason {
     /// What changed.
     pub cause: Cause,
     /// Package names from the directly changed package to this one (length 1 when this package
     /// itself changed). Each step is a dependency edge of kind `edge_kinds[i]`.
     pub path: Vec<String>,
-    /// The kind of each edge along `path` (`normal`, `build` or `dev`); one shorter than `path`.
-    pub edge_kinds: Vec<String>,
+    /// The kind of each edge along `path`; one shorter than `path`.
+    pub edge_kinds: Vec<EdgeKind>,
 }
 
 /// The change at the start of a reason chain.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Cause {
     /// A file owned by the first package of the path changed.

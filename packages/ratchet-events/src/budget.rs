@@ -1,47 +1,49 @@
-//! Events of the budget gate (`ratchet gate --message-format json`, one object per line) and
-//! the lines of the budget history file.
+//! Events of the budget gate (`budget gate --message-format json`, one object per line, and
+//! `check --ci`) and the lines of the budget history file.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One NDJSON line printed by `budget gate` or `budget tighten`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "type")]
-pub enum BudgetEvent {
-    /// A measure over its ceiling (beyond tolerance) or near it.
-    #[serde(rename = "budget-finding")]
-    Finding(BudgetFinding),
-    /// A ceiling that is higher than at the base ref.
-    #[serde(rename = "budget-loosened")]
-    Loosened(BudgetLoosened),
-    /// A measure that could not be taken (no build costs recorded yet, ...).
-    #[serde(rename = "budget-skipped")]
-    Skipped(BudgetSkipped),
-    /// A ceiling that `tighten` lowered.
-    #[serde(rename = "budget-tightened")]
-    Tightened(BudgetTightened),
-    /// The last line of a gate run.
-    #[serde(rename = "budget-summary")]
-    Summary(BudgetSummary),
+/// The unit of a measure, a ceiling or a tolerance.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Lines of Rust.
+    Lines,
+    /// Bytes.
+    Bytes,
+    /// Milliseconds.
+    Ms,
+}
+
+/// How a measure stands against its ceiling.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Over the ceiling beyond tolerance: fails the gate.
+    Over,
+    /// Above the `near` share of the ceiling: a warning.
+    Near,
 }
 
 /// A measure over or near its ceiling.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BudgetFinding {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// `over` (fails the gate) or `near` (above the `near` share of the ceiling).
-    pub status: String,
+    pub status: Status,
     /// The package, or `None` for a workspace measure.
     pub package: Option<String>,
     /// The package's manifest (or `ratchet.toml`), relative to the workspace root.
     pub file: String,
-    /// The measure's key: `lines`, `longest-file`, `source-bytes`, `artifact-bytes`,
+    /// The measure, as its key is spelt in `ratchet.toml`: `lines`, `longest-file`, `source-bytes`, `artifact-bytes`,
     /// `build-cpu`, `total-build-cpu`, `critical-path`, `inner-loop`.
     pub measure: String,
-    /// `lines`, `bytes` or `ms`.
-    pub unit: String,
+    /// The unit of the numbers.
+    pub unit: Unit,
     /// The ceiling.
     pub ceiling: u64,
     /// How far past the ceiling the measure may go before failing.
@@ -59,7 +61,7 @@ pub struct BudgetFinding {
 }
 
 /// A ceiling raised since the base ref.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BudgetLoosened {
     /// Always [`crate::VERSION`].
     pub version: u32,
@@ -69,8 +71,8 @@ pub struct BudgetLoosened {
     pub measure: String,
     /// The package, for a package measure.
     pub package: Option<String>,
-    /// `lines`, `bytes` or `ms`.
-    pub unit: String,
+    /// The unit of the numbers.
+    pub unit: Unit,
     /// The effective ceiling at the base ref (`None`: there was none); for a
     /// `budget.tolerance.*` key, the tolerance in the measure's unit.
     pub old: Option<u64>,
@@ -86,7 +88,7 @@ pub struct BudgetLoosened {
 }
 
 /// A measure the gate could not take.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BudgetSkipped {
     /// Always [`crate::VERSION`].
     pub version: u32,
@@ -97,14 +99,14 @@ pub struct BudgetSkipped {
 }
 
 /// A ceiling lowered by `tighten`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BudgetTightened {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// The dotted key in `ratchet.toml`.
     pub key: String,
-    /// `lines`, `bytes` or `ms`.
-    pub unit: String,
+    /// The unit of the numbers.
+    pub unit: Unit,
     /// The ceiling before.
     pub old: u64,
     /// The ceiling written.
@@ -114,7 +116,7 @@ pub struct BudgetTightened {
 }
 
 /// Totals of a gate run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BudgetSummary {
     /// Always [`crate::VERSION`].
     pub version: u32,
@@ -133,9 +135,9 @@ pub struct BudgetSummary {
 }
 
 /// One line of `budget-history.jsonl`: every measure of one gate run.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BudgetSnapshot {
-    /// Always [`crate::VERSION`].
+    /// Always [`crate::measure::FILE_VERSION`] (a file format, not the event protocol).
     pub version: u32,
     /// Seconds since the Unix epoch.
     pub recorded_at: u64,
@@ -156,7 +158,7 @@ pub struct BudgetSnapshot {
 }
 
 /// The measures of one package.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct PackageMeasures {
     /// Lines of Rust.
     pub lines: u64,

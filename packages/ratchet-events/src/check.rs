@@ -6,37 +6,75 @@
 //! the compiling steps, so its events may interleave with theirs: every event names its step);
 //! finally one `summary`. See `docs/check.md`.
 
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One line of `check`'s JSON output.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum CheckEvent {
-    /// What will run and what is cached; first.
-    Plan(Plan),
-    /// A step begins.
-    StepStarted(StepStarted),
-    /// A compiler, clippy or rustfmt message that failed a package.
-    Diagnostic(Diagnostic),
-    /// A test binary (or doc tests) of a package failed.
-    TestFailure(TestFailure),
-    /// A step ended.
-    StepFinished(StepFinished),
-    /// `check --verify` ran a step again on a package with a cached pass and it failed: the
-    /// pass was not hermetic (it depended on something ratchet does not fingerprint). Follows
-    /// the step's `step_finished`.
-    NonHermetic(NonHermetic),
-    /// The run ended; last.
-    Summary(Summary),
+/// `check`'s stream is the one protocol: rules and budget events come in it too.
+pub use crate::Event as CheckEvent;
+
+/// A step of `check`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// `cargo fmt --check`.
+    Fmt,
+    /// `cargo clippy` (or `cargo check`), built once with the test step.
+    Lint,
+    /// The test binaries.
+    Test,
+    /// `cargo test --doc`.
+    Doc,
+}
+
+impl Step {
+    /// The step's name, as in the JSON (`fmt`, `lint`, `test`, `doc`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Fmt => "fmt",
+            Step::Lint => "lint",
+            Step::Test => "test",
+            Step::Doc => "doc",
+        }
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a step ended over its packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every package passed.
+    Pass,
+    /// At least one package failed.
+    Fail,
+}
+
+/// The level of a diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// An error (rustc's internal compiler errors too).
+    Error,
+    /// A warning (reported only when it fails the step, as under `-D warnings`).
+    Warning,
 }
 
 /// A cached pass that failed when `check --verify` ran its step again; the pass is dropped.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct NonHermetic {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// The step.
-    pub step: String,
+    pub step: Step,
     /// The package.
     pub package: String,
     /// Inputs on record that differ from when the pass was recorded (empty when ratchet
@@ -47,12 +85,15 @@ pub struct NonHermetic {
 }
 
 /// The plan of a run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Plan {
     /// Always [`crate::VERSION`].
     pub version: u32,
-    /// The packages selected (by flags, `--since`, or all members), sorted.
-    pub selection: Vec<String>,
+    /// How many packages are selected (by flags, `--since`, or all members).
+    pub selected: usize,
+    /// With `-v`: the packages selected, sorted (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Vec<String>>,
     /// Enabled steps in run order.
     pub steps: Vec<PlannedStep>,
     /// `--dry-run`: nothing will run.
@@ -60,14 +101,17 @@ pub struct Plan {
 }
 
 /// One step of the plan.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct PlannedStep {
-    /// `fmt`, `lint`, `test` or `doc`.
-    pub step: String,
+    /// The step.
+    pub step: Step,
     /// Packages it will run on (no cached pass at their current fingerprint, or `--force`).
     pub run: Vec<String>,
-    /// Packages skipped because a pass is cached.
-    pub cached: Vec<String>,
+    /// How many packages are skipped because a pass is cached.
+    pub cached: usize,
+    /// With `-v`: the packages skipped because a pass is cached (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_packages: Option<Vec<String>>,
     /// Packages of `run` that have a cached pass and run again because of `check --verify`
     /// (absent when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -75,25 +119,25 @@ pub struct PlannedStep {
 }
 
 /// A step begins.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct StepStarted {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// The step.
-    pub step: String,
+    pub step: Step,
     /// Packages it runs on.
     pub packages: Vec<String>,
 }
 
 /// A step ended.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct StepFinished {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// The step.
-    pub step: String,
+    pub step: Step,
     /// `pass` when every package passed, else `fail`.
-    pub verdict: String,
+    pub verdict: Verdict,
     /// Packages that passed.
     pub passed: Vec<String>,
     /// Packages that failed.
@@ -119,16 +163,16 @@ pub struct StepFinished {
     /// (ending with `/`; the root is `./`) under the workspace root, outside the target
     /// directory and `.git`, that its test processes opened, listed or looked up at run time,
     /// relative to the root.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub observed_reads: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub observed_reads: BTreeMap<String, Vec<String>>,
     /// The test and doc steps: how many tests ran, per package (where the runner counts them:
     /// ratchet's own pool and doc tests; not nextest).
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub tests_run: std::collections::BTreeMap<String, usize>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tests_run: BTreeMap<String, usize>,
 }
 
 /// Whether a step's run-time reads were observed.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Observation {
     /// Every test process of the step was observed.
@@ -142,7 +186,7 @@ pub enum Observation {
 }
 
 /// CPU use while a test step ran its binaries.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct TestRunUsage {
     /// Wall time from the first binary started to the last one finished, in ms.
     pub wall_ms: u64,
@@ -159,35 +203,45 @@ pub struct TestRunUsage {
 }
 
 /// A message that failed a package.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Diagnostic {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// The step.
-    pub step: String,
+    pub step: Step,
     /// The package it is attributed to.
     pub package: String,
     /// `error` or `warning` (warnings appear only when they fail the step).
-    pub level: String,
+    pub level: Level,
     /// File relative to the workspace root, when the message has one.
     pub file: Option<String>,
     /// 1-based line, when the message has one.
     pub line: Option<usize>,
+    /// 1-based column (in characters), when the message has one.
+    #[serde(default)]
+    pub column: Option<usize>,
+    /// rustc's error code (`E0308`) or the lint's name (`clippy::needless_return`), if any.
+    #[serde(default)]
+    pub code: Option<String>,
     /// One-line message.
     pub message: String,
     /// Full text as the tool rendered it.
     pub rendered: String,
+    /// rustc's machine-applicable suggestions: applying every edit of one suggestion fixes
+    /// the message without running cargo again. Empty when there is none.
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
     /// The command that reproduces the step on this package alone.
     pub command: String,
 }
 
 /// A failing test binary.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct TestFailure {
     /// Always [`crate::VERSION`].
     pub version: u32,
     /// `test` or `doc`.
-    pub step: String,
+    pub step: Step,
     /// The package.
     pub package: String,
     /// Test target name (`doc` for doc tests).
@@ -201,7 +255,7 @@ pub struct TestFailure {
 }
 
 /// The end of a run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Summary {
     /// Always [`crate::VERSION`].
     pub version: u32,
@@ -219,4 +273,34 @@ pub struct Summary {
     pub wall_ms: u64,
     /// The process's exit code.
     pub exit_code: u8,
+}
+
+/// A fix rustc is sure of (`MachineApplicable`): edits to apply together.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+pub struct Suggestion {
+    /// What the fix does, as rustc says it (`remove this semicolon`, ...).
+    pub message: String,
+    /// The replacements, none overlapping.
+    pub edits: Vec<Edit>,
+}
+
+/// Replace one span of a file with new text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+pub struct Edit {
+    /// File relative to the workspace root (absolute when outside it).
+    pub file: String,
+    /// Byte offset of the span's start in the file.
+    pub byte_start: usize,
+    /// Byte offset just past the span's end.
+    pub byte_end: usize,
+    /// 1-based line of the start.
+    pub line_start: usize,
+    /// 1-based line of the end.
+    pub line_end: usize,
+    /// 1-based column (characters) of the start.
+    pub column_start: usize,
+    /// 1-based column just past the end.
+    pub column_end: usize,
+    /// The text to put in place of the span (empty: delete it).
+    pub replacement: String,
 }

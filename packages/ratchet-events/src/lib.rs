@@ -1,20 +1,28 @@
-//! The machine-readable face of ratchet: every JSON document and NDJSON event it prints, and
-//! the exit codes it returns.
+//! The machine-readable face of ratchet: every JSON document and NDJSON event it prints (one
+//! protocol, [`Event`]), the exit codes it returns, and the state files other tools may read.
 //!
-//! Agents and CI parse these, so they are a contract: every top-level object carries
-//! [`VERSION`], fields are only added (never renamed or removed) within a version, and
-//! `docs/json.md` documents each shape. This package holds plain serde types and nothing else:
-//! no I/O, no logic.
+//! Agents and CI parse these, so they are a contract: every object printed is an [`Event`],
+//! tagged by its `event` field and carrying the protocol [`VERSION`]; fields are only added
+//! (never renamed or removed) within a version; keys and enum values are snake_case.
+//! `docs/json.md` documents each event and `docs/events.schema.json` is the JSON Schema
+//! generated from these types. This package holds plain serde types and nothing else: no I/O,
+//! no logic, no other ratchet package.
 
 pub mod affected;
 pub mod budget;
 pub mod check;
+mod event;
+pub mod graph;
+pub mod hash;
 pub mod measure;
 pub mod rules;
 pub mod watch;
 
-/// The format version carried by every JSON object ratchet prints.
-pub const VERSION: u32 = 1;
+pub use event::Event;
+
+/// The version of the event protocol, carried by every JSON object ratchet prints. Bumped only
+/// for a breaking change (a field renamed, removed or retyped), which `docs/json.md` lists.
+pub const VERSION: u32 = 2;
 
 /// Exit codes, the same for every subcommand.
 pub mod exit {

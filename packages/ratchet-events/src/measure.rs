@@ -5,12 +5,18 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The format version of the state files `build-costs.json` and `budget-history.jsonl`;
+/// independent of the event protocol's [`crate::VERSION`]. A file of another version is
+/// ignored, as if missing.
+pub const FILE_VERSION: u32 = 1;
+
 /// What the last `check` measured about building the workspace.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct BuildCosts {
-    /// Always [`crate::VERSION`].
+    /// Always [`FILE_VERSION`].
     pub version: u32,
     /// Seconds since the Unix epoch when the measurement ended.
     pub recorded_at: u64,
@@ -21,7 +27,7 @@ pub struct BuildCosts {
 }
 
 /// The build cost of one workspace package.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct PackageCost {
     /// CPU time (user + system) of the package's own rustc calls, in ms.
     pub cpu_ms: u64,
@@ -34,7 +40,7 @@ pub struct PackageCost {
 }
 
 /// One rustc call.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct CrateCost {
     /// The crate name rustc was given (`--crate-name`).
     pub crate_name: String,

@@ -1,31 +1,44 @@
-//! Events of `rules --message-format json` (and of the rules step of `check`): one
+//! Events of `rules --message-format json` (and of the rules gate of `check`): one
 //! `rule_violation` per finding, then one `rules_summary`, each a JSON object on its own line.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One line of the rules event stream, tagged by its `event` field.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum RulesEvent {
-    /// `"event": "rule_violation"`
-    RuleViolation(RuleViolation),
-    /// `"event": "rules_summary"`
-    RulesSummary(RulesSummary),
+use crate::graph::EdgeKind;
+
+/// A rule of `[rules]` in `ratchet.toml`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A dependency on a higher layer (`[rules.layers]`).
+    Layer,
+    /// A package in no layer.
+    Unlayered,
+    /// An edge a `[[rules.forbidden]]` entry names.
+    Forbidden,
+    /// A dependency on a private package (`[rules.private]`).
+    Private,
+    /// More direct workspace dependencies than `[rules.fan-out]` allows.
+    FanOut,
+    /// A library package nothing depends on (`[rules.unused]`).
+    Unused,
+    /// A dev-dependency that closes a cycle (`[rules.dev-cycles]`).
+    DevCycle,
 }
 
 /// A violated architecture rule.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct RuleViolation {
     /// Always [`crate::VERSION`].
     pub version: u32,
-    /// `layer`, `unlayered`, `forbidden`, `private`, `fan-out`, `unused` or `dev-cycle`.
-    pub rule: String,
+    /// The rule violated.
+    pub rule: Rule,
     /// The package whose manifest declares the offending dependency (or the package itself).
     pub package: String,
     /// The dependency, for edge rules (`package -> dependency`).
     pub dependency: Option<String>,
-    /// Edge kinds involved (`normal`, `build`, `dev`).
-    pub kinds: Vec<String>,
+    /// Edge kinds involved.
+    pub kinds: Vec<EdgeKind>,
     /// The manifest to edit, relative to the workspace root.
     pub manifest: String,
     /// The line in it, when found.
@@ -43,7 +56,7 @@ pub struct RuleViolation {
 }
 
 /// The end of a rules run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct RulesSummary {
     /// Always [`crate::VERSION`].
     pub version: u32,

@@ -1,18 +1,11 @@
 //! Events of `watch` in NDJSON mode (`--message-format json`, or stdout not a terminal): one
 //! `watch_run` line after each run, following the events of the `check` run itself.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One line of the watch event stream, tagged by its `event` field.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum WatchEvent {
-    /// `"event": "watch_run"`
-    WatchRun(WatchRun),
-}
-
 /// One run of `check` that `watch` started, and how it ended.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct WatchRun {
     /// Always [`crate::VERSION`].
     pub version: u32,
@@ -37,7 +30,7 @@ pub struct WatchRun {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WatchVerdict {
     /// `check` exited 0.

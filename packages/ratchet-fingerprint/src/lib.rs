@@ -30,7 +30,9 @@ use serde::{Deserialize, Serialize};
 
 pub use cargo_env::{BUILD_ENV, is_build_env, is_outer_config, outer_config_files};
 pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig, TOOL_CONFIG_FILES, is_tool_config};
-pub use merkle::{ExplainedDep, Explanation, external_key};
+pub use merkle::external_key;
+/// `hash --explain`: what went into one package's fingerprints (an event of the protocol).
+pub use ratchet_events::hash::{ExplainedDep, Explanation};
 /// Which packages read a path beyond their own files (for `affected --since` and `watch`).
 pub use ratchet_learn::{LearnError, Readers};
 pub use settled::{Recordable, RunStart};
@@ -55,6 +57,27 @@ pub struct Fingerprints {
 }
 
 impl Fingerprints {
+    /// The view `hash --message-format json` prints: the same content, as an event of the
+    /// protocol (whose version is not this record's format version).
+    pub fn to_event(&self) -> ratchet_events::hash::Hashes {
+        let packages = self.packages.iter().map(|(name, fp)| {
+            let hashes = ratchet_events::hash::PackageHashes {
+                build: fp.build.clone(),
+                full: fp.full.clone(),
+                files: fp.files.clone(),
+                externals: fp.externals.clone(),
+                learned: fp.learned.clone(),
+            };
+            (name.clone(), hashes)
+        });
+        ratchet_events::hash::Hashes {
+            version: ratchet_events::VERSION,
+            globals: self.globals.clone(),
+            packages: packages.collect(),
+            externals: self.externals.clone(),
+        }
+    }
+
     /// The content hash of every member's Rust file, by path relative to the workspace root.
     pub fn rust_files(&self) -> BTreeMap<String, String> {
         let files = self.packages.values().flat_map(|p| &p.files);
@@ -227,14 +250,14 @@ pub fn explain(ws: &Workspace, fps: &Fingerprints, ix: PkgIx) -> Explanation {
         .deps(ix)
         .map(|(to, dep)| ExplainedDep {
             name: ws.package(to).name.clone(),
-            kind: dep.kind.as_str().to_string(),
+            kind: dep.kind.into(),
             build: build_of(to),
         })
         .collect();
     deps.sort_by(|a, b| (&a.name, &a.kind).cmp(&(&b.name, &b.kind)));
     deps.dedup_by(|a, b| a.name == b.name && a.kind == b.kind);
     Explanation {
-        version: FORMAT_VERSION,
+        version: ratchet_events::VERSION,
         package: package.name.clone(),
         build: own.build.clone(),
         full: own.full.clone(),

@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{DepKind, ExternalDep, PkgIx, Workspace};
-use serde::Serialize;
 
 use crate::PackageFingerprint;
 
@@ -172,40 +171,4 @@ pub(crate) fn display_path(root: &Utf8Path, path: &Utf8Path) -> String {
     path.strip_prefix(root)
         .map(|p| p.to_string())
         .unwrap_or_else(|_| path.to_string())
-}
-
-/// The inputs of one package's fingerprint, for a person or a program to inspect.
-#[derive(Debug, Clone, Serialize)]
-pub struct Explanation {
-    /// Always [`crate::FORMAT_VERSION`].
-    pub version: u32,
-    /// The package.
-    pub package: String,
-    /// Its `build` fingerprint.
-    pub build: String,
-    /// Its `full` fingerprint.
-    pub full: String,
-    /// Every global input and its hash.
-    pub globals: BTreeMap<String, String>,
-    /// Own files (relative to the workspace root) and their content hashes.
-    pub files: BTreeMap<String, String>,
-    /// Inputs beyond its own files (learned, observed, declared) and their hashes.
-    pub learned: BTreeMap<String, String>,
-    /// Resolved external dependencies as `name version (source)`, and their combined hash.
-    pub externals: Vec<String>,
-    /// Hash of `externals`.
-    pub externals_hash: String,
-    /// Workspace dependencies: name, edge kind, and that dependency's `build` fingerprint.
-    pub deps: Vec<ExplainedDep>,
-}
-
-/// One workspace dependency in an [`Explanation`].
-#[derive(Debug, Clone, Serialize)]
-pub struct ExplainedDep {
-    /// Dependency name.
-    pub name: String,
-    /// `normal`, `build` or `dev` (dev feeds only `full`).
-    pub kind: String,
-    /// Its `build` fingerprint.
-    pub build: String,
 }

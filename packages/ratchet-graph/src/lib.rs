@@ -161,6 +161,16 @@ impl DepKind {
     }
 }
 
+impl From<DepKind> for ratchet_events::graph::EdgeKind {
+    fn from(kind: DepKind) -> Self {
+        match kind {
+            DepKind::Normal => Self::Normal,
+            DepKind::Build => Self::Build,
+            DepKind::Dev => Self::Dev,
+        }
+    }
+}
+
 /// An edge from a dependent to a dependency, both workspace members.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Dep {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use serde_json::json;
+use ratchet_events::graph::{Graph, GraphEdge, GraphPackage};
 
 use crate::{Dep, PkgIx, Workspace};
 
@@ -15,7 +15,7 @@ pub enum Format {
     Text,
     /// Graphviz dot.
     Dot,
-    /// One JSON object with `version`, `packages` and `edges`.
+    /// One `graph` event of the protocol (`ratchet_events::graph::Graph`, docs/json.md).
     Json,
 }
 
@@ -119,33 +119,36 @@ fn dot(workspace: &Workspace, subset: &BTreeSet<PkgIx>, style: &dyn DotStyle) ->
 }
 
 fn json(workspace: &Workspace, subset: &BTreeSet<PkgIx>) -> String {
-    let packages: Vec<_> = subset
+    let packages = subset
         .iter()
         .map(|&ix| {
             let p = workspace.package(ix);
-            json!({
-                "name": p.name,
-                "version": p.version,
-                "manifest_path": p.manifest_path,
-                "external_deps": p.external_deps.len(),
-            })
+            GraphPackage {
+                name: p.name.clone(),
+                package_version: p.version.clone(),
+                manifest_path: p.manifest_path.to_string(),
+                external_deps: p.external_deps.len(),
+            }
         })
         .collect();
     let mut edges = Vec::new();
     for &from in subset {
         for (to, dep) in edges_within(workspace, subset, from) {
-            edges.push(json!({
-                "from": workspace.package(from).name,
-                "to": workspace.package(to).name,
-                "kind": dep.kind,
-                "optional": dep.optional,
-                "target": dep.target,
-                "rename": dep.rename,
-            }));
+            edges.push(GraphEdge {
+                from: workspace.package(from).name.clone(),
+                to: workspace.package(to).name.clone(),
+                kind: dep.kind.into(),
+                optional: dep.optional,
+                target: dep.target.clone(),
+                rename: dep.rename.clone(),
+            });
         }
     }
-    let doc = json!({ "version": 1, "packages": packages, "edges": edges });
-    let mut text = doc.to_string();
-    text.push('\n');
-    text
+    let graph = Graph {
+        version: ratchet_events::VERSION,
+        packages,
+        edges,
+    };
+    let event = ratchet_events::Event::Graph(graph);
+    serde_json::to_string(&event).unwrap_or_default() + "\n"
 }

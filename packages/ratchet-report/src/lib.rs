@@ -175,9 +175,9 @@ fn critical_paths(history: &[BudgetSnapshot]) -> String {
         .filter(|(_, s)| !s.critical_path.is_empty())
     {
         let commit = s.commit.as_deref().map_or("", |c| &c[..c.len().min(10)]);
-        let length = s
-            .critical_path_ms
-            .map_or("-".to_string(), |v| amount("ms", v));
+        let length = s.critical_path_ms.map_or("-".to_string(), |v| {
+            amount(ratchet_events::budget::Unit::Ms, v)
+        });
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",

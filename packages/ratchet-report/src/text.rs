@@ -1,23 +1,43 @@
-//! The gate's outcome as text for people and for GitHub Actions, built from a [`GateOutcome`]. Silent when all is
+//! The gate's outcome as text for people, for GitHub Actions and as events, built from a [`GateOutcome`]. Silent when all is
 //! well: only measures over or near their ceilings, raised ceilings and skipped measures show.
 
 use std::fmt::Write;
 
-use ratchet_events::budget::{BudgetFinding, BudgetLoosened};
+use ratchet_events::Event;
+use ratchet_events::budget::{BudgetFinding, BudgetLoosened, Status, Unit};
 
 use ratchet_budget::GateOutcome;
 use ratchet_budget::units::{Amount, Kind, format_amount};
 
-fn kind(unit: &str) -> Kind {
-    match unit {
-        "lines" => Kind::Lines,
-        "bytes" => Kind::Bytes,
-        _ => Kind::Millis,
+fn status(status: Status) -> &'static str {
+    match status {
+        Status::Over => "over",
+        Status::Near => "near",
     }
 }
 
+fn kind(unit: Unit) -> Kind {
+    match unit {
+        Unit::Lines => Kind::Lines,
+        Unit::Bytes => Kind::Bytes,
+        Unit::Ms => Kind::Millis,
+    }
+}
+
+/// Every event of a gate run, in the order they are printed, the summary last.
+pub fn events(outcome: &GateOutcome) -> Vec<Event> {
+    let findings = outcome.findings.iter().cloned().map(Event::BudgetFinding);
+    let loosened = outcome.loosened.iter().cloned().map(Event::BudgetLoosened);
+    let skipped = outcome.skipped.iter().cloned().map(Event::BudgetSkipped);
+    findings
+        .chain(loosened)
+        .chain(skipped)
+        .chain([Event::BudgetSummary(outcome.summary())])
+        .collect()
+}
+
 /// A value of `unit` as a person reads it.
-pub fn amount(unit: &str, value: u64) -> String {
+pub fn amount(unit: Unit, value: u64) -> String {
     format_amount(Amount {
         kind: kind(unit),
         value,
@@ -35,27 +55,27 @@ fn subject(package: &Option<String>) -> String {
 pub fn headline(f: &BudgetFinding) -> String {
     let tolerance = match f.tolerance {
         0 => String::new(),
-        t => format!(" (+{} tolerance)", amount(&f.unit, t)),
+        t => format!(" (+{} tolerance)", amount(f.unit, t)),
     };
     let samples = match f.samples.len() {
         0 => String::new(),
         _ => {
-            let shown: Vec<String> = f.samples.iter().map(|s| amount(&f.unit, *s)).collect();
+            let shown: Vec<String> = f.samples.iter().map(|s| amount(f.unit, *s)).collect();
             format!(", re-measured: {}", shown.join(", "))
         }
     };
     format!(
         "budget {}: {} {} is {}, ceiling {}{tolerance}{samples}",
-        f.status,
+        status(f.status),
         subject(&f.package),
         f.measure,
-        amount(&f.unit, f.value),
-        amount(&f.unit, f.ceiling),
+        amount(f.unit, f.value),
+        amount(f.unit, f.ceiling),
     )
 }
 
 fn loosened_line(l: &BudgetLoosened) -> String {
-    let show = |v: Option<u64>| v.map_or("none".to_string(), |v| amount(&l.unit, v));
+    let show = |v: Option<u64>| v.map_or("none".to_string(), |v| amount(l.unit, v));
     let why = match (&l.reason, l.forbidden) {
         (Some(reason), _) => format!(" (reason: {reason})"),
         (None, true) => format!(
@@ -78,10 +98,14 @@ fn loosened_line(l: &BudgetLoosened) -> String {
 pub fn human(outcome: &GateOutcome) -> String {
     let mut out = String::new();
     for f in &outcome.findings {
-        let label = if f.status == "over" { "error" } else { "note" };
+        let label = if f.status == Status::Over {
+            "error"
+        } else {
+            "note"
+        };
         let _ = writeln!(out, "{label}: {}", headline(f));
         let _ = writeln!(out, "  --> {}", f.file);
-        if f.status == "over" {
+        if f.status == Status::Over {
             for d in &f.details {
                 let _ = writeln!(out, "  {d}");
             }
@@ -159,16 +183,16 @@ pub fn step_summary(outcome: &GateOutcome) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            f.status,
+            status(f.status),
             f.package.as_deref().unwrap_or("(workspace)"),
             f.measure,
-            amount(&f.unit, f.value),
-            amount(&f.unit, f.ceiling),
+            amount(f.unit, f.value),
+            amount(f.unit, f.ceiling),
             f.remedy.replace('|', "\\|")
         );
     }
     for l in &outcome.loosened {
-        let show = |v: Option<u64>| v.map_or("none".to_string(), |v| amount(&l.unit, v));
+        let show = |v: Option<u64>| v.map_or("none".to_string(), |v| amount(l.unit, v));
         let status = if l.forbidden {
             "raised, no reason"
         } else {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::manifest::Locator;
 
-/// The rule kinds, as spelt in findings, JSON and the baseline file.
+/// The rule kinds, as spelt in findings and the baseline file (JSON has its own snake_case enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
@@ -24,6 +24,20 @@ pub enum Rule {
     Unused,
     /// A dev-dependency that closes a cycle.
     DevCycle,
+}
+
+impl From<Rule> for ratchet_events::rules::Rule {
+    fn from(rule: Rule) -> Self {
+        match rule {
+            Rule::Layer => Self::Layer,
+            Rule::Unlayered => Self::Unlayered,
+            Rule::Forbidden => Self::Forbidden,
+            Rule::Private => Self::Private,
+            Rule::FanOut => Self::FanOut,
+            Rule::Unused => Self::Unused,
+            Rule::DevCycle => Self::DevCycle,
+        }
+    }
 }
 
 impl Rule {

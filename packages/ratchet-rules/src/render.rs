@@ -2,7 +2,8 @@
 //! relative to the workspace root, which is where people and CI run the tool.
 
 use camino::Utf8Path;
-use ratchet_events::rules::{RuleViolation, RulesEvent, RulesSummary};
+use ratchet_events::Event;
+use ratchet_events::rules::{RuleViolation, RulesSummary};
 
 use crate::Outcome;
 use crate::finding::Finding;
@@ -127,15 +128,15 @@ fn escape_property(text: &str) -> String {
 }
 
 /// The event stream of a gate run: every finding (new and accepted), then the summary.
-pub fn events(outcome: &Outcome, root: &Utf8Path) -> Vec<RulesEvent> {
+pub fn events(outcome: &Outcome, root: &Utf8Path) -> Vec<Event> {
     let judged = &outcome.judged;
     let new = judged.new.iter().map(|f| (f, false));
     let accepted = judged.baselined.iter().map(|f| (f, true));
-    let mut events: Vec<RulesEvent> = new
+    let mut events: Vec<Event> = new
         .chain(accepted)
-        .map(|(f, baselined)| RulesEvent::RuleViolation(violation(f, root, baselined)))
+        .map(|(f, baselined)| Event::RuleViolation(violation(f, root, baselined)))
         .collect();
-    events.push(RulesEvent::RulesSummary(RulesSummary {
+    events.push(Event::RulesSummary(RulesSummary {
         version: ratchet_events::VERSION,
         new: judged.new.len(),
         baselined: judged.baselined.len(),
@@ -151,14 +152,10 @@ pub fn events(outcome: &Outcome, root: &Utf8Path) -> Vec<RulesEvent> {
 pub fn violation(finding: &Finding, root: &Utf8Path, baselined: bool) -> RuleViolation {
     RuleViolation {
         version: ratchet_events::VERSION,
-        rule: finding.rule.as_str().to_string(),
+        rule: finding.rule.into(),
         package: finding.package.clone(),
         dependency: finding.dependency.clone(),
-        kinds: finding
-            .kinds
-            .iter()
-            .map(|k| k.as_str().to_string())
-            .collect(),
+        kinds: finding.kinds.iter().map(|&k| k.into()).collect(),
         manifest: relative(&finding.manifest, root).to_string(),
         line: finding.line,
         message: finding.message.clone(),

@@ -16,6 +16,17 @@ pub enum Step {
     Doc,
 }
 
+impl From<Step> for ratchet_events::check::Step {
+    fn from(step: Step) -> Self {
+        match step {
+            Step::Fmt => Self::Fmt,
+            Step::Lint => Self::Lint,
+            Step::Test => Self::Test,
+            Step::Doc => Self::Doc,
+        }
+    }
+}
+
 impl Step {
     /// Every step, in the order `check` runs them.
     pub const ALL: [Step; 4] = [Step::Fmt, Step::Lint, Step::Test, Step::Doc];

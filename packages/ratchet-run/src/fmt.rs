@@ -137,12 +137,14 @@ fn attribute(workspace: &Workspace, lines: &[String]) -> BTreeMap<String, Vec<Pr
             .entry(workspace.package(owner).name.clone())
             .or_default()
             .push(Problem::Diagnostic {
-                level: "error".into(),
+                level: ratchet_events::check::Level::Error,
                 file: Some(cargo::relative(workspace, &file)),
                 line: Some(line),
+                column: None,
                 code: Some("rustfmt".into()),
                 message,
                 rendered: block.join("\n"),
+                suggestions: Vec::new(),
             });
     }
     found

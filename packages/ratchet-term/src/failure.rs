@@ -5,8 +5,9 @@ use ratchet_events::check::CheckEvent;
 
 use crate::{paint, style};
 
-/// A failure as text: what and where, the tool's own rendering, and how to reproduce it.
-pub fn failure_text(event: &CheckEvent) -> String {
+/// A failure of `step` as text: what and where, the tool's own rendering, and how to
+/// reproduce it.
+pub fn failure_text(event: &CheckEvent, step: &str) -> String {
     match event {
         CheckEvent::Diagnostic(d) => {
             let place = match (&d.file, d.line) {
@@ -15,8 +16,7 @@ pub fn failure_text(event: &CheckEvent) -> String {
                 _ => String::new(),
             };
             format!(
-                "{} {} in `{}`{place}\n{}\n{}\n",
-                d.step,
+                "{step} {} in `{}`{place}\n{}\n{}\n",
                 paint(style::ERROR, "failed"),
                 d.package,
                 d.rendered.trim_end(),
@@ -24,8 +24,7 @@ pub fn failure_text(event: &CheckEvent) -> String {
             )
         }
         CheckEvent::TestFailure(t) => format!(
-            "{} {} in `{}` ({}): {}\n{}\n{}\n",
-            t.step,
+            "{step} {} in `{}` ({}): {}\n{}\n{}\n",
             paint(style::ERROR, "failed"),
             t.package,
             t.binary,

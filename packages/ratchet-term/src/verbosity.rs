@@ -3,7 +3,8 @@
 /// How much a run tells a person.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
 pub struct Verbosity {
-    /// Show each command (cargo, rustfmt, a test binary) as it starts.
+    /// Show each command (cargo, rustfmt, a test binary) as it starts; in JSON, list the
+    /// selected and cached packages in the plan (counts only without it).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Print nothing on success: failures and errors only.

@@ -11,7 +11,7 @@ const FILE_NAME: &str = ratchet_store::state::BUILD_COSTS;
 /// is corrupt or of another version: a miss, never a pass).
 pub fn read(ws: &Workspace) -> Option<BuildCosts> {
     let costs: BuildCosts = ratchet_store::read_json(ws.state_dir().join(FILE_NAME).as_std_path())?;
-    (costs.version == ratchet_events::VERSION).then_some(costs)
+    (costs.version == ratchet_events::measure::FILE_VERSION).then_some(costs)
 }
 
 /// Rustc calls that are part of building a package for its users: not test builds, and not

@@ -249,7 +249,7 @@ pub fn build_costs(
             cost.artifact_bytes = distinct_bytes(files);
         }
     }
-    costs.version = ratchet_events::VERSION;
+    costs.version = ratchet_events::measure::FILE_VERSION;
     costs.recorded_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -83,12 +83,17 @@ fn package_past_its_line_file_and_artifact_ceilings_fails_with_remedies() {
     );
     assert_eq!(json.code, 3);
     let events = events(&json);
-    assert!(events.iter().all(|e| e["version"] == 1), "{events:?}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["version"] == ratchet_events::VERSION),
+        "{events:?}"
+    );
     let artifact = events
         .iter()
         .find(|e| e["measure"] == "artifact-bytes")
         .unwrap();
-    assert_eq!(artifact["type"], "budget-finding");
+    assert_eq!(artifact["event"], "budget_finding");
     assert_eq!(
         (artifact["value"].as_u64(), artifact["ceiling"].as_u64()),
         (Some(50_000), Some(30_720))
@@ -101,8 +106,8 @@ fn package_past_its_line_file_and_artifact_ceilings_fails_with_remedies() {
     );
     let summary = events.last().unwrap();
     assert_eq!(
-        (summary["type"].as_str(), summary["over"].as_u64()),
-        (Some("budget-summary"), Some(3))
+        (summary["event"].as_str(), summary["over"].as_u64()),
+        (Some("budget_summary"), Some(3))
     );
 }
 

@@ -57,7 +57,7 @@ fn raised_ceiling_is_reported_and_fails_with_forbid_loosen_until_explained() {
     assert_eq!(ok.code, 0, "{}", ok.stdout);
     let loosened = events(&ok)
         .into_iter()
-        .find(|e| e["type"] == "budget-loosened")
+        .find(|e| e["event"] == "budget_loosened")
         .unwrap();
     assert_eq!(loosened["reason"], "vendored the unicode tables");
     assert_eq!(
@@ -80,7 +80,7 @@ fn a_removed_ceiling_a_raised_default_and_a_wider_tolerance_are_raises_too() {
     assert_eq!(run.code, 3, "{}", run.stdout);
     let keys: Vec<String> = events(&run)
         .into_iter()
-        .filter(|e| e["type"] == "budget-loosened")
+        .filter(|e| e["event"] == "budget_loosened")
         .map(|e| {
             format!(
                 "{} {} -> {}",

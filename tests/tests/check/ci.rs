@@ -16,7 +16,7 @@ use crate::*;
 /// Records `times` (ms per package) as if earlier `check` runs had measured them.
 fn record_times(root: &Path, times: &[(&str, u64)]) {
     let costs = BuildCosts {
-        version: ratchet_events::VERSION,
+        version: ratchet_events::measure::FILE_VERSION,
         recorded_at: 0,
         inner_loop_wall_ms: None,
         packages: times
@@ -36,7 +36,8 @@ fn record_times(root: &Path, times: &[(&str, u64)]) {
 
 fn selection(events: &[CheckEvent]) -> BTreeSet<String> {
     match &events[0] {
-        CheckEvent::Plan(plan) => plan.selection.iter().cloned().collect(),
+        // `-v`: the plan lists the selection (it counts it otherwise).
+        CheckEvent::Plan(plan) => plan.selection.iter().flatten().cloned().collect(),
         other => panic!("first event is not the plan: {other:?}"),
     }
 }
@@ -76,7 +77,7 @@ fn shards_cover_the_selection_once_and_partition_selects_one() {
     let edit = fixture.inject_compile_error(names[0]).unwrap();
     for since in [None, Some("HEAD")] {
         let since_args: Vec<&str> = since.iter().flat_map(|r| ["--since", *r]).collect();
-        let (_, whole) = json_check(root, &[&since_args[..], &["--dry-run"]].concat());
+        let (_, whole) = json_check(root, &[&since_args[..], &["--dry-run", "-v"]].concat());
         let whole = selection(&whole);
         for count in [2usize, 3, 4] {
             let shards = plan_shards(
@@ -99,7 +100,11 @@ fn shards_cover_the_selection_once_and_partition_selects_one() {
             }
             for (k, shard) in shards.iter().enumerate() {
                 let partition = format!("{}/{count}", k + 1);
-                let args = [&since_args[..], &["--dry-run", "--partition", &partition]].concat();
+                let args = [
+                    &since_args[..],
+                    &["--dry-run", "-v", "--partition", &partition],
+                ]
+                .concat();
                 let (_, events) = json_check(root, &args);
                 assert_eq!(&selection(&events), shard, "{since:?} {partition}");
             }
@@ -190,7 +195,11 @@ fn a_shard_under_github_actions_annotates_every_failure_and_reports_junit() {
     write(&ws, "crates/mid/src/lib.rs", MID_BADLY_FORMATTED);
 
     // `top` is recorded as slow: shard 1 of 2 is `top` alone, shard 2 is `base` and `mid`.
-    let run = github_check(&ws, &["--partition", "2/2", "--junit", junit_arg], &summary);
+    let run = github_check(
+        &ws,
+        &["-v", "--partition", "2/2", "--junit", junit_arg],
+        &summary,
+    );
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let events = events(&run);
     assert_eq!(

@@ -40,7 +40,7 @@ fn injected_errors_are_caught_named_and_fixed() {
         diagnostic.file.as_deref(),
         Some(broken_pkg.lib_rs().to_str().unwrap())
     );
-    assert_eq!(diagnostic.step, "lint");
+    assert_eq!(diagnostic.step, ratchet_events::check::Step::Lint);
     let may_fail: BTreeSet<String> = fixture.affected(&[&broken_pkg.name]);
     let failed = failed_packages(&events);
     assert!(

@@ -99,7 +99,7 @@ pub(crate) fn steps_started(events: &[CheckEvent]) -> Vec<(String, Vec<String>)>
     events
         .iter()
         .filter_map(|e| match e {
-            CheckEvent::StepStarted(s) => Some((s.step.clone(), s.packages.clone())),
+            CheckEvent::StepStarted(s) => Some((step_name(s.step), s.packages.clone())),
             _ => None,
         })
         .collect()
@@ -111,7 +111,7 @@ pub(crate) fn planned(events: &[CheckEvent]) -> Vec<(String, Vec<String>)> {
             .steps
             .iter()
             .filter(|s| !s.run.is_empty())
-            .map(|s| (s.step.clone(), s.run.clone()))
+            .map(|s| (step_name(s.step), s.run.clone()))
             .collect(),
         other => panic!("first event is not the plan: {other:?}"),
     }
@@ -133,10 +133,19 @@ pub(crate) fn finished(events: &[CheckEvent], step: &str) -> ratchet_events::che
     events
         .iter()
         .find_map(|e| match e {
-            CheckEvent::StepFinished(f) if f.step == step => Some(f.clone()),
+            CheckEvent::StepFinished(f) if step_name(f.step) == step => Some(f.clone()),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no {step} step finished"))
+}
+
+/// A step's name as the protocol spells it (`lint`).
+pub(crate) fn step_name(step: ratchet_events::check::Step) -> String {
+    serde_json::to_value(step)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 pub(crate) fn names(list: &[&str]) -> Vec<String> {

@@ -73,7 +73,7 @@ fn rustfmt_runs_without_cargo_and_names_the_unformatted_file() {
         fmt.commands
     );
     let located = events.iter().any(|e| {
-        matches!(e, CheckEvent::Diagnostic(d) if d.step == "fmt"
+        matches!(e, CheckEvent::Diagnostic(d) if d.step == ratchet_events::check::Step::Fmt
             && d.package == "mid"
             && d.file.as_deref().is_some_and(|f| f.ends_with("crates/mid/src/lib.rs")))
     });
@@ -134,7 +134,7 @@ fn lint_and_test_share_one_build_and_a_lint_warning_hides_no_test_failure() {
         run.stdout
     );
     let dead_code = events.iter().any(|e| {
-        matches!(e, CheckEvent::Diagnostic(d) if d.step == "lint"
+        matches!(e, CheckEvent::Diagnostic(d) if d.step == ratchet_events::check::Step::Lint
             && d.package == "base"
             && d.message.contains("`helper` is never used"))
     });

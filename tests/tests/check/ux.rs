@@ -123,12 +123,13 @@ fn reproduce_checks_formatting_without_rewriting_and_keeps_the_toolchain() {
 
 /// The plan's selection of a JSON dry run in `dir` (panics unless it succeeds).
 fn selection(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Vec<String> {
-    let mut all = vec!["--dry-run", "--message-format", "json"];
+    // `-v`: the plan lists the selection (it counts it otherwise).
+    let mut all = vec!["--dry-run", "-v", "--message-format", "json"];
     all.extend_from_slice(args);
     let (code, out, err) = check_env(dir, &all, envs);
     assert_eq!(code, 0, "{args:?}: {out}{err}");
     match serde_json::from_str(out.lines().next().unwrap()).unwrap() {
-        CheckEvent::Plan(plan) => plan.selection,
+        CheckEvent::Plan(plan) => plan.selection.unwrap(),
         other => panic!("not the plan: {other:?}"),
     }
 }
@@ -186,7 +187,7 @@ fn verbose_shows_commands_quiet_shows_nothing_and_fail_fast_stops() {
     );
     let (code, out, _) = check_env(root, &["--fail-fast", "--message-format", "json"], &[]);
     assert_eq!(code, 1, "{out}");
-    let ran: Vec<String> = out
+    let ran: Vec<ratchet_events::check::Step> = out
         .lines()
         .filter_map(|l| match serde_json::from_str(l).unwrap() {
             CheckEvent::StepStarted(s) => Some(s.step),
@@ -194,7 +195,7 @@ fn verbose_shows_commands_quiet_shows_nothing_and_fail_fast_stops() {
         })
         .collect();
     assert!(
-        !ran.contains(&"doc".to_string()),
+        !ran.contains(&ratchet_events::check::Step::Doc),
         "no step after the failing one: {ran:?}"
     );
     let (code, out, _) = check_env(root, &["--no-fail-fast", "-q"], &[]);

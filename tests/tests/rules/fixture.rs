@@ -88,7 +88,7 @@ pub fn rules(dir: &Path, config: &str, args: &[&str]) -> Run {
     ratchet(BIN, dir, &all)
 }
 
-/// The violation events of a run, as `rule subject manifest:line`, with ` (baselined)` when
+/// The violation events of a run, as `rule subject manifest:line` (rule as in the config), with ` (baselined)` when
 /// the baseline accepts them.
 pub fn findings(run: &Run) -> Vec<String> {
     run.stdout
@@ -107,7 +107,8 @@ pub fn findings(run: &Run) -> Vec<String> {
             };
             format!(
                 "{} {subject} {}:{}{baselined}",
-                e["rule"].as_str().unwrap(),
+                // The event spells rules in snake_case, the config and baseline in kebab-case.
+                e["rule"].as_str().unwrap().replace('_', "-"),
                 e["manifest"].as_str().unwrap(),
                 e["line"]
             )

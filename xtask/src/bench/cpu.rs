@@ -10,7 +10,7 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ratchet_events::check::CheckEvent;
+use ratchet_events::check::{CheckEvent, Step};
 
 /// CPU time of process `pid` and its reaped children, from `/proc/<pid>/stat`.
 fn cpu_time(pid: u32, ticks_per_second: f64) -> Option<Duration> {
@@ -38,7 +38,7 @@ fn ticks_per_second() -> f64 {
 
 /// Runs `command` (which must `exec` ratchet, so the child's pid is ratchet's) and returns the
 /// CPU use of `step` as a fraction of the cores, or why it could not be measured.
-pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
+pub fn step_cpu_use(mut command: Command, step: Step) -> Result<f64, String> {
     let ticks = ticks_per_second();
     let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
     let mut child = command
@@ -79,7 +79,7 @@ pub fn step_cpu_use(mut command: Command, step: &str) -> Result<f64, String> {
     if !status.success() {
         return Err(format!("ratchet check exited with {status}"));
     }
-    share.ok_or_else(|| format!("no `{step}` step in the events"))
+    share.ok_or_else(|| format!("no `{step:?}` step in the events"))
 }
 
 /// Runs `command` to its end and returns the CPU time of its whole process tree (every

@@ -156,7 +156,7 @@ impl Context<'_> {
             }
             let share = match row.metric {
                 Metric::CommandCpu => cpu::command_cpu_use(self.shell(row.command)),
-                _ => cpu::step_cpu_use(self.shell(row.command), "test"),
+                _ => cpu::step_cpu_use(self.shell(row.command), ratchet_events::check::Step::Test),
             };
             match share {
                 Ok(share) => samples.push(share),

@@ -199,10 +199,12 @@ impl Steps for FakeSteps<'_> {
 /// A failure that does not stop the build (a lint warning, a failing test).
 fn warning(step: Step) -> Problem {
     Problem::Diagnostic {
-        level: "warning".into(),
+        level: ratchet_events::check::Level::Warning,
         file: None,
         line: None,
+        column: None,
         code: None,
+        suggestions: Vec::new(),
         message: format!("{} found something", step.name()),
         rendered: String::new(),
     }
@@ -256,11 +258,11 @@ impl Sink for Heard {
             CheckEvent::StepFinished(finished) => {
                 let changed = finished.changed_during_run.iter();
                 let mut heard = self.changed.lock().unwrap();
-                heard.extend(changed.map(|p| (finished.step.clone(), p.clone())));
+                heard.extend(changed.map(|p| (finished.step.to_string(), p.clone())));
             }
             CheckEvent::NonHermetic(found) => {
                 let mut heard = self.non_hermetic.lock().unwrap();
-                heard.push((found.step.clone(), found.package.clone()));
+                heard.push((found.step.to_string(), found.package.clone()));
             }
             _ => {}
         }

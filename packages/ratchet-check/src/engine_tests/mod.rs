@@ -155,7 +155,7 @@ fn a_package_the_step_does_not_name_fails() {
         _ => false,
     });
     let finished = events.iter().position(|e| match e {
-        CheckEvent::StepFinished(f) => f.step == "test" && f.failed == ["b"],
+        CheckEvent::StepFinished(f) => f.step.as_str() == "test" && f.failed == ["b"],
         _ => false,
     });
     assert!(said.unwrap() < finished.unwrap(), "{events:?}");

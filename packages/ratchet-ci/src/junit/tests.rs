@@ -9,11 +9,16 @@ fn strings(names: &[&str]) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
 }
 
+fn step_of(name: &str) -> ev::Step {
+    serde_json::from_value(serde_json::Value::from(name)).unwrap()
+}
+
 fn planned(step: &str, run: &[&str], cached: &[&str]) -> ev::PlannedStep {
     ev::PlannedStep {
-        step: step.into(),
+        step: step_of(step),
         run: strings(run),
-        cached: strings(cached),
+        cached: cached.len(),
+        cached_packages: Some(strings(cached)),
         verifying: Vec::new(),
     }
 }
@@ -21,8 +26,12 @@ fn planned(step: &str, run: &[&str], cached: &[&str]) -> ev::PlannedStep {
 fn finished(step: &str, passed: &[&str], failed: &[&str]) -> CheckEvent {
     CheckEvent::StepFinished(ev::StepFinished {
         version: VERSION,
-        step: step.into(),
-        verdict: if failed.is_empty() { "pass" } else { "fail" }.into(),
+        step: step_of(step),
+        verdict: if failed.is_empty() {
+            ev::Verdict::Pass
+        } else {
+            ev::Verdict::Fail
+        },
         passed: strings(passed),
         failed: strings(failed),
         changed_during_run: Vec::new(),
@@ -43,7 +52,8 @@ pub(crate) fn record() -> Record {
     let events = [
         CheckEvent::Plan(ev::Plan {
             version: VERSION,
-            selection: strings(&["a", "b", "c", "d"]),
+            selected: 4,
+            selection: Some(strings(&["a", "b", "c", "d"])),
             steps: vec![
                 planned("fmt", &["b", "c"], &["a", "d"]),
                 planned("test", &["b", "c", "d"], &["a"]),
@@ -52,9 +62,12 @@ pub(crate) fn record() -> Record {
         }),
         CheckEvent::Diagnostic(ev::Diagnostic {
             version: VERSION,
-            step: "fmt".into(),
+            step: ev::Step::Fmt,
             package: "c".into(),
-            level: "error".into(),
+            level: ev::Level::Error,
+            column: None,
+            code: None,
+            suggestions: Vec::new(),
             file: Some("c/src/lib.rs".into()),
             line: Some(2),
             message: "not formatted as rustfmt would".into(),
@@ -64,7 +77,7 @@ pub(crate) fn record() -> Record {
         finished("fmt", &["b"], &["c"]),
         CheckEvent::TestFailure(ev::TestFailure {
             version: VERSION,
-            step: "test".into(),
+            step: ev::Step::Test,
             package: "c".into(),
             binary: "lib".into(),
             tests: strings(&["tests::one", "tests::two"]),

@@ -1,6 +1,7 @@
 //! `affected`: the packages a change affects (since a git ref, or since the last recorded
 //! fingerprints), one per line, as JSON, or one package's reason chain.
 
+use ratchet_events::Event;
 use ratchet_events::affected::AffectedReport;
 
 use crate::cmd::hash::read_inputs;
@@ -60,7 +61,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 fn render(report: &AffectedReport, args: &Args) -> anyhow::Result<String> {
     Ok(match (&args.why, args.message_format) {
-        (_, MessageFormat::Json) => serde_json::to_string(report)? + "\n",
+        (Some(name), MessageFormat::Json) => {
+            let why = ratchet_affected::why_event(report, name);
+            serde_json::to_string(&Event::AffectedWhy(why))? + "\n"
+        }
+        (None, MessageFormat::Json) => {
+            serde_json::to_string(&Event::Affected(report.clone()))? + "\n"
+        }
         (Some(name), MessageFormat::Human) => ratchet_affected::why(report, name) + "\n",
         (None, MessageFormat::Human) => report.affected.iter().map(|n| format!("{n}\n")).collect(),
     })

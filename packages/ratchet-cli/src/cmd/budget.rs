@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use ratchet_budget::{GateOptions, GateOutcome};
-use ratchet_events::budget::{BudgetEvent, BudgetTightened};
+use ratchet_events::Event;
+use ratchet_events::budget::BudgetTightened;
 use ratchet_graph::Workspace;
 
 use crate::common::{MessageFormat, WorkspaceArgs, print};
@@ -88,7 +89,7 @@ pub fn gate_and_report(
     let outcome = ratchet_budget::gate(ws, options)?;
     match format {
         MessageFormat::Human => print(&ratchet_report::text::human(&outcome))?,
-        MessageFormat::Json => print_events(&outcome.events())?,
+        MessageFormat::Json => print_events(&ratchet_report::text::events(&outcome))?,
     }
     if let Some(e) = &outcome.unrecorded {
         eprintln!("error: could not record this gate run in the history: {e}");
@@ -99,7 +100,7 @@ pub fn gate_and_report(
     Ok(outcome.exit_code())
 }
 
-fn print_events(events: &[BudgetEvent]) -> anyhow::Result<()> {
+fn print_events(events: &[Event]) -> anyhow::Result<()> {
     let mut text = String::new();
     for event in events {
         text.push_str(&serde_json::to_string(event)?);
@@ -138,8 +139,7 @@ fn tighten(args: TightenArgs) -> anyhow::Result<u8> {
     let lowered = ratchet_budget::tighten(&ws, args.dry_run)?;
     match args.message_format {
         MessageFormat::Json => {
-            let events: Vec<BudgetEvent> =
-                lowered.into_iter().map(BudgetEvent::Tightened).collect();
+            let events: Vec<Event> = lowered.into_iter().map(Event::BudgetTightened).collect();
             print_events(&events)?;
         }
         MessageFormat::Human => print(&tighten_text(&lowered, args.dry_run))?,
@@ -152,7 +152,7 @@ fn tighten_text(lowered: &[BudgetTightened], dry_run: bool) -> String {
     lowered
         .iter()
         .map(|t| {
-            let show = |v| ratchet_report::text::amount(&t.unit, v);
+            let show = |v| ratchet_report::text::amount(t.unit, v);
             format!(
                 "{verb} {} from {} to {} (measured {})\n",
                 t.key,

@@ -129,6 +129,20 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
     // Rules need only the graph: a layering mistake fails here, before anything compiles.
     let rules = gates::rules(&workspace, &config_file, args.message_format, tool)?;
     if rules != ratchet_events::exit::OK {
+        if args.message_format == MessageFormat::Json {
+            let summary = ev::Summary {
+                version: VERSION,
+                passed: 0,
+                failed: 0,
+                cached: 0,
+                failed_packages: Vec::new(),
+                interrupted: false,
+                wall_ms: clock.ms_since(started),
+                exit_code: rules,
+            };
+            let event = ratchet_events::Event::Summary(summary);
+            crate::common::print(&(serde_json::to_string(&event)? + "\n"))?;
+        }
         return Ok(rules);
     }
     let ci_gate = args.ci_gate(tool);

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use ratchet_events::Event;
+use ratchet_events::graph::EdgeKind;
 use ratchet_fingerprint::{Explanation, InputsConfig};
 use ratchet_graph::Workspace;
 
@@ -33,12 +35,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let fps = ratchet_fingerprint::compute(&ws, &inputs)?;
     let text = match (explain, args.message_format) {
         (Some(ix), MessageFormat::Json) => {
-            serde_json::to_string_pretty(&ratchet_fingerprint::explain(&ws, &fps, ix))? + "\n"
+            let explanation = ratchet_fingerprint::explain(&ws, &fps, ix);
+            serde_json::to_string(&Event::HashExplain(explanation))? + "\n"
         }
         (Some(ix), MessageFormat::Human) => {
             render_explanation(&ratchet_fingerprint::explain(&ws, &fps, ix))
         }
-        (None, MessageFormat::Json) => serde_json::to_string(&fps)? + "\n",
+        (None, MessageFormat::Json) => serde_json::to_string(&Event::Hash(fps.to_event()))? + "\n",
         (None, MessageFormat::Human) => fps
             .packages
             .iter()
@@ -87,16 +90,12 @@ fn render_explanation(e: &Explanation) -> String {
     }
     let _ = writeln!(out, "workspace dependencies:");
     for dep in &e.deps {
-        let feeds = if dep.kind == "dev" {
-            "full only"
-        } else {
-            "build"
+        let (kind, feeds) = match dep.kind {
+            EdgeKind::Normal => ("normal", "build"),
+            EdgeKind::Build => ("build", "build"),
+            EdgeKind::Dev => ("dev", "full only"),
         };
-        let _ = writeln!(
-            out,
-            "  {} ({}, feeds {feeds}) {}",
-            dep.name, dep.kind, dep.build
-        );
+        let _ = writeln!(out, "  {} ({kind}, feeds {feeds}) {}", dep.name, dep.build);
     }
     out
 }

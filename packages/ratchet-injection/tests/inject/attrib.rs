@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use ratchet_events::check::{CheckEvent, StepFinished};
+use ratchet_events::check::{CheckEvent, Step, StepFinished};
 
 use crate::*;
 
@@ -27,7 +27,7 @@ fn plain(root: &Path, args: &[&str]) -> (bool, String) {
 /// The `step_finished` event of `step`, if it ran.
 fn finished<'a>(events: &'a [CheckEvent], step: &str) -> Option<&'a StepFinished> {
     events.iter().find_map(|e| match e {
-        CheckEvent::StepFinished(f) if f.step == step => Some(f),
+        CheckEvent::StepFinished(f) if serde_json::to_value(f.step).ok()? == step => Some(f),
         _ => None,
     })
 }
@@ -229,7 +229,7 @@ fn doc_tests_fail_only_the_libraries_cargo_test_fails() {
     assert_eq!(doc.failed, ["bad", "mac", "readme"], "{}", run.stdout);
     for event in &events {
         if let CheckEvent::TestFailure(t) = event
-            && t.step == "doc"
+            && t.step == Step::Doc
         {
             assert_eq!(t.command, format!("cargo test --doc -p {}", t.package));
             let (ok, _) = plain(root, &["test", "--doc", "-p", &t.package]);
@@ -269,11 +269,11 @@ fn a_deny_lint_is_one_lint_failure_not_a_test_failure() {
         })
         .collect();
     assert_eq!(lint_errors.len(), 1, "shown once:\n{}", run.stdout);
-    assert_eq!(lint_errors[0].step, "lint");
+    assert_eq!(lint_errors[0].step, Step::Lint);
     assert!(lint_errors[0].command.starts_with("cargo clippy -p base"));
     for event in &events {
         let command = match event {
-            CheckEvent::Diagnostic(d) if d.step == "test" => &d.command,
+            CheckEvent::Diagnostic(d) if d.step == Step::Test => &d.command,
             CheckEvent::TestFailure(t) => &t.command,
             _ => continue,
         };

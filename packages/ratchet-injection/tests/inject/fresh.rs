@@ -123,16 +123,16 @@ fn verify_reports_a_stale_pass_as_not_hermetic_and_drops_it() {
     );
     let (run, events) = check_with_env(root, &["--verify"], BLIND);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    let flagged: Vec<(String, String)> = events
+    let flagged: Vec<(String, ratchet_events::check::Step)> = events
         .iter()
         .filter_map(|e| match e {
-            CheckEvent::NonHermetic(n) => Some((n.package.clone(), n.step.clone())),
+            CheckEvent::NonHermetic(n) => Some((n.package.clone(), n.step)),
             _ => None,
         })
         .collect();
     assert_eq!(
         flagged,
-        [("base".to_string(), "test".to_string())],
+        [("base".to_string(), ratchet_events::check::Step::Test)],
         "{}",
         run.stdout
     );

@@ -177,7 +177,9 @@ fn step_finished(events: &[CheckEvent], step: &str) -> StepFinished {
     events
         .iter()
         .find_map(|e| match e {
-            CheckEvent::StepFinished(f) if f.step == step => Some(f.clone()),
+            CheckEvent::StepFinished(f) if serde_json::to_value(f.step).ok()? == step => {
+                Some(f.clone())
+            }
             _ => None,
         })
         .unwrap_or_else(|| panic!("no step_finished for {step}: {events:?}"))

@@ -31,8 +31,8 @@ fn verify_names_the_inputs_that_differ_from_the_pass() {
     let found = non_hermetic(&events);
     assert_eq!(found.len(), 1, "{}", run.stdout);
     assert_eq!(
-        (found[0].package.as_str(), found[0].step.as_str()),
-        ("app", "test")
+        (found[0].package.as_str(), found[0].step),
+        ("app", ratchet_events::check::Step::Test)
     );
     assert_eq!(
         found[0].differing_inputs,

@@ -73,7 +73,7 @@ fn tighten(ws: &Workspace, format: MessageFormat) -> anyhow::Result<()> {
         MessageFormat::Json => {
             let mut text = String::new();
             for event in lowered {
-                let event = ratchet_events::budget::BudgetEvent::Tightened(event);
+                let event = ratchet_events::Event::BudgetTightened(event);
                 text.push_str(&serde_json::to_string(&event)?);
                 text.push('\n');
             }

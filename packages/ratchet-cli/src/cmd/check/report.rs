@@ -66,8 +66,13 @@ impl Reporter {
     }
 
     /// Feeds `event` to the CI outputs (which print its annotation), then prints it as JSON.
-    fn emit(&self, event: CheckEvent) -> anyhow::Result<()> {
+    fn emit(&self, mut event: CheckEvent) -> anyhow::Result<()> {
         self.ci.observe(&event);
+        // The CI reports need the lists; the stream has them only with `-v` (a no-op stays small).
+        if let (CheckEvent::Plan(plan), 0) = (&mut event, self.verbosity.verbose) {
+            plan.selection = None;
+            plan.steps.iter_mut().for_each(|s| s.cached_packages = None);
+        }
         match self.json {
             true => print(&format!("{}\n", serde_json::to_string(&event)?)),
             false => Ok(()),
@@ -101,12 +106,12 @@ impl Reporter {
         if !self.json && plan.dry_run {
             let mut text = String::new();
             for step in &plan.steps {
+                let name = step.step.as_str();
                 text.push_str(&format!(
-                    "{}: run {} [{}], cached {}\n",
-                    step.step,
+                    "{name}: run {} [{}], cached {}\n",
                     step.run.len(),
                     step.run.join(", "),
-                    step.cached.len()
+                    step.cached
                 ));
             }
             self.text(&text)?;
@@ -215,7 +220,15 @@ impl Reporter {
                         not_run.push(entry);
                     }
                 }
-                _ => self.text(&ratchet_term::failure_text(&event))?,
+                CheckEvent::Diagnostic(d) => {
+                    let step = d.step.as_str();
+                    self.text(&ratchet_term::failure_text(&event, step))?;
+                }
+                CheckEvent::TestFailure(t) => {
+                    let step = t.step.as_str();
+                    self.text(&ratchet_term::failure_text(&event, step))?;
+                }
+                _ => {}
             }
         }
         self.emit(event)
@@ -283,6 +296,8 @@ impl Sink for Reporter {
             CheckEvent::StepFinished(finished) => self.step_finished(finished),
             CheckEvent::NonHermetic(found) => self.non_hermetic(found),
             CheckEvent::Summary(summary) => self.summary(summary, &[]),
+            // Rules and budget events reach the stream from their own gates, not the engine.
+            other => self.emit(other),
         }
     }
 

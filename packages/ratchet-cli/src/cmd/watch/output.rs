@@ -2,7 +2,8 @@
 //! changed, `check`'s own output, a one-line status); otherwise one `watch_run` event per run.
 
 use camino::Utf8PathBuf;
-use ratchet_events::watch::{WatchEvent, WatchRun, WatchVerdict};
+use ratchet_events::Event;
+use ratchet_events::watch::{WatchRun, WatchVerdict};
 use ratchet_watch::ChangeBatch;
 
 use std::io::Write;
@@ -45,7 +46,7 @@ impl Output {
     /// closed (the reader went away), so that watching stops instead of running for no one.
     pub(super) fn finished(&mut self, event: &WatchRun) -> bool {
         let line = if self.json {
-            let event = WatchEvent::WatchRun(event.clone());
+            let event = Event::WatchRun(event.clone());
             serde_json::to_string(&event).unwrap_or_default()
         } else {
             status(event)
