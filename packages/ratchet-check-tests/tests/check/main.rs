@@ -20,7 +20,7 @@ use std::path::Path;
 use ratchet_events::check::CheckEvent;
 use ratchet_tests::{Run, ratchet};
 
-pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ratchet");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ratchet-check-under-test");
 
 pub(crate) use ratchet_tests::{manifest, write};
 
