@@ -33,7 +33,10 @@ fn version_names_the_binary_its_version_commit_and_date() {
 fn help_speaks_to_a_user_and_names_cargo_ratchet() {
     let (code, text) = run(&["ratchet", "--help"]);
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("Usage: cargo ratchet <COMMAND>"), "{text}");
+    assert!(
+        text.contains("Usage: cargo ratchet [OPTIONS] <COMMAND>"),
+        "{text}"
+    );
     assert!(text.contains("only what a change affects"), "{text}");
     assert!(text.contains("cargo ratchet check --since"), "{text}");
     assert!(!text.contains("xtask") && !text.contains("clap"), "{text}");
@@ -44,7 +47,7 @@ fn budget_is_the_subcommand_and_ratchet_stays_an_alias() {
     let (code, text) = run(&["ratchet", "budget", "--help"]);
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.contains("Usage: cargo ratchet budget <COMMAND>"),
+        text.contains("Usage: cargo ratchet budget [OPTIONS] <COMMAND>"),
         "{text}"
     );
     // Scripts written before the rename keep working.
