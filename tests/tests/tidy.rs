@@ -111,14 +111,25 @@ fn every_package_has_a_description_and_workspace_lints() {
     assert!(offenders.is_empty(), "\n{}", offenders.join("\n"));
 }
 
-/// Packages whose files still import each other in a cycle. Shrink only: remove a package
-/// once its cycle is broken; a package not listed here fails on its first cycle.
-const STILL_CYCLIC: &[&str] = &[
-    // stat_cache.rs <-> walk.rs (`Found`, `Stat`).
-    "ratchet-fingerprint",
-    // finding.rs <-> manifest.rs (`Locator`, `Finding`).
-    "ratchet-rules",
-];
+/// One line per package directory of `dirs` whose files import each other in a cycle. There is
+/// no allow-list: a cycle in any package fails.
+fn cycle_problems(root: &Path, dirs: &[PathBuf]) -> Vec<String> {
+    dirs.iter()
+        .filter_map(|dir| {
+            let name = dir.file_name()?.to_string_lossy().into_owned();
+            let cycle = cycles::cycle_in(&dir.join("src"))?;
+            let files: Vec<String> = cycle
+                .iter()
+                .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+                .collect();
+            Some(format!(
+                "{name}: file import cycle {}: move what these files share into a file \
+                 that imports none of them, or pass it in as a parameter",
+                files.join(" -> ")
+            ))
+        })
+        .collect()
+}
 
 #[test]
 fn no_package_has_a_file_import_cycle() {
@@ -129,26 +140,29 @@ fn no_package_has_a_file_import_cycle() {
         .collect();
     dirs.extend([root.join("xtask"), root.join("tests")]);
     dirs.sort();
-    let mut problems = Vec::new();
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let cycle = cycles::cycle_in(&dir.join("src"));
-        match (cycle, STILL_CYCLIC.contains(&name.as_str())) {
-            (Some(cycle), false) => {
-                let files: Vec<String> = cycle.iter().map(|p| relative(p)).collect();
-                problems.push(format!(
-                    "{name}: file import cycle {}: move what these files share into a file \
-                     that imports none of them, or pass it in as a parameter",
-                    files.join(" -> ")
-                ));
-            }
-            (None, true) => problems.push(format!(
-                "{name} has no import cycle any more: remove it from STILL_CYCLIC in tidy.rs"
-            )),
-            _ => {}
-        }
-    }
+    let problems = cycle_problems(&root, &dirs);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_cycle_in_any_package_is_a_problem() {
+    let root = tempfile::tempdir().unwrap();
+    let (cyclic, clean) = (root.path().join("cyclic"), root.path().join("clean"));
+    for dir in [&cyclic, &clean] {
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), "mod x;\nmod y;\n").unwrap();
+        std::fs::write(dir.join("src/x.rs"), "pub struct X;\n").unwrap();
+    }
+    std::fs::write(cyclic.join("src/x.rs"), "use crate::y::Y;\npub struct X;\n").unwrap();
+    std::fs::write(cyclic.join("src/y.rs"), "use crate::x::X;\npub struct Y;\n").unwrap();
+    std::fs::write(clean.join("src/y.rs"), "use crate::x::X;\n").unwrap();
+    let problems = cycle_problems(root.path(), &[clean, cyclic]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("cyclic: file import cycle cyclic/src/x.rs -> cyclic/src/y.rs"),
+        "{}",
+        problems[0]
+    );
 }
 
 #[test]

@@ -104,30 +104,27 @@ fn explain(
                 "make `{name}` cheaper to compile: split it, or move its heaviest code (generics, \
                  macros, large functions) into a package it depends on"
             ),
-            heavy_crates(ws, measured, check)
-                .into_iter()
-                .chain([path_line(ws, measured)])
-                .collect(),
+            and_path(ws, measured, heavy_crates(ws, measured, check)),
         ),
         Measure::TotalBuildCpu | Measure::CriticalPath => (
             "shorten the critical path: split its heaviest package, or cut a dependency edge so \
              more of the build runs in parallel"
                 .to_string(),
-            heaviest_packages(ws, measured)
-                .into_iter()
-                .chain([path_line(ws, measured)])
-                .collect(),
+            and_path(ws, measured, heaviest_packages(ws, measured)),
         ),
         Measure::InnerLoop => (
             "bring the inner loop back under its ceiling: split the heaviest packages on the \
              critical path so an edit rebuilds less"
                 .to_string(),
-            heaviest_packages(ws, measured)
-                .into_iter()
-                .chain([path_line(ws, measured)])
-                .collect(),
+            and_path(ws, measured, heaviest_packages(ws, measured)),
         ),
     }
+}
+
+/// `lines`, then the critical path: the remedies of every CPU measure end with it.
+fn and_path(ws: &Workspace, measured: &Measured, mut lines: Vec<String>) -> Vec<String> {
+    lines.push(path_line(ws, measured));
+    lines
 }
 
 fn path_line(ws: &Workspace, measured: &Measured) -> String {

@@ -1,13 +1,14 @@
 //! What cargo, rustc, rustfmt and clippy read besides the workspace's files: their environment
 //! variables, cargo's configuration files above the workspace root and in `CARGO_HOME`, and
 //! rustfmt's and clippy's configuration above the root (both search every parent directory,
-//! and rustfmt then the home and config directories). All of it is a global input.
+//! and rustfmt then the home and config directories), with the names those configuration files
+//! have. All of it is a global input.
 
 use std::collections::BTreeMap;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
-use crate::inputs::TOOL_CONFIG_FILES;
+use crate::digest::hex;
 
 /// Variables outside the `CARGO_` namespace that change what a build or a lint does.
 pub const BUILD_ENV: &[&str] = &[
@@ -78,19 +79,34 @@ pub(crate) fn env_inputs(extra: &[String]) -> BTreeMap<String, String> {
             continue;
         };
         if is_build_env(name) || extra.iter().any(|e| e == name) {
-            out.insert(format!("env:{name}"), crate::inputs::hex(value.as_bytes()));
+            out.insert(format!("env:{name}"), hex(value.as_bytes()));
         }
     }
     if ratchet_toolchain::explicit_rustup_toolchain().is_empty() {
         out.remove("env:RUSTUP_TOOLCHAIN");
     }
     if let Some(home) = ratchet_toolchain::cargo_home() {
-        out.insert(
-            "env:CARGO_HOME".to_string(),
-            crate::inputs::hex(home.as_str().as_bytes()),
-        );
+        out.insert("env:CARGO_HOME".to_string(), hex(home.as_str().as_bytes()));
     }
     out
+}
+
+/// Configuration files of rustfmt and clippy, which apply to every file below their directory:
+/// at the workspace root and in every directory above a member they are global inputs (one in
+/// a member's own directory is already one of its files). Editing one changes fmt and lint
+/// verdicts, so it must change fingerprints.
+pub const TOOL_CONFIG_FILES: &[&str] = &[
+    "rustfmt.toml",
+    ".rustfmt.toml",
+    "clippy.toml",
+    ".clippy.toml",
+];
+
+/// Whether `path` (relative to the workspace root) is one of [`TOOL_CONFIG_FILES`], wherever it
+/// is: for a changed path, counting every one as global is the safe side.
+pub fn is_tool_config(path: &Utf8Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| TOOL_CONFIG_FILES.contains(&name))
 }
 
 /// Configuration files outside the workspace root that cargo, rustfmt or clippy read for it,

@@ -7,6 +7,8 @@ use ratchet_graph::Workspace;
 use serde::Deserialize;
 
 use crate::FingerprintError;
+use crate::cargo_env::TOOL_CONFIG_FILES;
+use crate::digest::hex;
 
 /// Environment variables `[inputs] env` names when it is not set. Whatever it says, cargo's
 /// own variables are global inputs too (see [`crate::is_build_env`]).
@@ -102,24 +104,6 @@ impl InputsConfig {
     }
 }
 
-/// Configuration files of rustfmt and clippy, which apply to every file below their directory:
-/// at the workspace root and in every directory above a member they are global inputs (one in
-/// a member's own directory is already one of its files). Editing one changes fmt and lint
-/// verdicts, so it must change fingerprints.
-pub const TOOL_CONFIG_FILES: &[&str] = &[
-    "rustfmt.toml",
-    ".rustfmt.toml",
-    "clippy.toml",
-    ".clippy.toml",
-];
-
-/// Whether `path` (relative to the workspace root) is one of [`TOOL_CONFIG_FILES`], wherever it
-/// is: for a changed path, counting every one as global is the safe side.
-pub fn is_tool_config(path: &Utf8Path) -> bool {
-    path.file_name()
-        .is_some_and(|name| TOOL_CONFIG_FILES.contains(&name))
-}
-
 /// The workspace root and every directory between it and a member's directory.
 fn dirs_above_members(ws: &Workspace) -> BTreeSet<Utf8PathBuf> {
     let mut dirs = BTreeSet::from([ws.root.clone()]);
@@ -183,8 +167,4 @@ fn hash_optional_file(path: &Utf8Path) -> Result<Option<String>, FingerprintErro
             source,
         }),
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
 }

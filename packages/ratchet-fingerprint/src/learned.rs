@@ -8,8 +8,8 @@ use camino::Utf8PathBuf;
 use ratchet_graph::{PkgIx, Workspace};
 use ratchet_learn::Inputs;
 
-use crate::inputs::hex;
-use crate::stat_cache::Stat;
+use crate::digest::hex;
+use crate::stat::Stat;
 use crate::walk::Found;
 
 /// Learned inputs still to hash: files for the stat cache, and what is already known.

@@ -14,11 +14,13 @@
 //! about steps (a step's own configuration is added to the key by whoever caches verdicts).
 
 mod cargo_env;
+mod digest;
 mod inputs;
 mod learned;
 mod listing;
 mod merkle;
 mod settled;
+mod stat;
 mod stat_cache;
 mod walk;
 
@@ -28,8 +30,10 @@ use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{PkgIx, Workspace};
 use serde::{Deserialize, Serialize};
 
-pub use cargo_env::{BUILD_ENV, is_build_env, is_outer_config, outer_config_files};
-pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig, TOOL_CONFIG_FILES, is_tool_config};
+pub use cargo_env::{
+    BUILD_ENV, TOOL_CONFIG_FILES, is_build_env, is_outer_config, is_tool_config, outer_config_files,
+};
+pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig};
 pub use merkle::external_key;
 /// `hash --explain`: what went into one package's fingerprints (an event of the protocol).
 pub use ratchet_events::hash::{ExplainedDep, Explanation};

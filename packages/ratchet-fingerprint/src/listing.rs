@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::FingerprintError;
-use crate::stat_cache::{RACY_MARGIN_NS, Stat, nanos};
+use crate::stat::{Stat, nanos};
 use crate::walk::{self, Found};
 
 /// Bump when the shape or meaning changes.
@@ -72,7 +72,7 @@ pub(crate) fn own_files(
 }
 
 fn revalidate(listing: &Listing) -> Option<Vec<Found>> {
-    let trusted = |stat: &Stat| stat.last_change() + RACY_MARGIN_NS < listing.scan_start_ns;
+    let trusted = |stat: &Stat| stat.settled_before(listing.scan_start_ns);
     let dirs_ok = listing
         .dirs
         .par_iter()

@@ -20,7 +20,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use ratchet_graph::{DepKind, Workspace};
 use ratchet_learn::Inputs;
 
-use crate::stat_cache::Stat;
+use crate::stat::Stat;
 use crate::{FingerprintError, Fingerprints, InputsConfig};
 
 /// The fingerprints a run's plan was made at, with what they were computed from.

@@ -8,67 +8,20 @@
 //! back (`touch -d`, archive extraction) but not ctime.
 
 use std::collections::HashMap;
-use std::fs::Metadata;
 use std::io::ErrorKind;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::FingerprintError;
+use crate::digest::hex;
+use crate::stat::{Stat, nanos};
 use crate::walk::Found;
 
 /// Bump when the cache's shape or the hash's meaning changes.
 const FORMAT: u32 = 1;
-
-/// How much older than the scan a change must be to be trusted: covers coarse filesystem
-/// timestamps (one or two seconds on some filesystems).
-pub(crate) const RACY_MARGIN_NS: i128 = 2_000_000_000;
-
-/// The parts of a file's metadata that change whenever its content may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Stat {
-    size: u64,
-    mtime_ns: i128,
-    ctime_ns: i128,
-    inode: u64,
-}
-
-impl Stat {
-    pub(crate) fn of(meta: &Metadata) -> Stat {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            Stat {
-                size: meta.len(),
-                mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
-                ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-                inode: meta.ino(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            Stat {
-                size: meta.len(),
-                mtime_ns: meta.modified().map(nanos).unwrap_or(0),
-                ctime_ns: 0,
-                inode: 0,
-            }
-        }
-    }
-
-    /// The last change of the file's status (content, metadata, links), which no tool can set
-    /// back.
-    pub(crate) fn ctime_ns(&self) -> i128 {
-        self.ctime_ns
-    }
-
-    /// The later of mtime and ctime: the last time content or metadata changed.
-    pub(crate) fn last_change(&self) -> i128 {
-        self.mtime_ns.max(self.ctime_ns)
-    }
-}
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
@@ -96,8 +49,7 @@ pub(crate) fn hash_files(
     let trusted = |f: &Found| -> Option<String> {
         let cache = old.as_ref()?;
         let entry = cache.entries.get(&f.path)?;
-        let safe =
-            entry.stat == f.stat && entry.stat.last_change() + RACY_MARGIN_NS < cache.scan_start_ns;
+        let safe = entry.stat == f.stat && entry.stat.settled_before(cache.scan_start_ns);
         safe.then(|| entry.hash.clone())
     };
     let hashes: Vec<String> = files
@@ -122,7 +74,7 @@ pub(crate) fn hash_files(
         c.entries == entries
             && entries
                 .values()
-                .all(|e| e.stat.last_change() + RACY_MARGIN_NS < c.scan_start_ns)
+                .all(|e| e.stat.settled_before(c.scan_start_ns))
     });
     if !unchanged {
         let file = CacheFile {
@@ -139,9 +91,7 @@ pub(crate) fn hash_files(
 /// Reads and hashes one file, failing clearly when it vanished or cannot be read.
 fn hash_one(file: &Found) -> Result<String, FingerprintError> {
     if let Some(target) = &file.dangling_target {
-        return Ok(blake3::hash(format!("symlink:{target}").as_bytes())
-            .to_hex()
-            .to_string());
+        return Ok(hex(format!("symlink:{target}").as_bytes()));
     }
     let mut hasher = blake3::Hasher::new();
     let opened = std::fs::File::open(&file.path).and_then(|mut f| {
@@ -160,15 +110,10 @@ fn hash_one(file: &Found) -> Result<String, FingerprintError> {
     }
 }
 
-pub(crate) fn nanos(t: SystemTime) -> i128 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as i128)
-        .unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stat::RACY_MARGIN_NS;
 
     fn found(path: &Utf8Path) -> Found {
         let meta = std::fs::metadata(path).unwrap();

@@ -12,7 +12,7 @@ use ignore::{WalkBuilder, WalkState};
 use ratchet_graph::{PkgIx, Workspace};
 
 use crate::FingerprintError;
-use crate::stat_cache::Stat;
+use crate::stat::Stat;
 
 /// A file found by the walk, with the stat taken while walking (symlinks followed).
 #[derive(Debug)]

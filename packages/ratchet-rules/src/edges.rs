@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use ratchet_graph::{Dep, DepKind, PkgIx, Workspace};
 
 use crate::finding::{Finding, Rule};
-use crate::manifest::Locator;
+use crate::locator::Locator;
 use crate::resolve::{Forbidden, Layers, Private};
 
 /// All declarations of one dependent-to-dependency pair among the chosen kinds.

@@ -4,7 +4,7 @@ use camino::Utf8PathBuf;
 use ratchet_graph::DepKind;
 use serde::{Deserialize, Serialize};
 
-use crate::manifest::Locator;
+use crate::locator::Locator;
 
 /// The rule kinds, as spelt in findings and the baseline file (JSON has its own snake_case enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use ratchet_graph::Workspace;
 
 use crate::edges::{Edge, edge_finding, edges};
 use crate::finding::{Finding, Rule};
-use crate::manifest::Locator;
+use crate::locator::Locator;
 use crate::resolve::Layers;
 
 /// Layer-order violations and packages in no layer.

@@ -16,6 +16,7 @@ mod dot;
 mod edges;
 mod finding;
 mod layers;
+mod locator;
 mod manifest;
 pub mod render;
 mod resolve;

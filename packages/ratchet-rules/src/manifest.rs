@@ -8,6 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::finding::Finding;
+use crate::locator::Locator;
 
 /// The 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
@@ -17,26 +18,6 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
-}
-
-/// What a finding points at in its manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) enum Locator {
-    /// Nothing in particular.
-    #[default]
-    Nothing,
-    /// The `[package]` name, which stands for the package as a whole.
-    Package,
-    /// The first entry of `[dependencies]` (or the package name when there is none).
-    Dependencies,
-    /// The entry that declares the dependency `name` (imported as `rename` when renamed) in
-    /// the section for `kind` (under `target.<target>` when set).
-    Dependency {
-        name: String,
-        rename: Option<String>,
-        kind: DepKind,
-        target: Option<String>,
-    },
 }
 
 /// Fills in `line` for each finding from its locator, reading and parsing each manifest once

@@ -7,7 +7,7 @@ use ratchet_graph::{DepKind, PkgIx, Workspace};
 
 use crate::edges::{edge_finding, edges, names};
 use crate::finding::{Finding, Rule, kinds_text};
-use crate::manifest::Locator;
+use crate::locator::Locator;
 use crate::resolve::{FanOut, Unused};
 
 const ALL_KINDS: &[DepKind] = &[DepKind::Normal, DepKind::Build, DepKind::Dev];
