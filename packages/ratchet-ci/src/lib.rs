@@ -28,7 +28,7 @@ pub use github::{Annotation, escape_data, escape_property, repo_prefix};
 pub use junit::junit_xml;
 pub use ratchet_shard as shard;
 pub use record::{Outcome, Record};
-pub use shards::{PlanArgs, ShardPlan, estimate, partition_selection, shard_plan};
+pub use shards::{PlanArgs, ShardPlan, estimate, partition_selection, render, shard_plan};
 pub use sink::Sink;
 pub use summary::step_summary;
 
@@ -49,4 +49,7 @@ pub enum CiError {
     /// Source sizes could not be measured.
     #[error(transparent)]
     Budget(#[from] ratchet_budget::BudgetError),
+    /// The shards' matrix did not have the protocol's shape (a bug: the message says where).
+    #[error("the shards' matrix does not fit the shard_plan event: {0}")]
+    Matrix(#[from] serde_json::Error),
 }

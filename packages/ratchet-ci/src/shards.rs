@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ratchet_graph::Workspace;
 use ratchet_shard::{Estimate, Job, Partition, Shard, Source};
 
+use ratchet_events::plan::{self as ev, Matrix, PredictionSource};
+
 use crate::CiError;
 
 /// Flags of `plan` that this package owns.
@@ -19,58 +21,43 @@ pub struct PlanArgs {
     pub since: Option<String>,
 }
 
-/// The shards of a selection, with where each prediction came from.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ShardPlan {
-    /// Always [`ratchet_events::VERSION`].
-    pub version: u32,
-    /// The packages split, sorted.
-    pub selection: Vec<String>,
-    /// Whether predicted times are milliseconds (false: nothing was recorded yet, so they are
-    /// source bytes and only their ratios mean something).
-    pub predicted_in_ms: bool,
-    /// The shards, in order.
-    pub shards: Vec<Shard>,
-    /// Per package: `recorded` or `size`.
-    pub sources: BTreeMap<String, Source>,
-    /// A ready GitHub Actions `strategy.matrix` (non-empty shards only).
-    pub matrix: serde_json::Value,
-}
+/// The shards of a selection, with where each prediction came from: the `shard_plan` event.
+pub use ratchet_events::plan::ShardPlan;
 
-impl ShardPlan {
-    /// One JSON document, or text for a person.
-    pub fn render(&self, json: bool) -> String {
-        if json {
-            return serde_json::to_string(self).unwrap_or_default() + "\n";
-        }
-        let unit = |v: u64| match self.predicted_in_ms {
-            true => format!("{:.1}s", v as f64 / 1000.0),
-            false => format!("{v} bytes of source"),
-        };
-        let mut text = String::new();
-        for shard in &self.shards {
-            text.push_str(&format!(
-                "shard {}/{}: {} package(s), predicted {}: {}\n",
-                shard.index,
-                self.shards.len(),
-                shard.packages.len(),
-                unit(shard.predicted_ms),
-                shard.packages.join(" ")
-            ));
-        }
-        let sized = self
-            .sources
-            .values()
-            .filter(|s| **s == Source::Size)
-            .count();
-        if sized > 0 {
-            text.push_str(&format!(
-                "{sized} package(s) never timed: predicted from their source size\n"
-            ));
-        }
-        text.push_str(&format!("matrix: {}\n", self.matrix));
-        text
+/// `plan --shards N` as one JSON event, or text for a person.
+pub fn render(plan: &ShardPlan, json: bool) -> String {
+    if json {
+        let event = ratchet_events::Event::ShardPlan(plan.clone());
+        return serde_json::to_string(&event).unwrap_or_default() + "\n";
     }
+    let unit = |v: u64| match plan.predicted_in_ms {
+        true => format!("{:.1}s", v as f64 / 1000.0),
+        false => format!("{v} bytes of source"),
+    };
+    let mut text = String::new();
+    for shard in &plan.shards {
+        text.push_str(&format!(
+            "shard {}/{}: {} package(s), predicted {}: {}\n",
+            shard.index,
+            plan.shards.len(),
+            shard.packages.len(),
+            unit(shard.predicted_ms),
+            shard.packages.join(" ")
+        ));
+    }
+    let sized = plan
+        .sources
+        .values()
+        .filter(|s| **s == PredictionSource::Size)
+        .count();
+    if sized > 0 {
+        text.push_str(&format!(
+            "{sized} package(s) never timed: predicted from their source size\n"
+        ));
+    }
+    let matrix = serde_json::to_string(&plan.matrix).unwrap_or_default();
+    text.push_str(&format!("matrix: {matrix}\n"));
+    text
 }
 
 /// The predicted times of `selection`: each package's recorded build CPU (every rustc call
@@ -83,9 +70,12 @@ pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Estimate
             recorded.insert(name, cost.cpu_ms);
         }
     }
-    let durations: BTreeMap<String, u64> =
-        ratchet_store::read_json(ws.state_dir().join("test-durations.json").as_std_path())
-            .unwrap_or_default();
+    let durations: BTreeMap<String, u64> = ratchet_store::read_json(
+        ws.state_dir()
+            .join(ratchet_store::state::TEST_DURATIONS)
+            .as_std_path(),
+    )
+    .unwrap_or_default();
     for (name, ms) in ratchet_shard::test_ms_by_package(&durations) {
         *recorded.entry(name).or_default() += ms;
     }
@@ -112,14 +102,34 @@ pub fn shard_plan(
 ) -> Result<ShardPlan, CiError> {
     let estimate = estimate(ws, selection)?;
     let shards = ratchet_shard::partition(&estimate.jobs, count)?;
+    let matrix: Matrix = serde_json::from_value(ratchet_shard::github_matrix(&shards))?;
     Ok(ShardPlan {
         version: ratchet_events::VERSION,
         selection: selection.iter().cloned().collect(),
         predicted_in_ms: estimate.in_ms,
-        matrix: ratchet_shard::github_matrix(&shards),
-        shards,
-        sources: estimate.sources,
+        matrix,
+        shards: shards.into_iter().map(shard_event).collect(),
+        sources: estimate
+            .sources
+            .into_iter()
+            .map(|(name, source)| (name, prediction_source(source)))
+            .collect(),
     })
+}
+
+fn shard_event(shard: Shard) -> ev::Shard {
+    ev::Shard {
+        index: shard.index,
+        packages: shard.packages,
+        predicted_ms: shard.predicted_ms,
+    }
+}
+
+fn prediction_source(source: Source) -> PredictionSource {
+    match source {
+        Source::Recorded => PredictionSource::Recorded,
+        Source::Size => PredictionSource::Size,
+    }
 }
 
 /// `check --partition K/N`: the packages of `selection` in shard K (all of them without a

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{affected, budget, check, graph, hash, rules, watch};
+use crate::{affected, budget, check, graph, hash, plan, rules, watch};
 
 /// One JSON object printed by ratchet, tagged by its `event` field. `check` prints a stream of
 /// them (its own, the rules' and the budget gate's), `rules`, `budget` and `watch` print
@@ -52,4 +52,6 @@ pub enum Event {
     HashExplain(hash::Explanation),
     /// `graph --format json`: the package graph.
     Graph(graph::Graph),
+    /// `plan --shards N`: the selection split into N shards, and a GitHub Actions matrix.
+    ShardPlan(plan::ShardPlan),
 }

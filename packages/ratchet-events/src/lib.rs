@@ -15,6 +15,7 @@ mod event;
 pub mod graph;
 pub mod hash;
 pub mod measure;
+pub mod plan;
 pub mod rules;
 pub mod watch;
 

@@ -80,6 +80,13 @@ fn every_command_prints_events_of_the_protocol() {
             graph.stdout
         );
     }
+    let plan = run(root, &[&["plan", "--shards", "2"][..], &json].concat(), &[]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(
+        matches!(&events(&plan)[..], [Event::ShardPlan(p)] if p.shards.len() == 2),
+        "{}",
+        plan.stdout
+    );
     let gate = run(root, &[&["budget", "gate"][..], &json].concat(), &[]);
     assert_eq!(gate.code, 3, "{}", gate.stderr);
     assert!(matches!(events(&gate).last(), Some(Event::BudgetSummary(s)) if s.exit_code == 3));

@@ -22,6 +22,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let warn = |warning: &str| eprintln!("warning: {warning}");
     let selection = ratchet_check::select::select(&ws, (&[], &[], None), since, &warn)?;
     let plan = ratchet_ci::shard_plan(&ws, &selection, args.plan.shards)?;
-    print(&plan.render(args.message_format == MessageFormat::Json))?;
+    print(&ratchet_ci::render(
+        &plan,
+        args.message_format == MessageFormat::Json,
+    ))?;
     Ok(ratchet_events::exit::OK)
 }
