@@ -15,7 +15,6 @@
 //! Progress goes to a caller-supplied observer; results are plain data.
 
 mod cargo;
-mod config;
 mod dispatch;
 mod doc;
 mod fmt;
@@ -39,11 +38,11 @@ mod verdicts {
     pub(crate) use ratchet_attribution::{compile_verdicts, doc_verdicts, unbuilt};
 }
 
-pub use config::{Step, StepConfig, StepsConfig, TestRunner};
 pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
 /// Build flags and feature sets (re-exported so that callers need no dependency of their own).
 pub use ratchet_features as features;
 pub use ratchet_process::Cancel;
+pub use ratchet_steps::{Step, StepConfig, StepsConfig, TestRunner};
 pub use runner::{Progress, Runner};
 pub use test_binaries::BuiltTests;
 pub use tools::Tools;

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::split_at_dashes;
+use ratchet_steps::split_at_dashes;
 
 /// What lints: clippy's driver, or plain rustc (`cargo check`) where clippy is not installed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use crate::tools::{NEXTEST_CONFIG, Tools};
 use crate::{Cancel, RunError, Step, StepsConfig, TestRunner};
 
 /// Arguments before `--` (for cargo) and after it (for the tool), as every step splits them.
-pub(crate) use crate::config::split_at_dashes;
+pub(crate) use ratchet_steps::split_at_dashes;
 
 /// Something worth showing while a step runs.
 #[derive(Debug, Clone, Copy)]

@@ -1,4 +1,9 @@
-//! The `[steps]` section of `ratchet.toml` and the steps themselves.
+//! The steps of `check` (`fmt`, `lint`, `test`, `doc`) and the `[steps]` section of
+//! `ratchet.toml` that configures them: which run, their arguments, the test runner, the
+//! slow-test period and timeout, and the part of each step's configuration a verdict key holds.
+//!
+//! Must not: run anything, read files, or know about verdicts; it is plain configuration that
+//! ratchet-run (which runs the steps) and ratchet-check (which keys and plans them) share.
 
 use serde::{Deserialize, Serialize};
 
@@ -210,7 +215,7 @@ impl StepsConfig {
 }
 
 /// Arguments before `--` (for cargo) and after it (for the tool).
-pub(crate) fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
+pub fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
     match args.iter().position(|a| a == "--") {
         Some(at) => (&args[..at], &args[at + 1..]),
         None => (args, &[]),
