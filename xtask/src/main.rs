@@ -2,7 +2,6 @@
 //! itself, and `fixture`, which writes a synthetic workspace. Other repositories use the same
 //! CLI as `cargo ratchet` (the `cargo-ratchet` package; see the README).
 
-mod bench;
 mod fixture;
 
 use std::process::ExitCode;
@@ -11,7 +10,7 @@ fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "bench") {
         args.remove(1);
-        return bench::main(args);
+        return ratchet_bench::main(args);
     }
     if args.get(1).is_some_and(|a| a == "fixture") {
         args.remove(1);

@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: ratchet's commands timed against the commands a user would otherwise
-//! run, on generated workspaces of 100 and 1000 packages. See `docs/benchmarks.md`.
+//! run, on generated workspaces of 100 and 1000 packages and on real ones (`--on PATH`). See
+//! `docs/benchmarks.md`. It only measures and reports: it is this repository's tool, never a
+//! dependency of ratchet itself (`xtask` is its only user).
 
 mod cpu;
 mod measure;

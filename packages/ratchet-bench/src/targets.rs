@@ -164,7 +164,7 @@ fn ratio(a: Option<Duration>, b: Option<Duration>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::rows::ROWS;
+    use crate::rows::ROWS;
 
     fn result(label: &str, millis: &[u64]) -> (Row, Outcome) {
         let row = ROWS.iter().find(|r| r.label == label).copied().unwrap();
