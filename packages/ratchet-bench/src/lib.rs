@@ -43,6 +43,17 @@ struct Args {
     /// With `--on`: `KEY=VALUE` set for ratchet's command only (repeatable).
     #[arg(long, requires = "on", value_name = "KEY=VALUE")]
     ratchet_env: Vec<String>,
+    /// With `--on`: a cargo flag given to every command, ratchet's included (repeatable;
+    /// `--cargo-arg=--all-features` for a workspace whose tests require it).
+    #[arg(long, requires = "on", value_name = "FLAG", allow_hyphen_values = true)]
+    cargo_arg: Vec<String>,
+    /// With `--on`: `KEY=VALUE` set for every command, ratchet's and cargo's (repeatable).
+    #[arg(long, requires = "on", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// With `--on`: no untimed round before each scenario's timed rounds (when both build
+    /// directories are warm already and a round costs minutes).
+    #[arg(long, requires = "on")]
+    no_warm_up: bool,
     /// Only the 100-package workspace.
     #[arg(long)]
     quick: bool,
@@ -175,6 +186,9 @@ fn run_on(
         toolchain: args.toolchain.as_deref(),
         only: &args.only,
         ratchet_env: &args.ratchet_env,
+        cargo_args: &args.cargo_arg,
+        env: &args.env,
+        no_warm_up: args.no_warm_up,
     };
     let context = measure::Context {
         dir: &path,

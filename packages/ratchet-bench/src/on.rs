@@ -30,6 +30,13 @@ pub struct Options<'a> {
     /// `KEY=VALUE` words put before ratchet's command only (to measure a setting of ratchet's
     /// build directory; the cargo commands run as they are).
     pub ratchet_env: &'a [String],
+    /// Cargo flags given to every command, ratchet's included (e.g. `--all-features` for a
+    /// workspace whose tests require it).
+    pub cargo_args: &'a [String],
+    /// `KEY=VALUE` set for every command, ratchet's and cargo's alike.
+    pub env: &'a [String],
+    /// No untimed round first (the caller warmed both build directories already).
+    pub no_warm_up: bool,
 }
 
 /// One scenario: an edit (or none) and the commands timed after it.
@@ -42,24 +49,27 @@ struct Scenario {
 /// The command that runs ratchet: the release `cargo-ratchet` on `PATH`, JSON events on
 /// stdout so that each step's figures can be read.
 const RATCHET: &str = "cargo ratchet check --message-format json";
-const TEST: &str = "cargo test --workspace";
-const CLIPPY_TEST: &str =
-    "cargo clippy --workspace --all-targets -- -D warnings && cargo test --workspace";
 
-fn scenarios(subjects: &Subjects, ratchet_env: &[String]) -> Vec<Scenario> {
-    let ratchet = ratchet_env
+fn scenarios(subjects: &Subjects, options: &Options<'_>) -> Vec<Scenario> {
+    let flags: String = options.cargo_args.iter().map(|a| format!(" {a}")).collect();
+    let ratchet = options
+        .ratchet_env
         .iter()
         .map(String::as_str)
         .chain([RATCHET])
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+        + &flags;
+    let test = format!("cargo test --workspace{flags}");
+    let clippy_test =
+        format!("cargo clippy --workspace --all-targets{flags} -- -D warnings && {test}");
     let leaf = &subjects.leaf;
     let root = &subjects.root;
     let leaf_pair = format!(
-        "cargo clippy -p {0} --all-targets && cargo test -p {0}",
+        "cargo clippy -p {0} --all-targets{flags} && cargo test -p {0}{flags}",
         leaf.name
     );
-    let heavy = || vec![ratchet.clone(), TEST.to_string(), CLIPPY_TEST.to_string()];
+    let heavy = || vec![ratchet.clone(), test.clone(), clippy_test.clone()];
     vec![
         Scenario {
             label: "no-op".to_string(),
@@ -109,7 +119,7 @@ pub fn run(options: &Options<'_>, context: &Context<'_>) -> anyhow::Result<Strin
     let subjects = on_subjects::pick(metadata, options.leaf, options.root)?;
     let mut results = Vec::new();
     let mut serial = u64::from(std::process::id()) * 1000;
-    for scenario in scenarios(&subjects, options.ratchet_env) {
+    for scenario in scenarios(&subjects, options) {
         let wanted = options.only.is_empty()
             || options
                 .only
@@ -154,7 +164,8 @@ fn measure(
     serial: &mut u64,
 ) -> anyhow::Result<Vec<Vec<Sample>>> {
     let mut rounds = Vec::new();
-    for round in 0..=options.runs {
+    let first = usize::from(options.no_warm_up);
+    for round in first..=options.runs {
         let mut samples = Vec::new();
         for command in &scenario.commands {
             *serial += 1;
@@ -189,6 +200,11 @@ fn shell(context: &Context<'_>, options: &Options<'_>, script: &str) -> Command 
         // toolchain file must decide instead.
         None => command.env_remove("RUSTUP_TOOLCHAIN"),
     };
+    for pair in options.env {
+        if let Some((key, value)) = pair.split_once('=') {
+            command.env(key, value);
+        }
+    }
     command
 }
 
