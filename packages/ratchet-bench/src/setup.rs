@@ -7,10 +7,12 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use ratchet_fixture::Spec;
 
-/// This repository's root (the parent of `xtask/`).
+/// This repository's root (`packages/ratchet-bench/` is two levels below it; one level up is
+/// `packages/`, where a release build and the fixtures would be looked for in vain).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+        .ancestors()
+        .nth(2)
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
@@ -176,4 +178,20 @@ fn output_of(program: &str, args: &[&str]) -> String {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_else(|_| format!("{program} unavailable"))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The root is where the bench finds the release binaries (`target/release`), caches the
+    /// fixtures and writes `docs/benchmarks.md`: the workspace root, not `packages/`.
+    #[test]
+    fn repo_root_is_the_workspace_root() {
+        let root = super::repo_root();
+        assert!(
+            root.join("docs/benchmarks.md").is_file(),
+            "{}",
+            root.display()
+        );
+        assert!(root.join("packages/ratchet-bench/Cargo.toml").is_file());
+    }
 }
