@@ -33,7 +33,11 @@ pub fn table(rows: &[Row]) -> String {
             row.measure.key(),
             escape(&value(row.measure, row.value)),
             escape(&ceiling),
-            row.standing.label(),
+            match row.ceiling {
+                Some(c) if row.standing == Standing::Near && row.value > c =>
+                    "near (within tolerance)",
+                _ => row.standing.label(),
+            },
             class = class(row.standing),
         );
     }

@@ -189,7 +189,7 @@ fn the_table_puts_the_measure_closest_to_its_ceiling_first() {
     let table = crate::table::table(&rows[..2]);
     insta::assert_snapshot!(table.lines().skip(3).collect::<Vec<_>>().join("\n"), @r#"
     <tr class="over"><td>(workspace)</td><td>critical-path</td><td>6.1s</td><td>4s</td><td>152%</td><td>over</td></tr>
-    <tr class="near"><td>big</td><td>build-cpu</td><td>5.6s</td><td>5s</td><td>112%</td><td>near</td></tr>
+    <tr class="near"><td>big</td><td>build-cpu</td><td>5.6s</td><td>5s</td><td>112%</td><td>near (within tolerance)</td></tr>
     </table>
     "#);
 }
