@@ -163,7 +163,10 @@ fn print_sweep(state: &Path, n: usize, sweep: &Sweep, verb: &str, list: bool) {
     let runs = if n == 1 { "run" } else { "runs" };
     let what = match sweep.short_of_runs {
         Some(have) => {
-            format!("; nothing removed: {have} recorded (each `check` that builds records one)")
+            format!(
+                "; nothing removed: the record does not know what each of the last {n} {runs} \
+                 used ({have} recorded; each `check` that builds records one)"
+            )
         }
         None => format!("; {verb} {} entries", outcome.removed.len()),
     };
@@ -174,8 +177,14 @@ fn print_sweep(state: &Path, n: usize, sweep: &Sweep, verb: &str, list: bool) {
         show_size(outcome.after),
     );
     if list {
+        // The list may be long and piped to `head`: a closed pipe ends it quietly.
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
         for (path, bytes) in &outcome.removed {
-            println!("  {verb} {} ({})", shown(state, path), show_size(*bytes));
+            let line = format!("  {verb} {} ({})", shown(state, path), show_size(*bytes));
+            if writeln!(out, "{line}").is_err() {
+                break;
+            }
         }
     }
 }

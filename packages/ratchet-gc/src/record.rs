@@ -54,6 +54,9 @@ pub(crate) struct RunUse {
     pub(crate) units: BTreeMap<String, String>,
     /// Files without a unit hash, relative to the build directory.
     pub(crate) files: BTreeSet<String>,
+    /// cargo reported a file outside the build directory: what the run used is not known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) opaque: bool,
 }
 
 impl Default for Record {
@@ -82,10 +85,11 @@ impl Record {
         Ok(())
     }
 
-    /// The last `n` runs, if the record holds that many.
+    /// The last `n` runs, if the record holds that many and knows what each used.
     pub(crate) fn last(&self, n: usize) -> Option<&[RunUse]> {
         let start = self.runs.len().checked_sub(n)?;
-        Some(&self.runs[start..])
+        let last = &self.runs[start..];
+        (!last.iter().any(|r| r.opaque)).then_some(last)
     }
 }
 
@@ -129,24 +133,32 @@ fn tie_incremental(
 }
 
 /// Adds one run to the record in `state_dir`: the units it used, in the build directory
-/// `build_dir`, and the incremental directories changed since `started` (when it began).
+/// `build_dir`, and the incremental directories changed since `started` (when it began). A
+/// run that reported no unit is not recorded; one that reported a file outside `build_dir`
+/// is recorded as opaque, which makes `gc` keep everything while it is among the kept runs.
 pub fn record_run(
     state_dir: &Path,
     build_dir: &Path,
     units: &[UnitFiles<'_>],
     started: SystemTime,
 ) -> Result<(), GcError> {
+    if units.is_empty() {
+        return Ok(());
+    }
     let mut record = Record::read(state_dir);
+    let roots: Vec<std::path::PathBuf> = std::iter::once(build_dir.to_path_buf())
+        .chain(build_dir.canonicalize().ok())
+        .collect();
     let mut run = RunUse::default();
     let mut built: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for unit in units {
         for file in unit.files {
-            let relative = Path::new(file.as_str())
-                .strip_prefix(build_dir)
-                .ok()
+            let relative = (roots.iter())
+                .find_map(|root| Path::new(file.as_str()).strip_prefix(root).ok())
                 .and_then(|p| p.to_str());
             let Some(relative) = relative else {
-                continue; // Not in ratchet's build directory.
+                run.opaque = true; // Cannot say what of the build directory it is.
+                continue;
             };
             match layout::unit_hash(relative) {
                 Some(hash) => {

@@ -14,7 +14,8 @@ use crate::{GcError, Outcome, disk_usage, layout, remove};
 pub struct Sweep {
     /// Sizes and what went.
     pub outcome: Outcome,
-    /// Runs the record holds, when fewer than asked (then nothing was removed).
+    /// Runs the record holds, when fewer than asked or one of the last is opaque (then
+    /// nothing was removed).
     pub short_of_runs: Option<usize>,
 }
 

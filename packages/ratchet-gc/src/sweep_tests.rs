@@ -112,3 +112,37 @@ fn a_unit_never_seen_compiling_keeps_every_incremental_directory_of_its_crate() 
     );
     assert!(removed.contains(&"incremental/b-other3".to_string()));
 }
+
+#[test]
+fn a_run_that_used_files_outside_the_build_directory_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path();
+    layout(state);
+    let build = state.join("build");
+    let inside = build.join(format!("debug/deps/liba-{USED}.rlib"));
+    let inside = camino::Utf8PathBuf::from_path_buf(inside).unwrap();
+    let files = [inside, camino::Utf8PathBuf::from("/elsewhere/liba.rlib")];
+    let unit = crate::UnitFiles {
+        crate_name: "a",
+        built: false,
+        files: &files,
+    };
+    let now = std::time::SystemTime::now();
+    crate::record_run(state, &build, &[], now).unwrap();
+    assert_eq!(
+        Record::read(state).runs.len(),
+        0,
+        "a run without units is not recorded"
+    );
+    crate::record_run(state, &build, std::slice::from_ref(&unit), now).unwrap();
+    let sweep = keep_runs(state, 1, true).unwrap();
+    assert_eq!(sweep.short_of_runs, Some(1));
+    assert!(sweep.outcome.removed.is_empty());
+    let unit = crate::UnitFiles {
+        files: &files[..1],
+        ..unit
+    };
+    crate::record_run(state, &build, &[unit], now).unwrap();
+    let sweep = keep_runs(state, 1, true).unwrap();
+    assert!(names(&sweep, state).contains(&format!("deps/liba-{STALE}.rlib")));
+}
