@@ -1,3 +1,6 @@
+//! `--keep-runs` on a hand-made build directory: what goes, what stays, and a record that
+//! proves nothing removes nothing.
+
 use super::*;
 use crate::record::RunUse;
 
