@@ -60,7 +60,10 @@ fn featured_with_macro_and_dev_dependency() -> tempfile::TempDir {
 }
 
 /// Runs `check` in `root` with every cargo command it starts logged; returns cargo's JSON
-/// messages, across all its cargo runs.
+/// messages, across all its cargo runs. Where cargo prints JSON, its stderr joins its stdout
+/// before `tee`, which would otherwise delay one against the other and splice a JSON line
+/// into a status line; other commands (`cargo metadata`, whose stdout must stay pure) run
+/// as they are.
 fn logged_check(root: &std::path::Path) -> Vec<serde_json::Value> {
     let log = root.join("cargo.log");
     let _ = std::fs::remove_file(&log);
@@ -70,7 +73,7 @@ fn logged_check(root: &std::path::Path) -> Vec<serde_json::Value> {
         root,
         "cargo-logged",
         &format!(
-            "#!/bin/bash\nset -o pipefail\n'{real}' \"$@\" | tee -a '{}'\n",
+            "#!/bin/bash\nset -o pipefail\ncase \"$*\" in\n*--message-format*) '{real}' \"$@\" 2>&1 | tee -a '{}' ;;\n*) exec '{real}' \"$@\" ;;\nesac\n",
             log.display()
         ),
     );
