@@ -8,16 +8,15 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use ratchet_fixture::Spec;
 
-/// A module added to one package between commits, so the history has a step in it.
+/// Structs added to one package between commits, so the history has a step in it.
 fn growth() -> String {
-    let mut out = String::from("//! Added by the report-shot bench step.\n");
-    for i in 0..40 {
-        out.push_str(&format!(
-            "\n#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]\n\
-             pub struct Grown{i} {{\n    pub a: u64,\n    pub b: Vec<String>,\n}}\n"
-        ));
-    }
-    out
+    let item = |i: usize| {
+        format!(
+            "#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]\n\
+             pub struct Grown{i} {{\n    pub a: u64,\n    pub b: Vec<String>,\n}}\n\n"
+        )
+    };
+    (0..40).map(item).collect()
 }
 
 /// Runs the step: fixture, `check`, `budget init`, gates on two commits, `report`, screenshot.
@@ -39,53 +38,37 @@ pub fn run(out: &Path, seed: u64) -> anyhow::Result<()> {
     let root = package.parent().and_then(Path::parent).unwrap_or(package);
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
     let dir = target.join("bench-fixtures/report-shot");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)
-            .with_context(|| format!("cannot remove {}", dir.display()))?;
-    }
-    eprintln!(
-        "report-shot: generating {} packages into {}",
-        spec.packages,
-        dir.display()
-    );
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("report-shot: generating a workspace into {}", dir.display());
     let fixture = ratchet_fixture::generate(&dir, &spec)?;
-    let step = |args: &[&str], ok: &[i32]| ratchet_step(&ratchet, &dir, args, ok);
-    step(&["check"], &[0])?;
-    step(&["budget", "init"], &[0])?;
-    for _ in 0..3 {
-        step(&["budget", "gate"], &[0, 3])?;
-    }
+    let step = |args: &[&str]| command(ratchet.as_os_str(), &dir, args);
+    let gates = |n: usize| (0..n).try_for_each(|_| step(&["budget", "gate"]));
+    step(&["check"])?;
+    step(&["budget", "init"])?;
+    gates(3)?;
     let Some(grown) = fixture.packages.first() else {
         bail!("the fixture has no packages");
     };
+    // Before the test module: clippy wants no items after it.
     let lib = dir.join(grown.lib_rs());
     let text = std::fs::read_to_string(&lib)?;
-    // After the last `pub mod` line, where rustfmt keeps module declarations sorted.
-    let at = text
-        .rfind("\npub mod ")
-        .and_then(|at| text[at + 1..].find('\n').map(|n| at + n + 2));
-    let Some(at) = at else {
-        bail!("{} declares no module", lib.display());
+    let text = match text.find("#[cfg(test)]") {
+        Some(at) => format!("{}{}{}", &text[..at], growth(), &text[at..]),
+        None => format!("{text}\n{}", growth().trim_end()),
     };
-    std::fs::write(
-        &lib,
-        format!("{}pub mod shot_grown;\n{}", &text[..at], &text[at..]),
+    std::fs::write(&lib, text)?;
+    let identity = ["-c", "user.name=bench", "-c", "user.email=b@localhost"];
+    command(
+        "git".as_ref(),
+        &dir,
+        &[&identity[..], &["commit", "-qam", "grow"]].concat(),
     )?;
-    std::fs::write(lib.with_file_name("shot_grown.rs"), growth())?;
-    git(&dir, &["add", "-A"])?;
-    git(&dir, &["commit", "-qam", "grow one package"])?;
-    step(&["check"], &[0])?;
-    for _ in 0..2 {
-        step(&["budget", "gate"], &[0, 3])?;
-    }
+    step(&["check"])?;
+    gates(2)?;
     let html = dir.join("report.html");
-    step(&["report", "--out", &html.to_string_lossy()], &[0])?;
+    step(&["report", "--out", &html.to_string_lossy()])?;
     print_history(&dir)?;
     let out = std::path::absolute(out)?;
-    eprintln!(
-        "report-shot: {} --headless --screenshot",
-        chromium.display()
-    );
     let shot = Command::new(&chromium)
         .args([
             "--headless",
@@ -115,36 +98,29 @@ fn on_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn ratchet_step(ratchet: &Path, dir: &Path, args: &[&str], ok: &[i32]) -> anyhow::Result<()> {
-    eprintln!("report-shot: xtask {}", args.join(" "));
-    let out = Command::new(ratchet)
+/// Runs `program args` in `dir`; exit 0 passes, and 3 (a budget over its ceiling) too.
+fn command(program: &std::ffi::OsStr, dir: &Path, args: &[&str]) -> anyhow::Result<()> {
+    eprintln!(
+        "report-shot: {} {}",
+        program.to_string_lossy(),
+        args.join(" ")
+    );
+    let out = Command::new(program)
         .args(args)
         .current_dir(dir)
         .env_remove("CARGO_TARGET_DIR")
         .output()
-        .with_context(|| format!("cannot run {}", ratchet.display()))?;
-    let code = out.status.code().unwrap_or(-1);
-    if !ok.contains(&code) {
-        bail!(
-            "`xtask {}` exited {code}: {}",
+        .with_context(|| format!("cannot run {}", program.to_string_lossy()))?;
+    match out.status.code() {
+        Some(0 | 3) => Ok(()),
+        code => bail!(
+            "`{} {}` exited {code:?}: {}{}",
+            program.to_string_lossy(),
             args.join(" "),
+            String::from_utf8_lossy(&out.stdout).trim(),
             String::from_utf8_lossy(&out.stderr).trim()
-        );
+        ),
     }
-    Ok(())
-}
-
-fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let identity = ["-c", "user.name=bench", "-c", "user.email=bench@localhost"];
-    let status = Command::new("git")
-        .args(identity)
-        .args(args)
-        .current_dir(dir)
-        .status()?;
-    if !status.success() {
-        bail!("git {} failed in {}", args.join(" "), dir.display());
-    }
-    Ok(())
 }
 
 /// Each gate run's calibration and `total-build-cpu` as the gate recorded it: the noise the
@@ -156,12 +132,8 @@ fn print_history(dir: &Path) -> anyhow::Result<()> {
         let run: ratchet_events::budget::BudgetSnapshot = serde_json::from_str(line)?;
         let commit: String = run.commit.unwrap_or_default().chars().take(7).collect();
         let ms = |v: Option<u64>| v.map_or("-".to_string(), |v| format!("{v} ms"));
-        println!(
-            "{:>3}  {commit}  {:>11}  {}",
-            i + 1,
-            ms(run.calibration_ms),
-            ms(run.total_build_cpu_ms)
-        );
+        let (cal, total) = (ms(run.calibration_ms), ms(run.total_build_cpu_ms));
+        println!("{:>3}  {commit}  {cal:>11}  {total}", i + 1);
     }
     Ok(())
 }
