@@ -28,33 +28,8 @@ struct Args {
     /// Timed runs per command (after one untimed warm-up); default 5, with `--on` 3.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     runs: Option<u16>,
-    /// Instead of generated workspaces, this real one (a git work tree without changes to
-    /// tracked files): no-op, leaf edit and root edits against the cargo commands.
-    #[arg(long, value_name = "PATH")]
-    on: Option<std::path::PathBuf>,
-    /// With `--on`: the leaf package to edit (default: picked from the graph).
-    #[arg(long, requires = "on")]
-    leaf: Option<String>,
-    /// With `--on`: the root package to edit (default: the one with most dependents).
-    #[arg(long, requires = "on")]
-    root: Option<String>,
-    /// With `--on`: `RUSTUP_TOOLCHAIN` for every command (e.g. `nightly`).
-    #[arg(long, requires = "on")]
-    toolchain: Option<String>,
-    /// With `--on`: `KEY=VALUE` set for ratchet's command only (repeatable).
-    #[arg(long, requires = "on", value_name = "KEY=VALUE")]
-    ratchet_env: Vec<String>,
-    /// With `--on`: a cargo flag given to every command, ratchet's included (repeatable;
-    /// `--cargo-arg=--all-features` for a workspace whose tests require it).
-    #[arg(long, requires = "on", value_name = "FLAG", allow_hyphen_values = true)]
-    cargo_arg: Vec<String>,
-    /// With `--on`: `KEY=VALUE` set for every command, ratchet's and cargo's (repeatable).
-    #[arg(long, requires = "on", value_name = "KEY=VALUE")]
-    env: Vec<String>,
-    /// With `--on`: no untimed round before each scenario's timed rounds (when both build
-    /// directories are warm already and a round costs minutes).
-    #[arg(long, requires = "on")]
-    no_warm_up: bool,
+    #[command(flatten)]
+    on: on::OnArgs,
     /// Only the 100-package workspace.
     #[arg(long)]
     quick: bool,
@@ -111,7 +86,7 @@ fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
     let root = setup::repo_root();
     let bin_dir = setup::release_binaries(&root)?;
     let ratchet = bin_dir.join("xtask");
-    if let Some(path) = &args.on {
+    if let Some(path) = &args.on.on {
         return run_on(args, path, &ratchet, &bin_dir, invocation);
     }
     let sizes = match (&args.packages[..], args.quick) {
@@ -186,18 +161,6 @@ fn run_on(
 ) -> anyhow::Result<()> {
     let path = std::fs::canonicalize(path)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
-    let options = on::Options {
-        path: &path,
-        runs: usize::from(args.runs.unwrap_or(3)),
-        leaf: args.leaf.as_deref(),
-        root: args.root.as_deref(),
-        toolchain: args.toolchain.as_deref(),
-        only: &args.only,
-        ratchet_env: &args.ratchet_env,
-        cargo_args: &args.cargo_arg,
-        env: &args.env,
-        no_warm_up: args.no_warm_up,
-    };
     let context = measure::Context {
         dir: &path,
         ratchet,
@@ -205,7 +168,8 @@ fn run_on(
         vars: Vec::new(),
         libs: Vec::new(),
     };
-    let report = on::run(&options, &context)?;
+    let runs = usize::from(args.runs.unwrap_or(3));
+    let report = on::run(&args.on, &path, runs, &args.only, &context)?;
     println!("Invocation: `{invocation}`\n\n{report}");
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! needed by CI). Every scenario runs its commands alternated, one sample of each per round,
 //! after the same kind of edit each, and puts the edited file back before the next command.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -13,36 +13,40 @@ use super::measure::Context;
 use super::on_report::{self, Disk, Sample, ScenarioResult, StepFigures};
 use super::on_subjects::{self, Edit, EditKind, Subjects};
 
-/// What `--on` was given.
-pub struct Options<'a> {
-    /// The workspace's root (a git work tree without changes to tracked files).
-    pub path: &'a Path,
-    /// Timed rounds per scenario (after one untimed warm-up round).
-    pub runs: usize,
-    /// The leaf by name, instead of the one picked.
-    pub leaf: Option<&'a str>,
-    /// The root by name, instead of the one picked.
-    pub root: Option<&'a str>,
-    /// `RUSTUP_TOOLCHAIN` for every command; else the workspace's own toolchain file rules.
-    pub toolchain: Option<&'a str>,
-    /// Only the scenarios whose label contains one of these.
-    pub only: &'a [String],
-    /// `KEY=VALUE` words put before ratchet's command only (to measure a setting of ratchet's
-    /// build directory; the cargo commands run as they are).
-    pub ratchet_env: &'a [String],
-    /// Cargo flags given to every command, ratchet's included (e.g. `--all-features` for a
-    /// workspace whose tests require it).
-    pub cargo_args: &'a [String],
-    /// `KEY=VALUE` set for every command, ratchet's and cargo's alike.
-    pub env: &'a [String],
-    /// No untimed round first (the caller warmed both build directories already).
-    pub no_warm_up: bool,
+/// What `--on` was given: the flags that only it takes (flattened into the bench's).
+#[derive(Debug, clap::Args)]
+pub struct OnArgs {
+    /// Instead of generated workspaces, this real one (a git work tree without changes to
+    /// tracked files): no-op, leaf edit and root edits against the cargo commands.
+    #[arg(long, value_name = "PATH")]
+    pub on: Option<PathBuf>,
+    /// With `--on`: the leaf package to edit (default: picked from the graph).
+    #[arg(long, requires = "on")]
+    leaf: Option<String>,
+    /// With `--on`: the root package to edit (default: the one with most dependents).
+    #[arg(long, requires = "on")]
+    root: Option<String>,
+    /// With `--on`: `RUSTUP_TOOLCHAIN` for every command (e.g. `nightly`).
+    #[arg(long, requires = "on")]
+    toolchain: Option<String>,
+    /// With `--on`: `KEY=VALUE` set for ratchet's command only (repeatable).
+    #[arg(long, requires = "on", value_name = "KEY=VALUE")]
+    ratchet_env: Vec<String>,
+    /// With `--on`: a cargo flag for every command, ratchet's too (`--cargo-arg=--all-features`).
+    #[arg(long, requires = "on", value_name = "FLAG", allow_hyphen_values = true)]
+    cargo_arg: Vec<String>,
+    /// With `--on`: `KEY=VALUE` set for every command, ratchet's and cargo's (repeatable).
+    #[arg(long, requires = "on", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// With `--on`: no untimed round first (both build directories are warm already).
+    #[arg(long, requires = "on")]
+    no_warm_up: bool,
 }
 
 /// One scenario: an edit (or none) and the commands timed after it.
 struct Scenario {
     label: String,
-    edit: Option<(std::path::PathBuf, EditKind)>,
+    edit: Option<(PathBuf, EditKind)>,
     commands: Vec<String>,
 }
 
@@ -50,16 +54,10 @@ struct Scenario {
 /// stdout so that each step's figures can be read.
 const RATCHET: &str = "cargo ratchet check --message-format json";
 
-fn scenarios(subjects: &Subjects, options: &Options<'_>) -> Vec<Scenario> {
-    let flags: String = options.cargo_args.iter().map(|a| format!(" {a}")).collect();
-    let ratchet = options
-        .ratchet_env
-        .iter()
-        .map(String::as_str)
-        .chain([RATCHET])
-        .collect::<Vec<_>>()
-        .join(" ")
-        + &flags;
+fn scenarios(subjects: &Subjects, args: &OnArgs) -> Vec<Scenario> {
+    let flags: String = args.cargo_arg.iter().map(|a| format!(" {a}")).collect();
+    let env: String = args.ratchet_env.iter().map(|e| format!("{e} ")).collect();
+    let ratchet = format!("{env}{RATCHET}{flags}");
     let test = format!("cargo test --workspace{flags}");
     let clippy_test =
         format!("cargo clippy --workspace --all-targets{flags} -- -D warnings && {test}");
@@ -70,39 +68,46 @@ fn scenarios(subjects: &Subjects, options: &Options<'_>) -> Vec<Scenario> {
         leaf.name
     );
     let heavy = || vec![ratchet.clone(), test.clone(), clippy_test.clone()];
+    let scenario = |label, edit, commands| Scenario {
+        label,
+        edit,
+        commands,
+    };
     vec![
-        Scenario {
-            label: "no-op".to_string(),
-            edit: None,
-            commands: heavy(),
-        },
-        Scenario {
-            label: format!("leaf edit: a comment in `{}`", leaf.name),
-            edit: Some((leaf.file.clone(), EditKind::Comment)),
-            commands: vec![ratchet.clone(), leaf_pair],
-        },
-        Scenario {
-            label: format!(
+        scenario("no-op".to_string(), None, heavy()),
+        scenario(
+            format!("leaf edit: a comment in `{}`", leaf.name),
+            Some((leaf.file.clone(), EditKind::Comment)),
+            vec![ratchet.clone(), leaf_pair],
+        ),
+        scenario(
+            format!(
                 "root edit: a comment in `{}` ({} dependents)",
                 root.name, root.dependents
             ),
-            edit: Some((root.file.clone(), EditKind::Comment)),
-            commands: heavy(),
-        },
-        Scenario {
-            label: format!(
+            Some((root.file.clone(), EditKind::Comment)),
+            heavy(),
+        ),
+        scenario(
+            format!(
                 "root edit: a body change in `{}` (an unnamed `const` appended)",
                 root.name
             ),
-            edit: Some((root.file.clone(), EditKind::Code)),
-            commands: heavy(),
-        },
+            Some((root.file.clone(), EditKind::Code)),
+            heavy(),
+        ),
     ]
 }
 
 /// Runs every scenario; returns the Markdown report.
-pub fn run(options: &Options<'_>, context: &Context<'_>) -> anyhow::Result<String> {
-    let dir = options.path;
+/// `dir` is the workspace's canonical root; `only` as the bench's `--only`.
+pub fn run(
+    args: &OnArgs,
+    dir: &Path,
+    runs: usize,
+    only: &[String],
+    context: &Context<'_>,
+) -> anyhow::Result<String> {
     if !on_subjects::tracked_changes(dir)?.is_empty() {
         bail!(
             "{} has changes to tracked files: commit or stash them first (the bench edits and \
@@ -110,26 +115,18 @@ pub fn run(options: &Options<'_>, context: &Context<'_>) -> anyhow::Result<Strin
             dir.display()
         );
     }
-    let mut metadata = shell(
-        context,
-        options,
-        "cargo metadata --format-version 1 --no-deps",
-    );
+    let mut metadata = shell(context, args, "cargo metadata --format-version 1 --no-deps");
     metadata.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let subjects = on_subjects::pick(metadata, options.leaf, options.root)?;
+    let subjects = on_subjects::pick(metadata, args.leaf.as_deref(), args.root.as_deref())?;
     let mut results = Vec::new();
     let mut serial = u64::from(std::process::id()) * 1000;
-    for scenario in scenarios(&subjects, options) {
-        let wanted = options.only.is_empty()
-            || options
-                .only
-                .iter()
-                .any(|o| scenario.label.contains(o.as_str()));
+    for scenario in scenarios(&subjects, args) {
+        let wanted = only.is_empty() || only.iter().any(|o| scenario.label.contains(o.as_str()));
         if !wanted {
             continue;
         }
         eprintln!("bench --on: {}", scenario.label);
-        let rounds = measure(options, context, &scenario, &mut serial)?;
+        let rounds = measure(args, runs, context, &scenario, &mut serial)?;
         results.push(ScenarioResult {
             label: scenario.label,
             commands: scenario.commands,
@@ -149,7 +146,7 @@ pub fn run(options: &Options<'_>, context: &Context<'_>) -> anyhow::Result<Strin
         dir,
         &on_subjects::commit(dir),
         &subjects,
-        options.toolchain,
+        args.toolchain.as_deref(),
         &results,
         &disk,
     ))
@@ -158,14 +155,15 @@ pub fn run(options: &Options<'_>, context: &Context<'_>) -> anyhow::Result<Strin
 /// One warm-up round, then `runs` rounds; each round runs every command once, in order,
 /// each after its own edit, restored right after.
 fn measure(
-    options: &Options<'_>,
+    args: &OnArgs,
+    runs: usize,
     context: &Context<'_>,
     scenario: &Scenario,
     serial: &mut u64,
 ) -> anyhow::Result<Vec<Vec<Sample>>> {
     let mut rounds = Vec::new();
-    let first = usize::from(options.no_warm_up);
-    for round in first..=options.runs {
+    let first = usize::from(args.no_warm_up);
+    for round in first..=runs {
         let mut samples = Vec::new();
         for command in &scenario.commands {
             *serial += 1;
@@ -173,7 +171,7 @@ fn measure(
                 Some((file, kind)) => Some(Edit::apply(file, *kind, *serial)?),
                 None => None,
             };
-            let sample = time(context, options, command)?;
+            let sample = time(context, args, command)?;
             if let Some(edit) = edit {
                 edit.restore()?;
             }
@@ -192,25 +190,21 @@ fn measure(
     Ok(rounds)
 }
 
-fn shell(context: &Context<'_>, options: &Options<'_>, script: &str) -> Command {
+fn shell(context: &Context<'_>, args: &OnArgs, script: &str) -> Command {
     let mut command = context.shell(script);
-    match options.toolchain {
+    match args.toolchain.as_deref() {
         Some(toolchain) => command.env("RUSTUP_TOOLCHAIN", toolchain),
         // rustup may have set it for the cargo that runs this bench: the workspace's own
         // toolchain file must decide instead.
         None => command.env_remove("RUSTUP_TOOLCHAIN"),
     };
-    for pair in options.env {
-        if let Some((key, value)) = pair.split_once('=') {
-            command.env(key, value);
-        }
-    }
+    command.envs(args.env.iter().filter_map(|pair| pair.split_once('=')));
     command
 }
 
 /// Runs `script` once; a failing command is timed too (its exit code goes in the table).
-fn time(context: &Context<'_>, options: &Options<'_>, script: &str) -> anyhow::Result<Sample> {
-    let mut command = shell(context, options, script);
+fn time(context: &Context<'_>, args: &OnArgs, script: &str) -> anyhow::Result<Sample> {
+    let mut command = shell(context, args, script);
     command.stdout(Stdio::piped()).stderr(Stdio::null());
     let start = Instant::now();
     let out = command.output().context("cannot run sh")?;
@@ -231,29 +225,23 @@ impl Disk {
     /// `du` of ratchet's state directory, of cargo's part of `target/`, and of their
     /// incremental directories.
     fn measure(dir: &Path) -> anyhow::Result<Disk> {
-        let du = |script: &str| -> u64 {
-            Command::new("sh")
-                .args(["-c", script])
-                .current_dir(dir)
-                .output()
-                .ok()
-                .and_then(|o| {
-                    String::from_utf8_lossy(&o.stdout)
-                        .split_whitespace()
-                        .next()
-                        .and_then(|n| n.parse().ok())
-                })
-                .unwrap_or(0)
-        };
-        let target = du("du -sb target 2>/dev/null");
-        let ratchet = du("du -sb target/ratchet 2>/dev/null");
+        // One line each: `target`, `target/ratchet`, and the two sums of incremental data.
+        let script = "for d in target target/ratchet; do du -sb $d 2>/dev/null || echo 0; done; \
+             du -scb target/ratchet/build/*/incremental 2>/dev/null | tail -n1; \
+             du -scb target/*/incremental 2>/dev/null | tail -n1";
+        let out = Command::new("sh")
+            .args(["-c", script])
+            .current_dir(dir)
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut sizes = text.lines().map(|l| l.split('\t').next().unwrap_or("0"));
+        let mut next = || sizes.next().and_then(|n| n.parse().ok()).unwrap_or(0_u64);
+        let (target, ratchet) = (next(), next());
         Ok(Disk {
             ratchet,
-            ratchet_incremental: du(
-                "du -scb target/ratchet/build/*/incremental 2>/dev/null | tail -n1",
-            ),
+            ratchet_incremental: next(),
             cargo: target.saturating_sub(ratchet),
-            cargo_incremental: du("du -scb target/*/incremental 2>/dev/null | tail -n1"),
+            cargo_incremental: next(),
         })
     }
 }
