@@ -16,8 +16,7 @@ use super::on_subjects::{self, Edit, EditKind, Subjects};
 /// What `--on` was given: the flags that only it takes (flattened into the bench's).
 #[derive(Debug, clap::Args)]
 pub struct OnArgs {
-    /// Instead of generated workspaces, this real one (a git work tree without changes to
-    /// tracked files): no-op, leaf edit and root edits against the cargo commands.
+    /// Instead of generated workspaces, this real one (a git work tree, no tracked changes).
     #[arg(long, value_name = "PATH")]
     pub on: Option<PathBuf>,
     /// With `--on`: the leaf package to edit (default: picked from the graph).
@@ -50,8 +49,7 @@ struct Scenario {
     commands: Vec<String>,
 }
 
-/// The command that runs ratchet: the release `cargo-ratchet` on `PATH`, JSON events on
-/// stdout so that each step's figures can be read.
+/// ratchet's command: the release `cargo-ratchet` on `PATH`, JSON events for the step figures.
 const RATCHET: &str = "cargo ratchet check --message-format json";
 
 fn scenarios(subjects: &Subjects, args: &OnArgs) -> Vec<Scenario> {
@@ -99,8 +97,7 @@ fn scenarios(subjects: &Subjects, args: &OnArgs) -> Vec<Scenario> {
     ]
 }
 
-/// Runs every scenario; returns the Markdown report.
-/// `dir` is the workspace's canonical root; `only` as the bench's `--only`.
+/// Runs every scenario in `dir` (canonical); returns the Markdown report.
 pub fn run(
     args: &OnArgs,
     dir: &Path,
@@ -121,8 +118,7 @@ pub fn run(
     let mut results = Vec::new();
     let mut serial = u64::from(std::process::id()) * 1000;
     for scenario in scenarios(&subjects, args) {
-        let wanted = only.is_empty() || only.iter().any(|o| scenario.label.contains(o.as_str()));
-        if !wanted {
+        if !only.is_empty() && !only.iter().any(|o| scenario.label.contains(o.as_str())) {
             continue;
         }
         eprintln!("bench --on: {}", scenario.label);
@@ -167,19 +163,18 @@ fn measure(
         let mut samples = Vec::new();
         for command in &scenario.commands {
             *serial += 1;
-            let edit = match &scenario.edit {
-                Some((file, kind)) => Some(Edit::apply(file, *kind, *serial)?),
-                None => None,
-            };
+            let edit = scenario.edit.as_ref();
+            let edit = edit
+                .map(|(f, kind)| Edit::apply(f, *kind, *serial))
+                .transpose()?;
             let sample = time(context, args, command)?;
             if let Some(edit) = edit {
                 edit.restore()?;
             }
+            let kind = if round == 0 { "warm-up" } else { "sample" };
             eprintln!(
-                "bench --on: {} {command}: {:.2?} (exit {})",
-                if round == 0 { "warm-up" } else { "sample" },
-                sample.wall,
-                sample.exit
+                "bench --on: {kind} {command}: {:.2?} (exit {})",
+                sample.wall, sample.exit
             );
             samples.push(sample);
         }

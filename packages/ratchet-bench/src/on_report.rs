@@ -8,13 +8,11 @@ use std::time::Duration;
 
 use super::on_subjects::Subjects;
 
-/// One timed command.
+/// One timed command: wall time, exit code (-1 when killed by a signal), and for ratchet
+/// each step's figures from its `step_finished` events.
 pub struct Sample {
-    /// Wall time.
     pub wall: Duration,
-    /// Its exit code (-1 when killed by a signal).
     pub exit: i32,
-    /// For ratchet: each step's figures from its `step_finished` events.
     pub steps: Vec<StepFigures>,
 }
 
@@ -30,7 +28,8 @@ pub struct StepFigures {
 }
 
 impl StepFigures {
-    /// The `step_finished` events of a `check --message-format json` stream.
+    /// The `step_finished` events of a `check --message-format json` stream (a step that ran
+    /// as several cargo runs, one per feature group, has one event per run).
     pub fn from_events(stdout: &str) -> Vec<StepFigures> {
         stdout
             .lines()
@@ -47,25 +46,20 @@ impl StepFigures {
     }
 }
 
-/// A scenario's rounds: `rounds[i][j]` is command `j` in round `i`.
+/// A scenario (what was edited), its commands (ratchet's first) and its timed rounds:
+/// `rounds[i][j]` is command `j` in round `i`.
 pub struct ScenarioResult {
-    /// What was edited.
     pub label: String,
-    /// The commands, ratchet's first.
     pub commands: Vec<String>,
-    /// The timed rounds.
     pub rounds: Vec<Vec<Sample>>,
 }
 
-/// Bytes on disk after the last scenario.
+/// Bytes on disk after the last scenario: `target/ratchet` (state and build directory) and
+/// `target/` without it (what cargo's own commands left), each with its incremental data.
 pub struct Disk {
-    /// `target/ratchet` (state and ratchet's build directory).
     pub ratchet: u64,
-    /// `target/ratchet/build/*/incremental`.
     pub ratchet_incremental: u64,
-    /// `target/` without `target/ratchet`: what cargo's own commands left.
     pub cargo: u64,
-    /// `target/*/incremental`.
     pub cargo_incremental: u64,
 }
 
@@ -115,11 +109,9 @@ pub fn scenario<'a>(results: impl Iterator<Item = &'a ScenarioResult>) -> String
 /// ratchet's steps, median over the rounds.
 fn steps(result: &ScenarioResult) -> String {
     let mut names: Vec<String> = Vec::new();
-    for sample in result.rounds.iter().map(|r| &r[0]) {
-        for s in &sample.steps {
-            if !names.contains(&s.step) {
-                names.push(s.step.clone());
-            }
+    for s in result.rounds.iter().flat_map(|r| &r[0].steps) {
+        if !names.contains(&s.step) {
+            names.push(s.step.clone());
         }
     }
     if names.is_empty() {
@@ -132,18 +124,22 @@ fn steps(result: &ScenarioResult) -> String {
                 let values: Vec<u64> = result
                     .rounds
                     .iter()
-                    .filter_map(|r| r[0].steps.iter().find(|s| &s.step == name))
-                    .filter_map(f)
+                    // A step's runs (feature groups) summed, per round.
+                    .filter_map(|r| {
+                        let runs = r[0].steps.iter().filter(|s| &s.step == name);
+                        runs.filter_map(f).reduce(|a, b| a + b)
+                    })
                     .collect();
                 median(&values)
             };
             let wall = of(|s| Some(s.wall_ms)).unwrap_or(0);
             let built = of(|s| Some(s.units_built)).unwrap_or(0);
             let fresh = of(|s| Some(s.units_fresh)).unwrap_or(0);
+            let runs = of(|_| Some(1)).unwrap_or(0);
             let run = of(|s| s.run_ms)
                 .map(|ms| format!(", of which running the test binaries {ms} ms"))
                 .unwrap_or_default();
-            format!("{name} {wall} ms ({built} units built, {fresh} fresh{run})")
+            format!("{name} {wall} ms in {runs} run(s) ({built} units built, {fresh} fresh{run})")
         })
         .collect();
     format!("ratchet's steps (medians): {}.", parts.join("; "))
@@ -207,4 +203,27 @@ pub fn seconds(d: Duration) -> String {
     } else {
         format!("{:.2} s", d.as_secs_f64())
     }
+}
+
+#[cfg(test)]
+#[test]
+fn a_step_of_several_cargo_runs_is_summed() {
+    let event =
+        |ms| format!(r#"{{"event":"step_finished","step":"lint","wall_ms":{ms},"units_built":2}}"#);
+    let figures = StepFigures::from_events(&format!("{}\n{}\n", event(10), event(5)));
+    let sample = Sample {
+        wall: Duration::ZERO,
+        exit: 0,
+        steps: figures,
+    };
+    let (label, commands, rounds) = (String::new(), Vec::new(), vec![vec![sample]]);
+    let line = steps(&ScenarioResult {
+        label,
+        commands,
+        rounds,
+    });
+    assert!(
+        line.contains("lint 15 ms in 2 run(s) (4 units built"),
+        "{line}"
+    );
 }

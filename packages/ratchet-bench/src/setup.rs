@@ -7,8 +7,7 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use ratchet_fixture::Spec;
 
-/// This repository's root (`packages/ratchet-bench/` is two levels below it; one level up is
-/// `packages/`, where a release build and the fixtures would be looked for in vain).
+/// This repository's root, two levels above `packages/ratchet-bench/` (not `packages/`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
@@ -183,6 +182,5 @@ fn output_of(program: &str, args: &[&str]) -> String {
 #[cfg(test)]
 #[test]
 fn repo_root_is_the_workspace_root() {
-    // There the bench finds `target/release`, caches the fixtures, writes the docs.
     assert!(repo_root().join("docs/benchmarks.md").is_file());
 }
