@@ -8,6 +8,7 @@ pub struct Tally {
     tests: BTreeMap<String, usize>,
     running: Vec<(String, String)>,
     noted: std::collections::BTreeSet<String>,
+    still_running: Vec<String>,
 }
 
 impl Tally {
@@ -44,8 +45,29 @@ impl Tally {
         self.tests.values().filter(|n| **n > 0).count()
     }
 
-    /// `step of packages` for every step started and not finished.
+    /// An interrupt stopped the test step while `names` ran (test binaries or tests).
+    pub fn interrupted_while(&mut self, names: &[String]) {
+        self.still_running.extend(names.iter().cloned());
+    }
+
+    /// The test binaries or tests running when an interrupt stopped the run.
+    pub fn still_running(&self) -> &[String] {
+        &self.still_running
+    }
+
+    /// `step of packages` for every step started and not finished, the test step with what
+    /// of it still ran (`test of 3 packages (test binary `it` of `mid`)`).
     pub fn running(&self) -> Vec<String> {
-        self.running.iter().map(|(_, what)| what.clone()).collect()
+        let open = match self.still_running.as_slice() {
+            [] => String::new(),
+            names => format!(" ({})", names.join(", ")),
+        };
+        self.running
+            .iter()
+            .map(|(step, what)| match step.as_str() {
+                "test" => format!("{what}{open}"),
+                _ => what.clone(),
+            })
+            .collect()
     }
 }
