@@ -303,6 +303,7 @@ impl<'a> Runner<'a> {
             tests: Vec::new(),
             observation: None,
             unit_features: output.unit_features.clone(),
+            units: output.units.clone(),
         }
     }
 }
