@@ -49,6 +49,21 @@ impl Event {
     }
 }
 
+/// nextest's own `SLOW [> 60.000s] (───) package::binary path::to::test` line (its human
+/// status on stderr): the test named as ratchet names it, and the seconds.
+pub fn slow_line(line: &str) -> Option<(String, u64)> {
+    let rest = line.trim_start().strip_prefix("SLOW [>")?;
+    let (secs, rest) = rest.split_once("s]")?;
+    let secs = secs.trim().parse::<f64>().ok()? as u64;
+    let rest = rest.trim_start();
+    let rest = match rest.strip_prefix('(') {
+        Some(counted) => counted.split_once(')')?.1.trim_start(),
+        None => rest,
+    };
+    let (binary, test) = rest.trim_end().split_once(' ')?;
+    Some((format!("test `{test}` of `{binary}`"), secs))
+}
+
 /// A result of the test nextest calls `name`.
 pub fn test_result(name: &str, status: TestStatus, duration_ms: Option<u64>) -> Option<TestResult> {
     let (binary_id, test) = name.split_once('$')?;

@@ -15,7 +15,7 @@ use crate::cargo;
 use crate::cargo::Executable;
 use crate::outcome::ObservationStatus;
 use crate::outcome::Problem;
-use crate::runner::{Runner, split_at_dashes};
+use crate::runner::{Progress, Runner, split_at_dashes};
 use crate::test_binaries::{BinaryFailure, RunsTests, TestsRan};
 use crate::tree_reads::{TreeObservation, TreeReads};
 use crate::{RunError, Step};
@@ -74,7 +74,12 @@ pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<Nextes
     let mut command = runner.cargo("nextest run", &packages);
     command
         .args(["--no-fail-fast", "--no-tests=pass", "--cargo-quiet"])
-        .args(["--message-format", "libtest-json-plus"])
+        .args([
+            "--message-format",
+            "libtest-json-plus",
+            "--status-level",
+            "slow",
+        ])
         .env("NEXTEST_EXPERIMENTAL_LIBTEST_JSON", "1")
         .args(cargo_args);
     if let Some(path) = tool_config(runner) {
@@ -99,28 +104,24 @@ pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<Nextes
     let mut text = Vec::new();
     let mut results = Vec::new();
     let running = crate::slow::Running::default();
-    let (alive, ended) = std::sync::mpsc::channel::<()>();
-    let (slow, _) = runner.config.test.limits();
-    let read = std::thread::scope(|scope| {
-        scope.spawn(|| running.watch(runner, (slow, None), ended, &|_| Vec::new()));
-        let _alive = alive;
-        for line in BufReader::new(reader).lines() {
-            let line = line.map_err(io_error)?;
-            match serde_json::from_str::<Event>(&line) {
-                Ok(event) => {
-                    results.extend(track(&running, &event));
-                    failures.extend(failure(event));
-                }
-                Err(_) => text.push(line),
+    for line in BufReader::new(reader).lines() {
+        let line = line.map_err(io_error)?;
+        match serde_json::from_str::<Event>(&line) {
+            Ok(event) => {
+                results.extend(track(&running, &event));
+                failures.extend(failure(event));
             }
+            // nextest's own notice, by the period ratchet gave it.
+            Err(_) => match ratchet_attribution::nextest::slow_line(&line) {
+                Some((name, secs)) => (runner.progress)(Progress::Slow { name: &name, secs }),
+                None => text.push(line),
+            },
         }
-        Ok(())
-    });
+    }
     let status = child.wait().map_err(io_error)?;
     runner.cancel.forget(&child);
-    read?;
     if runner.cancel.is_cancelled() {
-        (runner.progress)(crate::Progress::Interrupted(&running.names()));
+        (runner.progress)(Progress::Interrupted(&running.names()));
         return Err(RunError::Interrupted);
     }
     // nextest's libtest events give an ignored test a start and no result.
@@ -157,7 +158,7 @@ pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<Nextes
     Ok((failures, shown, observation.finish(&parts), results))
 }
 
-/// Follows one test from its `started` event (named while it runs long) to its result.
+/// Follows one test from its `started` event to its result (what runs is named on an interrupt).
 fn track(running: &crate::slow::Running, event: &Event) -> Option<TestResult> {
     if let Some((binary, test)) = event.started() {
         let name = format!("test `{test}` of `{binary}`");
