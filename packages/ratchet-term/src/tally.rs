@@ -71,3 +71,24 @@ impl Tally {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupt_names_the_test_binaries_still_running_in_the_test_step() {
+        let mut tally = Tally::default();
+        tally.started("lint", &["a".to_string()]);
+        tally.started("test", &["a".to_string(), "b".to_string()]);
+        tally.interrupted_while(&["test binary `it` of `b`; not finished: slow".to_string()]);
+        assert_eq!(
+            tally.running(),
+            [
+                "lint of a",
+                "test of a, b (test binary `it` of `b`; not finished: slow)"
+            ]
+        );
+        assert_eq!(tally.still_running().len(), 1);
+    }
+}
