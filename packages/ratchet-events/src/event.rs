@@ -19,6 +19,9 @@ pub enum Event {
     Diagnostic(check::Diagnostic),
     /// `check`: a test binary (or doc tests) of a package failed.
     TestFailure(check::TestFailure),
+    /// `check`: one test that ran, with its status (in the JSON stream with `-v` only; always
+    /// in the JUnit report). Before its step's `step_finished`.
+    TestResult(check::TestResult),
     /// `check`: a step ended.
     StepFinished(check::StepFinished),
     /// `check --verify`: a cached pass failed when its step ran again (it was not hermetic).
