@@ -140,7 +140,8 @@ pub(crate) fn run(runner: &Runner<'_>, binaries: &[Executable]) -> Result<Nextes
     Ok((failures, shown, observation.finish(&parts)))
 }
 
-/// A failed test event, tied to its package: nextest names tests `package::binary$test`.
+/// A failed test event, tied to its package: nextest names tests `package::binary$test`
+/// (`binary` is the crate's name for unit tests, the target's for the others).
 fn failure(event: Event) -> Option<BinaryFailure> {
     if event.kind != "test" || !matches!(event.event.as_str(), "failed" | "timeout") {
         return None;
@@ -154,7 +155,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
             tests: vec![test.to_string()],
             output: event.stdout,
         },
-        target: None,
+        target: Some(binary.to_string()),
     })
 }
 
@@ -172,6 +173,7 @@ mod tests {
             event(r#"{"type":"test","event":"failed","name":"base-x::it$it_bad","stdout":"boom"}"#)
                 .unwrap();
         assert_eq!(found.package, "base-x");
+        assert_eq!(found.target.as_deref(), Some("it"));
         assert_eq!(
             found.problem,
             Problem::TestFailure {
