@@ -15,6 +15,7 @@ mod walk;
 use std::path::{Path, PathBuf};
 
 use camino::Utf8PathBuf;
+use ratchet_events::files::{Gc, GcRemoved};
 use serde::Deserialize;
 
 pub use size::{parse as parse_size, show as show_size};
@@ -70,6 +71,9 @@ pub struct Args {
     /// Say what would be removed; remove nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format: `human`, or `json` for one `gc` event (see docs/json.md).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+    pub message_format: String,
 }
 
 /// What a collection did.
@@ -83,7 +87,7 @@ pub struct Outcome {
     pub removed: Vec<(PathBuf, u64)>,
 }
 
-/// Runs `gc` for the CLI: prints one line, returns the exit code (0).
+/// Runs `gc` for the CLI: prints one line (or one `gc` event), returns the exit code (0).
 pub fn run(args: &Args) -> Result<u8, GcError> {
     let ws = ratchet_graph::load(&ratchet_graph::LoadOptions {
         manifest_path: args.manifest_path.clone(),
@@ -98,31 +102,56 @@ pub fn run(args: &Args) -> Result<u8, GcError> {
     };
     let state = ws.state_dir();
     let outcome = collect(state.as_std_path(), cap, args.dry_run)?;
-    let verb = if args.dry_run {
+    let removed = (outcome.removed.iter())
+        .map(|(p, bytes)| GcRemoved {
+            path: p
+                .strip_prefix(state.as_std_path())
+                .unwrap_or(p)
+                .display()
+                .to_string(),
+            bytes: *bytes,
+        })
+        .collect();
+    let event = Gc {
+        version: ratchet_events::VERSION,
+        dir: state.to_string(),
+        before: outcome.before,
+        after: outcome.after,
+        cap,
+        dry_run: args.dry_run,
+        removed,
+    };
+    if args.message_format == "json" {
+        let line = serde_json::to_string(&ratchet_events::Event::Gc(event))
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        println!("{line}");
+    } else {
+        println!("{}", human(&event));
+    }
+    Ok(0)
+}
+
+/// The one line `gc` prints for a person.
+fn human(gc: &Gc) -> String {
+    let verb = if gc.dry_run {
         "would remove"
     } else {
         "removed"
     };
-    let removed: Vec<String> = outcome
-        .removed
-        .iter()
-        .map(|(p, b)| {
-            let shown = p.strip_prefix(state.as_std_path()).unwrap_or(p);
-            format!("{} ({})", shown.display(), show_size(*b))
-        })
+    let removed: Vec<String> = (gc.removed.iter())
+        .map(|r| format!("{} ({})", r.path, show_size(r.bytes)))
         .collect();
-    println!(
-        "gc: {state} {} -> {} (cap {}){}",
-        show_size(outcome.before),
-        show_size(outcome.after),
-        show_size(cap),
-        if removed.is_empty() {
-            String::new()
-        } else {
-            format!("; {verb} {}", removed.join(", "))
-        }
-    );
-    Ok(0)
+    let removed = match removed.is_empty() {
+        true => String::new(),
+        false => format!("; {verb} {}", removed.join(", ")),
+    };
+    format!(
+        "gc: {} {} -> {} (cap {}){removed}",
+        gc.dir,
+        show_size(gc.before),
+        show_size(gc.after),
+        show_size(gc.cap),
+    )
 }
 
 /// Brings `state_dir` (`<target>/ratchet`) under `cap` bytes: removes the incremental

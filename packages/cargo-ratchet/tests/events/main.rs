@@ -5,6 +5,7 @@
 
 mod commands;
 mod diagnostics;
+mod files;
 mod schema;
 
 use std::path::Path;
