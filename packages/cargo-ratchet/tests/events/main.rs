@@ -7,6 +7,7 @@ mod commands;
 mod diagnostics;
 mod files;
 mod schema;
+mod snapshots;
 
 use std::path::Path;
 
