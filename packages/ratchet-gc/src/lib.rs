@@ -176,6 +176,10 @@ pub fn collect(state_dir: &Path, cap: u64, dry_run: bool) -> Result<Outcome, GcE
             if outcome.after <= cap {
                 return Ok(outcome);
             }
+            if !dir.exists() {
+                // Gone already (a build directory removed earlier): nothing to name.
+                continue;
+            }
             let mut bytes = disk_usage(&dir);
             if dry_run {
                 // What an earlier stage would have removed inside it is counted once.

@@ -1,5 +1,6 @@
 //! The commands that write or remove files print one event of the protocol each with
-//! `--message-format json`, and every command but `completions` takes the flag.
+//! `--message-format json`, and every command but `completions` takes the flag (and shows
+//! examples under `--help`).
 
 use ratchet_events::Event;
 use ratchet_tests::write;
@@ -97,7 +98,7 @@ fn report_and_gc_say_what_they_wrote_and_removed() {
 }
 
 #[test]
-fn every_command_but_completions_takes_message_format() {
+fn every_command_but_completions_takes_message_format_and_shows_examples() {
     let dir = tempfile::tempdir().unwrap();
     let (mut missing, mut leaves) = (Vec::new(), 0);
     let mut todo = vec![Vec::<String>::new()];
@@ -106,6 +107,9 @@ fn every_command_but_completions_takes_message_format() {
         let help = run(dir.path(), &args, &[]).stdout;
         let subcommands = subcommands(&help);
         leaves += usize::from(subcommands.is_empty());
+        if path.len() == 1 && !help.contains("Examples:") {
+            missing.push(format!("{} (no examples)", path[0]));
+        }
         if subcommands.is_empty() && !help.contains("--message-format") {
             missing.push(path.join(" "));
         }
