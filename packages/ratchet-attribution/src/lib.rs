@@ -20,7 +20,7 @@ mod spec;
 mod verdicts;
 
 pub use cargo_errors::{CargoErrors, DocSection, DocSections};
-pub use messages::{CargoOutput, Executable, relative};
+pub use messages::{CargoOutput, Executable, UnitUse, relative};
 pub use problem::{PackageVerdict, Problem};
 pub use spec::{name_is_shared, package_spec, shared_names, shown_selector};
 pub use verdicts::{compile_verdicts, doc_verdicts, failed_tests, missing_test_binaries, unbuilt};

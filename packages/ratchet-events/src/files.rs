@@ -53,7 +53,8 @@ pub struct ReportWritten {
     pub runs: usize,
 }
 
-/// `gc`: the size of ratchet's state directory before and after, and what went.
+/// `gc`: one per way it ran (`--keep-runs`, then `--max-size`): the size of ratchet's state
+/// directory before and after, and what went.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Gc {
     /// Always [`crate::VERSION`].
@@ -64,15 +65,19 @@ pub struct Gc {
     pub before: u64,
     /// Bytes it uses after (as estimated, for a dry run).
     pub after: u64,
-    /// The cap, in bytes.
-    pub cap: u64,
+    /// `--max-size`: the cap, in bytes (`None` for a `--keep-runs` sweep).
+    pub cap: Option<u64>,
+    /// `--keep-runs`: the runs of `check` whose units were kept (`None` for a cap).
+    pub keep_runs: Option<usize>,
+    /// `--keep-runs`: the runs on record, when fewer than asked (then nothing was removed).
+    pub short_of_runs: Option<usize>,
     /// `--dry-run`: nothing was removed.
     pub dry_run: bool,
-    /// The directories removed (or that would be), relative to `dir`, with their bytes.
+    /// What was removed (or would be), relative to `dir`, with its bytes.
     pub removed: Vec<GcRemoved>,
 }
 
-/// One directory `gc` removed.
+/// One directory or file `gc` removed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct GcRemoved {
     /// Relative to the state directory.

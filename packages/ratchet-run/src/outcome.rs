@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use camino::Utf8PathBuf;
 
 use crate::Step;
-pub use ratchet_attribution::{PackageVerdict, Problem};
+pub use ratchet_attribution::{PackageVerdict, Problem, UnitUse};
 
 /// The result of one step over its selection.
 #[derive(Debug, Clone)]
@@ -41,6 +41,9 @@ pub struct StepReport {
     pub observation: Option<ObservationStatus>,
     /// The feature sets cargo's `compiler-artifact` messages gave each member's units.
     pub unit_features: BTreeMap<String, std::collections::BTreeSet<Vec<String>>>,
+    /// Every unit cargo reported (members and dependencies, built or fresh): what the run
+    /// used of the build directory, for `gc --keep-runs`.
+    pub units: Vec<UnitUse>,
 }
 
 /// Whether a step's run-time reads were observed.
@@ -79,6 +82,7 @@ impl StepReport {
             tests_run: BTreeMap::new(),
             observation: None,
             unit_features: BTreeMap::new(),
+            units: Vec::new(),
         }
     }
 
@@ -90,6 +94,7 @@ impl StepReport {
         self.artifacts.extend(other.artifacts);
         self.units_built += other.units_built;
         self.units_fresh += other.units_fresh;
+        self.units.extend(other.units);
         self.test_run = self.test_run.take().or(other.test_run);
         self.unbuilt_libs.extend(other.unbuilt_libs);
         self.observed_reads.extend(other.observed_reads);

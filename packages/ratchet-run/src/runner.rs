@@ -298,6 +298,7 @@ impl<'a> Runner<'a> {
             tests_run: BTreeMap::new(),
             observation: None,
             unit_features: output.unit_features.clone(),
+            units: output.units.clone(),
         }
     }
 }

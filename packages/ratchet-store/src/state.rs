@@ -27,6 +27,8 @@ pub const RUN_START: &str = "run-start";
 pub const LEARNED_INPUTS: &str = "learned-inputs.json";
 /// ratchet-freshness: per package, the hash of what its build read when last built.
 pub const BUILD_INPUTS: &str = "build-inputs.json";
+/// ratchet-gc: what the last runs of `check` used of the build directory (`gc --keep-runs`).
+pub const GC_RUNS: &str = "gc-runs.json";
 /// ratchet-run: cargo's target directory for ratchet's own builds.
 pub const BUILD: &str = "build";
 /// ratchet-run: whether clippy's driver is in the toolchain.

@@ -91,7 +91,7 @@ fn report_and_gc_say_what_they_wrote_and_removed() {
     match one(ws.path(), &["gc", "--max-size", "1GB", "--dry-run"]) {
         Event::Gc(gc) => assert_eq!(
             (gc.cap, gc.dry_run, gc.removed.len()),
-            (1_000_000_000, true, 0)
+            (Some(1_000_000_000), true, 0)
         ),
         other => panic!("not gc: {other:?}"),
     }
