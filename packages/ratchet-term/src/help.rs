@@ -22,7 +22,7 @@ pub fn examples(subcommand: &str) -> &'static str {
             "Examples:
   {cmd} graph                          every member and its workspace dependencies
   {cmd} graph --rdeps my-crate         what depends on my-crate
-  {cmd} graph --format dot | dot -Tsvg > graph.svg"
+  {cmd} graph --format dot --reduce | dot -Tsvg > graph.svg   layered, implied edges left out"
         }
         "hash" => {
             "Examples:

@@ -23,18 +23,18 @@ pub struct Args {
 /// Runs `report`.
 pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let ws = args.workspace.load()?;
-    let history = ratchet_budget::read_history(&ws);
     let out = args
         .out
         .unwrap_or_else(|| ws.state_dir().join(ratchet_store::state::BUDGET_REPORT));
-    let page = ratchet_report::html(&history, tool);
+    let (page, runs) = ratchet_report::page_of(&ws, tool)?;
     ratchet_store::write_atomic(out.as_std_path(), page.as_bytes())?;
     match args.message_format {
-        MessageFormat::Human => print(&format!("wrote {out} ({} runs)\n", history.len()))?,
+        MessageFormat::Human => print(&format!("wrote {out} ({runs} runs)
+"))?,
         MessageFormat::Json => print_events(&[Event::ReportWritten(ReportWritten {
             version: ratchet_events::VERSION,
             file: out.to_string(),
-            runs: history.len(),
+            runs,
         })])?,
     }
     Ok(ratchet_events::exit::OK)
