@@ -29,8 +29,7 @@ pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     let (page, runs) = ratchet_report::page_of(&ws, tool)?;
     ratchet_store::write_atomic(out.as_std_path(), page.as_bytes())?;
     match args.message_format {
-        MessageFormat::Human => print(&format!("wrote {out} ({runs} runs)
-"))?,
+        MessageFormat::Human => print(&format!("wrote {out} ({runs} runs)\n"))?,
         MessageFormat::Json => print_events(&[Event::ReportWritten(ReportWritten {
             version: ratchet_events::VERSION,
             file: out.to_string(),
