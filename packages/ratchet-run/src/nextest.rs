@@ -181,7 +181,8 @@ fn tool_config(runner: &Runner<'_>) -> Option<camino::Utf8PathBuf> {
     Some(path)
 }
 
-/// A failed test event, tied to its package: nextest names tests `package::binary$test`.
+/// A failed test event, tied to its package: nextest names tests `package::binary$test`
+/// (`binary` is the crate's name for unit tests, the target's for the others).
 fn failure(event: Event) -> Option<BinaryFailure> {
     let result = event.result()?;
     if matches!(result.status, TestStatus::Passed | TestStatus::Ignored) {
@@ -197,7 +198,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
                 None => event.stdout,
             },
         },
-        target: None,
+        target: Some(binary.to_string()),
     })
 }
 
@@ -215,6 +216,7 @@ mod tests {
             event(r#"{"type":"test","event":"failed","name":"base-x::it$it_bad","stdout":"boom"}"#)
                 .unwrap();
         assert_eq!(found.package, "base-x");
+        assert_eq!(found.target.as_deref(), Some("it"));
         assert_eq!(
             found.problem,
             Problem::TestFailure {

@@ -18,7 +18,8 @@ pub(crate) struct BinaryFailure {
     pub package: String,
     /// What failed.
     pub problem: Problem,
-    /// What selects its target in `cargo test` (`--lib`, `--test it`); `None` from nextest.
+    /// What selects its target: in `cargo test` (`--lib`, `--test it`), or nextest's binary
+    /// name (`pkg`, `it`) under nextest; `None` when unknown.
     pub target: Option<String>,
 }
 
@@ -136,7 +137,11 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     for (package, targets) in targets {
         let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
         if let (Some(verdict), false) = (verdicts.get_mut(&package), targets.contains(&"")) {
-            crate::reproduce::narrow_test(verdict, &targets, test_args);
+            if runner.test_runner() == TestRunner::Nextest {
+                crate::reproduce::narrow_nextest(verdict, &targets);
+            } else {
+                crate::reproduce::narrow_test(verdict, &targets, test_args);
+            }
         }
     }
     let usage = TestRunUsage {
