@@ -2,7 +2,9 @@
 //!
 //! Owns: reading cargo's `--message-format=json` stream per member (diagnostics, artifacts,
 //! test executables, which units were built or fresh); reading cargo's own `error:` lines and
-//! the `Doc-tests` sections of `cargo test --doc`, attributing each to one member only when it
+//! the `Doc-tests` sections of `cargo test --doc` and libtest's human output and
+//! nextest's JSON events test by test,
+//! attributing each to one member only when it
 //! names that member for certain; the verdicts of a compiling step that follow (a package
 //! passes only when cargo's messages show it built and every error is tied to some member;
 //! otherwise every package of that cargo run fails); and how members are named to cargo (a
@@ -14,7 +16,9 @@
 //! attributed for certain fails every package of that cargo run.
 
 mod cargo_errors;
+pub mod libtest;
 mod messages;
+pub mod nextest;
 mod problem;
 mod spec;
 mod verdicts;

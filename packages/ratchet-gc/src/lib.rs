@@ -21,6 +21,7 @@ mod walk;
 use std::path::{Path, PathBuf};
 
 use camino::Utf8PathBuf;
+use ratchet_events::files::{Gc, GcRemoved};
 use serde::Deserialize;
 
 pub use record::{MAX_RUNS, UnitFiles, record_run};
@@ -86,6 +87,9 @@ pub struct Args {
     /// Say what would be removed; remove nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format: `human`, or `json` for `gc` events (see docs/json.md).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+    pub message_format: String,
 }
 
 /// What a collection did.
@@ -126,12 +130,27 @@ pub fn run(args: &Args) -> Result<u8, GcError> {
     } else {
         "removed"
     };
+    let json = args.message_format == "json";
     if let Some(n) = keep {
         let sweep = keep_runs(state, n, args.dry_run)?;
-        print_sweep(state, n, &sweep, verb, args.dry_run);
+        match json {
+            true => print_event(state, &sweep.outcome, args.dry_run, |gc| Gc {
+                keep_runs: Some(n),
+                short_of_runs: sweep.short_of_runs,
+                ..gc
+            }),
+            false => print_sweep(state, n, &sweep, verb, args.dry_run),
+        }
     }
     if let Some(cap) = cap {
         let outcome = collect(state, cap, args.dry_run)?;
+        if json {
+            print_event(state, &outcome, args.dry_run, |gc| Gc {
+                cap: Some(cap),
+                ..gc
+            });
+            return Ok(0);
+        }
         let removed: Vec<String> = (outcome.removed.iter())
             .map(|(p, b)| format!("{} ({})", shown(state, p), show_size(*b)))
             .collect();
@@ -149,6 +168,31 @@ pub fn run(args: &Args) -> Result<u8, GcError> {
         );
     }
     Ok(0)
+}
+
+/// Prints `outcome` as one `gc` event, completed by `fill`.
+fn print_event(state: &Path, outcome: &Outcome, dry_run: bool, fill: impl FnOnce(Gc) -> Gc) {
+    let removed = (outcome.removed.iter())
+        .map(|(path, bytes)| GcRemoved {
+            path: shown(state, path),
+            bytes: *bytes,
+        })
+        .collect();
+    let event = fill(Gc {
+        version: ratchet_events::VERSION,
+        dir: state.display().to_string(),
+        before: outcome.before,
+        after: outcome.after,
+        cap: None,
+        keep_runs: None,
+        short_of_runs: None,
+        dry_run,
+        removed,
+    });
+    // A plain struct of strings and numbers always serializes.
+    if let Ok(line) = serde_json::to_string(&ratchet_events::Event::Gc(event)) {
+        println!("{line}");
+    }
 }
 
 fn shown(state: &Path, path: &Path) -> String {
@@ -210,6 +254,10 @@ pub fn collect(state_dir: &Path, cap: u64, dry_run: bool) -> Result<Outcome, GcE
         for dir in stage {
             if outcome.after <= cap {
                 return Ok(outcome);
+            }
+            if !dir.exists() {
+                // Gone already (a build directory removed earlier): nothing to name.
+                continue;
             }
             let mut bytes = disk_usage(&dir);
             if dry_run {

@@ -37,6 +37,9 @@ pub struct StepReport {
     /// Tests that ran (libtest's passed and failed), per package: test binaries run by
     /// ratchet's pool, and doc tests.
     pub tests_run: BTreeMap<String, usize>,
+    /// The test and doc steps: each test that ended, by name ([`StepReport::tests_run`]
+    /// counts those that ran).
+    pub tests: Vec<ratchet_events::check::TestResult>,
     /// Whether `observed_reads` is complete: `None` for steps that run no test.
     pub observation: Option<ObservationStatus>,
     /// The feature sets cargo's `compiler-artifact` messages gave each member's units.
@@ -80,6 +83,7 @@ impl StepReport {
             unbuilt_libs: std::collections::BTreeSet::new(),
             observed_reads: BTreeMap::new(),
             tests_run: BTreeMap::new(),
+            tests: Vec::new(),
             observation: None,
             unit_features: BTreeMap::new(),
             units: Vec::new(),
@@ -98,6 +102,10 @@ impl StepReport {
         self.test_run = self.test_run.take().or(other.test_run);
         self.unbuilt_libs.extend(other.unbuilt_libs);
         self.observed_reads.extend(other.observed_reads);
+        self.tests.extend(other.tests);
+        for (package, n) in other.tests_run {
+            *self.tests_run.entry(package).or_default() += n;
+        }
         self.observation = match (self.observation.take(), other.observation) {
             (Some(ObservationStatus::Unavailable(why)), _)
             | (_, Some(ObservationStatus::Unavailable(why))) => {

@@ -35,6 +35,8 @@ pub const BUILD: &str = "build";
 pub const LINT_TOOL: &str = "lint-tool.json";
 /// ratchet-run (ratchet-schedule's format): each test binary's last duration.
 pub const TEST_DURATIONS: &str = "test-durations.json";
+/// ratchet-run: `[steps.test]`'s slow period and timeout as nextest configuration.
+pub const NEXTEST_TOOL_CONFIG: &str = "nextest-tool.toml";
 /// ratchet-scan: which Rust files name `cfg(clippy)`, by content hash.
 pub const CFG_CLIPPY: &str = "cfg-clippy.json";
 /// ratchet-process: the observer library and its logs.

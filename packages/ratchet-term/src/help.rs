@@ -50,6 +50,16 @@ pub fn examples(subcommand: &str) -> &'static str {
   {cmd} report                         target/ratchet/budget-report.html
   {cmd} report --out budgets.html"
         }
+        "plan" => {
+            "Examples:
+  {cmd} plan --shards 4                the selection split into 4 shards of equal predicted time
+  {cmd} plan --shards 4 --since origin/main --message-format json   a GitHub Actions matrix"
+        }
+        "gc" => {
+            "Examples:
+  {cmd} gc --max-size 20GB             bring target/ratchet under 20 GB
+  {cmd} gc --dry-run                   what [gc] max-size of ratchet.toml would remove"
+        }
         "completions" => {
             "Examples:
   {cmd} completions bash > ~/.local/share/bash-completion/completions/cargo-ratchet

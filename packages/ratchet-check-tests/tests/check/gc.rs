@@ -11,7 +11,7 @@ fn gc_caps_the_build_directory_and_keeps_every_pass() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     generate(root, &Spec::small(3, 5)).unwrap();
-    // The cap in ratchet.toml, written before the first run so that it is part of every key.
+    // The cap in ratchet.toml, written before the first run.
     write(root, "ratchet.toml", "[gc]\nmax-size = \"1 kB\"\n");
     let (green, _) = json_check(root, &[]);
     assert_eq!(green.code, 0, "{}", green.stdout);
@@ -41,13 +41,17 @@ fn gc_caps_the_build_directory_and_keeps_every_pass() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!state.join("build").exists());
     assert!(state.join("verdicts").is_dir());
+    // Still over 1 kB (the verdicts stay), with nothing left to remove: nothing is named.
+    let again = ratchet(BIN, root, &["gc", "--dry-run"]);
+    assert!(!again.stdout.contains("remove"), "{}", again.stdout);
 
     // Every pass survived: nothing runs. Forced to run, the steps rebuild and pass.
     let (noop, events) = json_check(root, &[]);
     assert_eq!(noop.code, 0, "{}", noop.stdout);
     assert!(steps_started(&events).is_empty(), "{}", noop.stdout);
-    let (all, _) = json_check(root, &["--all"]);
+    let (all, events) = json_check(root, &["--force"]);
     assert_eq!(all.code, 0, "{}", all.stdout);
+    assert!(!steps_started(&events).is_empty(), "{}", all.stdout);
 
     let bad = ratchet(BIN, root, &["gc", "--max-size", "lots"]);
     assert_eq!(bad.code, 2);
