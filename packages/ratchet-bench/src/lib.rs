@@ -12,6 +12,7 @@ mod report;
 mod rows;
 mod setup;
 mod shards;
+mod shards_log;
 mod targets;
 mod watch;
 

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::shards_log::{Snapshot, line};
+
 /// The fixture the shards run in.
 pub struct Fixture<'a> {
     /// Its root.
@@ -46,7 +48,8 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
     context.time("$RATCHET check --manifest-path Cargo.toml")?;
     let shards = plan(context, count)?;
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
-    for packages in shards.iter().filter(|s| !s.is_empty()) {
+    let shards = shards.iter().enumerate().filter(|(_, s)| !s.0.is_empty());
+    for (index, (packages, predicted_ms)) in shards {
         for package in packages {
             edit(context, package, count)?;
         }
@@ -55,9 +58,14 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
             "$RATCHET check {} --manifest-path Cargo.toml",
             flags.join(" ")
         );
-        let before = children_cpu()?;
+        let (recorded, before) = (Snapshot::read(context.dir), children_cpu()?);
         times.push(context.time(&script)?);
         cpu.push(children_cpu()? - before);
+        let after = Snapshot::read(context.dir);
+        eprintln!(
+            "{}",
+            line(index + 1, *predicted_ms, packages, &recorded, &after)
+        );
     }
     let shown = |v: &[f64]| {
         v.iter()
@@ -89,8 +97,9 @@ fn children_cpu() -> Result<f64, String> {
     Ok(secs(usage.user_time()) + secs(usage.system_time()))
 }
 
-/// The packages of each shard, from `plan --shards count --message-format json`.
-fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<Vec<String>>, String> {
+/// The packages of each shard and its predicted time, from `plan --shards count
+/// --message-format json`.
+fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<(Vec<String>, u64)>, String> {
     let script =
         format!("$RATCHET plan --shards {count} --message-format json --manifest-path Cargo.toml");
     let out = (context.shell)(&script)
@@ -105,10 +114,11 @@ fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<Vec<String>>, String>
         .iter()
         .map(|s| {
             let packages = s["packages"].as_array().cloned().unwrap_or_default();
-            packages
+            let names = packages
                 .iter()
                 .filter_map(|p| p.as_str().map(str::to_string))
-                .collect()
+                .collect();
+            (names, s["predicted_ms"].as_u64().unwrap_or(0))
         })
         .collect())
 }
