@@ -7,10 +7,11 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use ratchet_fixture::Spec;
 
-/// This repository's root (the parent of `xtask/`).
+/// This repository's root (two levels above this package, `packages/ratchet-bench/`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+        .ancestors()
+        .nth(2)
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
