@@ -1,10 +1,11 @@
 //! The balance of affected shards with real run times: `plan --shards N` splits the fixture
-//! by the times the last full `check` recorded; then, shard by shard, each of its packages
-//! gets a comment appended to its `lib.rs` and the shard is checked (`check -p` each of its
-//! packages), timed. The figure is the slowest shard's time over the mean (1.00x is a perfect
-//! split). Each round edits every package once more (a comment never written before, so no
-//! earlier run's pass is served from the cache), so a shard rebuilds its own packages and
-//! finds the others built; the row's `finish` restores the sources.
+//! by the times the last full `check` recorded; then, shard by shard, every package of the
+//! fixture gets a comment appended to its `lib.rs` and the shard is checked (`check -p` each
+//! of its packages), timed. The figure is the slowest shard's time over the mean (1.00x is a
+//! perfect split). Editing every package before every shard (a comment never written before,
+//! so no earlier run's pass is served from the cache) makes each shard start as a CI machine
+//! does after a change to the whole selection: it rebuilds its own packages and every
+//! package they need, whichever shard ran before it; the row's `finish` restores the sources.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,7 +51,10 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
     let shards = shards.iter().enumerate().filter(|(_, s)| !s.0.is_empty());
     for (index, (packages, predicted_ms)) in shards {
-        for package in packages {
+        // Every package changes before every shard, so each shard starts where a CI machine
+        // starts after a change to the whole selection: it builds its own packages and every
+        // package they need, whatever the shards before it built.
+        for (package, _) in context.libs {
             edit(context, package, count)?;
         }
         let flags: Vec<String> = packages.iter().map(|p| format!("-p {p}")).collect();
