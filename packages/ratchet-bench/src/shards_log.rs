@@ -29,7 +29,8 @@ impl Snapshot {
 }
 
 /// One line: shard `index`'s prediction and what its run rebuilt and tested, from `before`
-/// and `after` its run.
+/// and `after` its run (a package's figure is the rustc calls this run made for it; for its
+/// own packages beside their recorded total before the run).
 pub fn line(
     index: usize,
     predicted_ms: u64,
@@ -41,16 +42,23 @@ pub fn line(
     let mut mine = Vec::new();
     for (name, cost) in &after.costs {
         let was = before.costs.get(name);
-        if was == Some(cost) {
+        // Only the calls of this run: a package built as a dependency keeps its earlier calls.
+        let ms: u64 = cost
+            .crates
+            .iter()
+            .filter(|c| !was.is_some_and(|w| w.crates.contains(c)))
+            .map(|c| c.cpu_ms)
+            .sum();
+        if ms == 0 {
             continue;
         }
         if own.contains(name) {
-            own_ms += cost.cpu_ms;
+            own_ms += ms;
             let was = was.map_or(0, |c| c.cpu_ms);
-            mine.push(format!("{name} {was}->{}", cost.cpu_ms));
+            mine.push(format!("{name} {was}->{ms}"));
         } else {
-            foreign_ms += cost.cpu_ms;
-            foreign.push(format!("{name} {}", cost.cpu_ms));
+            foreign_ms += ms;
+            foreign.push(format!("{name} {ms}"));
         }
     }
     let test_ms: u64 = after
