@@ -57,6 +57,9 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
         for (package, _) in context.libs {
             edit(context, package, count)?;
         }
+        // Untimed: the writes of the edits and of the run before go to disk first, not
+        // during this shard's run.
+        context.time("sync")?;
         let flags: Vec<String> = packages.iter().map(|p| format!("-p {p}")).collect();
         let script = format!(
             "$RATCHET check {} --manifest-path Cargo.toml",
