@@ -1,11 +1,13 @@
 //! Affected shards: splitting a selection of packages into N shards for N CI machines.
 //!
-//! Owns: the partition (longest processing time first: packages by predicted time, longest
-//! first, each to the shard with the least predicted time so far; ties by name and by shard
-//! number, so the same input gives the same shards on every machine), the estimate of each
-//! package's time (recorded build and test times; source size, scaled by the recorded
-//! packages' time per byte, where nothing is recorded), the `K/N` spelling of a shard, and the
-//! GitHub Actions `strategy.matrix` of a partition.
+//! Owns: the cost of a shard (a fixed cost, its packages' own times, and the builds of the
+//! packages it needs from other shards: [`Costs`]), the partition (longest processing time
+//! first, each package where its shard grows least, then moves and swaps out of the slowest
+//! shard while they lower it; ties by name and by shard number, so the same input gives the
+//! same shards on every machine), the estimate of each package's time (recorded build and
+//! test times; source size, scaled by the recorded packages' time per byte, where nothing is
+//! recorded), the `K/N` spelling of a shard, and the GitHub Actions `strategy.matrix` of a
+//! partition.
 //!
 //! Must not: read files, run anything, or decide what is selected. Every package of the input
 //! is in exactly one shard; a shard may be empty when there are fewer packages than shards.
