@@ -103,6 +103,12 @@ fn cargo_config_toolchain_and_tool_configuration_files_are_global_in_both_modes(
         ("rustfmt.toml", "max_width = 80\n".to_string()),
         ("clippy.toml", "msrv = \"1.70\"\n".to_string()),
         (".config/nextest.toml", "[profile.default]\n".to_string()),
+        // ratchet's own configuration: `[steps]` and `[check]` change verdicts; `watch`
+        // counts an edit of it as global too.
+        (
+            "ratchet.toml",
+            "[steps.lint]\nargs = [\"--\", \"-D\", \"warnings\"]\n".to_string(),
+        ),
     ];
     // Name the toolchain already in use, so rustup never tries to install one.
     if let Some(active) = active_toolchain() {

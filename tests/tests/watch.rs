@@ -220,6 +220,12 @@ fn inputs_from_ratchet_toml_are_global() {
     assert_eq!(strings(&next["trigger"]), ["proto/api.proto"]);
     assert_eq!(next["global"], true);
     assert_eq!(next["checked"], Value::Null);
+    // ratchet.toml itself is global, as `affected` counts it (`[steps]` change verdicts).
+    let steps = "[inputs]\nfiles = [\"proto/*.proto\"]\n\n[steps.doc]\nenabled = false\n";
+    write(ws.path(), "ratchet.toml", steps);
+    let next = watch.next_run();
+    assert_eq!(strings(&next["trigger"]), ["ratchet.toml"]);
+    assert_eq!(next["global"], true);
     assert_eq!(watch.terminate(), Some(0));
 }
 

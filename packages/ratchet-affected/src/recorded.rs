@@ -29,8 +29,11 @@ pub(crate) fn changes(
             ..Changes::default()
         };
     };
+    let mut global_inputs = changed_keys(&current.globals, &recorded.globals);
+    // ratchet.toml: in no package's hash, an input of every verdict all the same.
+    global_inputs.extend(changed_keys(&current.config, &recorded.config));
     let mut out = Changes {
-        global_inputs: changed_keys(&current.globals, &recorded.globals),
+        global_inputs,
         ..Changes::default()
     };
     let mut changed_files = BTreeSet::new();

@@ -178,6 +178,7 @@ fn owners_and_users(ws: &Workspace, path: &Utf8Path) -> Vec<PkgIx> {
 /// clippy's configuration files wherever they are.
 fn is_fixed_global(rel: &Utf8Path) -> bool {
     ratchet_fingerprint::FIXED_FILES.contains(&rel.as_str())
+        || rel == ratchet_fingerprint::CONFIG_FILE
         || rel.starts_with(".cargo")
         || ratchet_fingerprint::is_tool_config(rel)
 }

@@ -39,6 +39,21 @@ pub struct CargoOutput {
     pub lib_findings: BTreeSet<String>,
     /// Lines that were not JSON messages (cargo's status and errors, test output), in order.
     pub text: Vec<String>,
+    /// Every unit cargo reported, of members and of dependencies, built or fresh, and every
+    /// build script run: what `gc --keep-runs` keeps.
+    pub units: Vec<UnitUse>,
+}
+
+/// One unit cargo reported: the files that name it in the build directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitUse {
+    /// Its crate's name (`-` made `_`), which names its incremental directory; empty for a
+    /// build script run.
+    pub crate_name: String,
+    /// Whether cargo compiled it in this run (`fresh: false`); a build script run: `false`.
+    pub built: bool,
+    /// Its files (`filenames` and `executable`), or a build script run's `out` directory.
+    pub files: Vec<Utf8PathBuf>,
 }
 
 /// A test executable cargo built.
@@ -86,7 +101,15 @@ impl CargoOutput {
                     self.diagnostics.push((name.clone(), problem));
                 }
             }
-            Message::CompilerArtifact(artifact) => self.artifact(workspace, artifact),
+            Message::CompilerArtifact(artifact) => {
+                self.units.push(unit_use(&artifact));
+                self.artifact(workspace, artifact);
+            }
+            Message::BuildScriptExecuted(script) => self.units.push(UnitUse {
+                crate_name: String::new(),
+                built: false,
+                files: vec![script.out_dir],
+            }),
             Message::TextLine(line) => {
                 on_text(&line);
                 self.text.push(line);
@@ -139,6 +162,16 @@ impl CargoOutput {
     pub fn text_tail(&self, lines: usize) -> String {
         let start = self.text.len().saturating_sub(lines);
         self.text[start..].join("\n")
+    }
+}
+
+fn unit_use(artifact: &cargo_metadata::Artifact) -> UnitUse {
+    let mut files = artifact.filenames.clone();
+    files.extend(artifact.executable.clone());
+    UnitUse {
+        crate_name: artifact.target.name.replace('-', "_"),
+        built: !artifact.fresh,
+        files,
     }
 }
 

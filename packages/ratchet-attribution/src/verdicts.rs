@@ -249,9 +249,10 @@ fn section_failure(section: &DocSection) -> Problem {
 
 /// Names from libtest's `test NAME ... FAILED` lines.
 pub fn failed_tests(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
-        .map(str::to_string)
+    crate::libtest::test_results(text)
+        .into_iter()
+        .filter(|(_, status)| *status == ratchet_events::check::TestStatus::Failed)
+        .map(|(name, _)| name)
         .collect()
 }
 

@@ -13,6 +13,7 @@ mod rows;
 mod setup;
 mod shards;
 mod shards_log;
+mod shot;
 mod targets;
 mod watch;
 
@@ -60,6 +61,10 @@ struct Args {
     /// Seed of the generated workspaces.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Instead of timing: write the HTML report of a small generated workspace with a few gate
+    /// runs of history, and its screenshot by headless Chromium to this PNG.
+    #[arg(long, value_name = "OUT.png", conflicts_with = "on")]
+    report_shot: Option<std::path::PathBuf>,
 }
 
 /// Runs the benchmarks; `args[0]` is the program name.
@@ -89,6 +94,9 @@ pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
 }
 
 fn run(args: &Args, invocation: &str) -> anyhow::Result<()> {
+    if let Some(out) = &args.report_shot {
+        return shot::run(out, args.seed);
+    }
     let machine = setup::machine();
     let root = setup::repo_root();
     let bin_dir = setup::release_binaries(&root)?;

@@ -105,6 +105,11 @@ pub fn gate(ws: &Workspace, options: &GateOptions) -> Result<GateOutcome, Budget
     let suspects = remeasure::suspects(ws, &measured, &checks);
     if options.remeasure && !suspects.is_empty() {
         let outcome = remeasure::run(ws, &budget, &mut measured, &suspects);
+        let names = outcome
+            .samples
+            .keys()
+            .map(|ix| ws.package(*ix).name.clone());
+        measured.snapshot.remeasured = names.collect();
         samples = outcome.samples;
         notes = outcome.notes;
         checks = evaluate(ws, &budget, &measured);

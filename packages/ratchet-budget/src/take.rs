@@ -65,6 +65,7 @@ pub fn take(ws: &Workspace, calibration: Option<Calibration>) -> Result<Measured
             recorded_at: now_secs(),
             calibration_ms,
             inner_loop_ms: costs.as_ref().and_then(|c| c.inner_loop_wall_ms),
+            costs_recorded_at: costs.as_ref().map(|c| c.recorded_at),
             ..BudgetSnapshot::default()
         },
         sources,

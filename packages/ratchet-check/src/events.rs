@@ -28,6 +28,7 @@ pub fn step_finished(report: &StepReport, changed: &[String]) -> Vec<CheckEvent>
             problems.map(move |problem| problem.to_event(step.into(), package, reproduce))
         })
         .collect();
+    events.extend(report.tests.iter().cloned().map(CheckEvent::TestResult));
     let (passed, failed): (Vec<_>, Vec<_>) = report.packages.iter().partition(|(_, v)| v.passed);
     events.push(CheckEvent::StepFinished(ev::StepFinished {
         version: VERSION,

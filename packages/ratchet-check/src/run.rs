@@ -135,7 +135,9 @@ pub fn run(
         filtered: request.filtered,
     };
     sink.shared_build(runner.shares_lint_and_test_build());
+    let steps_started = std::time::SystemTime::now();
     let outcome = execute::run_plan(&context, &planned)?;
+    record_units_used(&runner, &outcome, steps_started, sink);
     fingerprinter.rekey(&cache, &start)?;
     let wall_ms = clock.ms_since(request.started);
     let unrecorded = leave_behind(request, &fingerprinter, &planned, &outcome, &start, wall_ms)
@@ -150,6 +152,32 @@ pub fn run(
         exit_code,
         unrecorded,
     })
+}
+
+/// What this run used of ratchet's build directory, for `gc --keep-runs`: a record that
+/// cannot be written only makes `gc` keep more.
+fn record_units_used(
+    runner: &Runner<'_>,
+    outcome: &Outcome,
+    started: std::time::SystemTime,
+    sink: &dyn Sink,
+) {
+    let units: Vec<crate::gc::UnitFiles<'_>> = (outcome.reports.iter())
+        .flat_map(|r| &r.units)
+        .map(|u| crate::gc::UnitFiles {
+            crate_name: &u.crate_name,
+            built: u.built,
+            files: &u.files,
+        })
+        .collect();
+    let state = runner.workspace.state_dir();
+    let build = runner.build_dir();
+    let recorded = crate::gc::record_run(state.as_std_path(), build.as_std_path(), &units, started);
+    if let Err(e) = recorded {
+        sink.note(&format!(
+            "check: cannot record the units this run used: {e}"
+        ));
+    }
 }
 
 /// Build costs, and after a complete green run over every member the baseline of `affected`;

@@ -25,6 +25,8 @@ pub struct Record {
     pub diagnostics: Vec<ev::Diagnostic>,
     /// Failing test binaries.
     pub test_failures: Vec<ev::TestFailure>,
+    /// Each test that ran, by name.
+    pub tests: Vec<ev::TestResult>,
     /// The end of the run.
     pub summary: Option<ev::Summary>,
 }
@@ -37,6 +39,7 @@ impl Record {
             CheckEvent::StepFinished(step) => self.finished.push(step.clone()),
             CheckEvent::Diagnostic(d) => self.diagnostics.push(d.clone()),
             CheckEvent::TestFailure(t) => self.test_failures.push(t.clone()),
+            CheckEvent::TestResult(t) => self.tests.push(t.clone()),
             CheckEvent::Summary(summary) => self.summary = Some(summary.clone()),
             _ => {}
         }

@@ -51,6 +51,16 @@ pub enum MessageFormat {
     Json,
 }
 
+/// Writes `events` to stdout, one JSON object per line.
+pub fn print_events(events: &[ratchet_events::Event]) -> anyhow::Result<()> {
+    let mut text = String::new();
+    for event in events {
+        text.push_str(&serde_json::to_string(event)?);
+        text.push('\n');
+    }
+    print(&text)
+}
+
 /// Writes `text` to stdout. A closed pipe (`ratchet ... | head`) is not an error.
 pub fn print(text: &str) -> anyhow::Result<()> {
     let mut out = anstream::stdout().lock();

@@ -155,6 +155,13 @@ pub struct BudgetSnapshot {
     pub critical_path: Vec<String>,
     /// Wall time of the last full check.
     pub inner_loop_ms: Option<u64>,
+    /// `recorded_at` of the build costs (`build-costs.json`) this run read, when it read any:
+    /// runs that read the same costs saw the same builds, whatever their calibration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs_recorded_at: Option<u64>,
+    /// Packages whose build CPU this run re-measured (their figure is not `check`'s).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remeasured: Vec<String>,
 }
 
 /// The measures of one package.

@@ -2,7 +2,8 @@
 //!
 //! One JSON object per line, each with an `event` tag and [`crate::VERSION`] as `version`.
 //! A run prints one `plan`; `step_started` for each step that runs, in plan order; each
-//! step's `diagnostic` and `test_failure` events, then its `step_finished` (`fmt` runs beside
+//! step's `diagnostic`, `test_failure` and (`-v` only) `test_result` events, then its
+//! `step_finished` (`fmt` runs beside
 //! the compiling steps, so its events may interleave with theirs: every event names its step);
 //! finally one `summary`. See `docs/check.md`.
 
@@ -165,8 +166,8 @@ pub struct StepFinished {
     /// relative to the root.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub observed_reads: BTreeMap<String, Vec<String>>,
-    /// The test and doc steps: how many tests ran, per package (where the runner counts them:
-    /// ratchet's own pool and doc tests; not nextest).
+    /// The test and doc steps: how many tests ran (passed, failed or timed out), per package:
+    /// the `test_result` events of the step that ran, counted.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tests_run: BTreeMap<String, usize>,
 }
@@ -254,6 +255,50 @@ pub struct TestFailure {
     pub command: String,
 }
 
+/// One test that ran.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+pub struct TestResult {
+    /// Always [`crate::VERSION`].
+    pub version: u32,
+    /// `test` or `doc`.
+    pub step: Step,
+    /// The package.
+    pub package: String,
+    /// Test target name (`doc` for doc tests).
+    pub binary: String,
+    /// The test's name, as libtest and `--exact` spell it (`tests::works`).
+    pub name: String,
+    /// How it ended.
+    pub status: TestStatus,
+    /// Its own run time in ms, where the runner reports it (nextest; not libtest on stable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+}
+
+/// How one test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    /// It passed.
+    Passed,
+    /// It failed.
+    Failed,
+    /// It was ignored (`#[ignore]`).
+    Ignored,
+    /// It ran past `[steps.test] timeout` and was killed (nextest).
+    TimedOut,
+    /// Its binary was killed ([`TestStatus::TimedOut`] under ratchet's pool: no test of it
+    /// finished within the timeout) before it reported a result: it may not have started.
+    NotFinished,
+}
+
+impl TestStatus {
+    /// Whether it counts as a test that ran (`tests_run`): passed, failed or timed out.
+    pub fn ran(self) -> bool {
+        matches!(self, Self::Passed | Self::Failed | Self::TimedOut)
+    }
+}
+
 /// The end of a run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Summary {
@@ -269,6 +314,10 @@ pub struct Summary {
     pub failed_packages: Vec<String>,
     /// The run was interrupted (Ctrl-C).
     pub interrupted: bool,
+    /// When interrupted: the test binaries (with their tests not finished) or tests still
+    /// running at that moment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub still_running: Vec<String>,
     /// Wall time of the whole run in ms.
     pub wall_ms: u64,
     /// The process's exit code.

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{affected, budget, check, graph, hash, plan, rules, watch};
+use crate::{affected, budget, check, files, graph, hash, plan, rules, watch};
 
 /// One JSON object printed by ratchet, tagged by its `event` field. `check` prints a stream of
 /// them (its own, the rules' and the budget gate's), `rules`, `budget` and `watch` print
@@ -19,6 +19,9 @@ pub enum Event {
     Diagnostic(check::Diagnostic),
     /// `check`: a test binary (or doc tests) of a package failed.
     TestFailure(check::TestFailure),
+    /// `check`: one test that ran, with its status (in the JSON stream with `-v` only; always
+    /// in the JUnit report). Before its step's `step_finished`.
+    TestResult(check::TestResult),
     /// `check`: a step ended.
     StepFinished(check::StepFinished),
     /// `check --verify`: a cached pass failed when its step ran again (it was not hermetic).
@@ -54,4 +57,14 @@ pub enum Event {
     Graph(graph::Graph),
     /// `plan --shards N`: the selection split into N shards, and a GitHub Actions matrix.
     ShardPlan(plan::ShardPlan),
+    /// `budget init`: the first `[budget]` written.
+    BudgetInit(files::BudgetInit),
+    /// `budget tighten`: the end of the run, after its `budget_tightened` events.
+    BudgetTightenSummary(files::BudgetTightenSummary),
+    /// `rules baseline`: today's violations accepted.
+    RulesBaseline(files::RulesBaseline),
+    /// `report`: the HTML page written.
+    ReportWritten(files::ReportWritten),
+    /// `gc`: what was removed from ratchet's state directory.
+    Gc(files::Gc),
 }

@@ -12,6 +12,7 @@ pub mod affected;
 pub mod budget;
 pub mod check;
 mod event;
+pub mod files;
 pub mod graph;
 pub mod hash;
 pub mod measure;

@@ -25,6 +25,23 @@ pub const FIXED_FILES: &[&str] = &[
     ".config/nextest.toml",
 ];
 
+/// ratchet's own configuration file, relative to the workspace root: an edit of it may change
+/// any verdict (`[steps]`, `[check]`, `[inputs]`), so `affected` and `watch` count it as a
+/// global input. It is kept out of the packages' hashes: the verdict keys hold what of it
+/// matters (each step's configuration, the build), and an edit of `[budget]` or `[rules]`
+/// would otherwise drop every cached pass.
+pub const CONFIG_FILE: &str = "ratchet.toml";
+
+/// [`Fingerprints::config`](crate::Fingerprints::config): `file:ratchet.toml` and its hash,
+/// when the file exists.
+pub(crate) fn config(ws: &Workspace) -> Result<BTreeMap<String, String>, FingerprintError> {
+    let hash = hash_optional_file(&ws.root.join(CONFIG_FILE))?;
+    Ok(hash
+        .map(|hash| (format!("file:{CONFIG_FILE}"), hash))
+        .into_iter()
+        .collect())
+}
+
 /// The `[inputs]` section of `ratchet.toml`: extra global inputs, which affect every package.
 ///
 /// ```toml

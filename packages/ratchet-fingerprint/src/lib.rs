@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use cargo_env::{
     BUILD_ENV, TOOL_CONFIG_FILES, is_build_env, is_outer_config, is_tool_config, outer_config_files,
 };
-pub use inputs::{DEFAULT_ENV, FIXED_FILES, InputsConfig};
+pub use inputs::{CONFIG_FILE, DEFAULT_ENV, FIXED_FILES, InputsConfig};
 pub use merkle::external_key;
 /// `hash --explain`: what went into one package's fingerprints (an event of the protocol).
 pub use ratchet_events::hash::{ExplainedDep, Explanation};
@@ -58,6 +58,13 @@ pub struct Fingerprints {
     /// a comparison name the external dependencies that changed.
     #[serde(default)]
     pub externals: BTreeMap<String, String>,
+    /// ratchet's own configuration (`file:ratchet.toml` -> its hash): an input of every
+    /// verdict that reaches the verdict keys by other parts (each step's configuration, the
+    /// build configuration), so it is folded into no package's hash; `affected` compares it
+    /// (an edit of it affects every package, as in `watch`). Empty in older records, which
+    /// then count as changed.
+    #[serde(default)]
+    pub config: BTreeMap<String, String>,
 }
 
 impl Fingerprints {
@@ -216,6 +223,7 @@ pub(crate) fn compute_with(
         version: FORMAT_VERSION,
         packages: merkle::fingerprints(ws, &globals, files, learned, &external_content),
         externals: merkle::external_table(ws, &external_content),
+        config: inputs::config(ws)?,
         globals,
     })
 }

@@ -14,6 +14,7 @@ mod features;
 mod load;
 mod locate;
 mod query;
+mod reduce;
 mod render;
 mod select;
 
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use features::{FeatureEdge, FeatureModel, FeatureNode};
 pub use load::{LoadOptions, load};
 pub use locate::{WorkspaceRoot, locate};
+pub use reduce::implied_edges;
 pub use render::{DotStyle, Format, render};
 
 /// Index of a package in [`Workspace::packages`]; also its node index in the graph.

@@ -19,5 +19,5 @@ pub use cancel::{Cancel, GRACE, terminate_group};
 pub use observe::{LOG_ENV, ObservedLog, ObservedRunner, Observer, Reads, TreeLogs, TreePart};
 pub use test_env::TestEnv;
 pub use wait::{
-    Finished, ProcessError, run_to_exit, run_to_exit_within, spawn_merged, thread_cpu_us,
+    Finished, ProcessError, Running, run_to_exit, run_to_exit_watched, spawn_merged, thread_cpu_us,
 };

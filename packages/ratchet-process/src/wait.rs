@@ -6,6 +6,7 @@
 
 use std::io::{Read, Seek};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::Ordering;
 
 use nix::sys::signal::Signal;
 
@@ -38,38 +39,67 @@ pub enum ProcessError {
 /// output and error in one temporary file; waits for the process itself to exit, kills what
 /// is left of its process group, reaps it, and returns its status and output.
 pub fn run_to_exit(cancel: &Cancel, command: Command) -> Result<Finished, ProcessError> {
-    run_to_exit_within(cancel, command, None)
+    run_to_exit_watched(cancel, command, &|_| {})
 }
 
-/// [`run_to_exit`], killing the process group once `limit` has passed (then
-/// [`Finished::timed_out`] is set).
-pub fn run_to_exit_within(
+/// [`run_to_exit`], handing `watch` the process as it starts: another thread may read what it
+/// wrote so far and kill it for running too long ([`Running`]).
+pub fn run_to_exit_watched(
     cancel: &Cancel,
     command: Command,
-    limit: Option<std::time::Duration>,
+    watch: &dyn Fn(Running),
 ) -> Result<Finished, ProcessError> {
     let (mut child, file) = spawn_to_file(cancel, command).map_err(ProcessError::Spawn)?;
-    let Some(limit) = limit else {
-        return finish(cancel, &mut child, file).map_err(ProcessError::Wait);
-    };
-    // A watchdog that wakes at the limit, or at once when the wait below ends (the sender
-    // is dropped): no polling, so a quick test pays nothing.
-    let (ended, watch) = std::sync::mpsc::channel::<()>();
-    let group = child.id();
-    let watchdog = std::thread::spawn(move || {
-        let expired = watch.recv_timeout(limit) == Err(std::sync::mpsc::RecvTimeoutError::Timeout);
-        if expired {
-            signal_group(group, Signal::SIGKILL);
-        }
-        expired
-    });
-    let finished = finish(cancel, &mut child, file);
-    drop(ended);
-    let timed_out = watchdog.join().unwrap_or(false);
-    let mut finished = finished.map_err(ProcessError::Wait)?;
-    // Killed by the watchdog, not ended on its own just before it fired.
-    finished.timed_out = timed_out && !finished.status.success();
+    let running = Running(std::sync::Arc::new(RunningState {
+        output: file.try_clone().map_err(ProcessError::Spawn)?,
+        group: child.id(),
+        reaped: std::sync::Mutex::new(false),
+        timed_out: false.into(),
+    }));
+    watch(running.clone());
+    let mut finished = finish(cancel, &mut child, file, &running.0).map_err(ProcessError::Wait)?;
+    // Killed by the watcher, not ended on its own just before it fired.
+    finished.timed_out = running.0.timed_out.load(Ordering::SeqCst) && !finished.status.success();
     Ok(finished)
+}
+
+/// A test process while it runs ([`run_to_exit_watched`]), shared with a watching thread.
+#[derive(Clone)]
+pub struct Running(std::sync::Arc<RunningState>);
+
+struct RunningState {
+    output: std::fs::File,
+    group: u32,
+    /// Set, under the lock, just before the process is reaped: its group id may then be reused.
+    reaped: std::sync::Mutex<bool>,
+    timed_out: std::sync::atomic::AtomicBool,
+}
+
+impl Running {
+    /// What it wrote (standard output and error) from byte `offset` on.
+    pub fn output_from(&self, offset: u64) -> Vec<u8> {
+        use std::os::unix::fs::FileExt as _;
+        let mut bytes = Vec::new();
+        let mut chunk = vec![0; 64 * 1024];
+        while let Ok(n @ 1..) = self
+            .0
+            .output
+            .read_at(&mut chunk, offset + bytes.len() as u64)
+        {
+            bytes.extend_from_slice(&chunk[..n]);
+        }
+        bytes
+    }
+
+    /// Kills its process group for running too long ([`Finished::timed_out`]); nothing once
+    /// it has ended.
+    pub fn kill_for_time(&self) {
+        let reaped = self.0.reaped.lock().unwrap_or_else(|e| e.into_inner());
+        if !*reaped {
+            self.0.timed_out.store(true, Ordering::SeqCst);
+            signal_group(self.0.group, Signal::SIGKILL);
+        }
+    }
 }
 
 fn spawn_to_file(cancel: &Cancel, mut command: Command) -> std::io::Result<(Child, std::fs::File)> {
@@ -86,12 +116,14 @@ fn finish(
     cancel: &Cancel,
     child: &mut Child,
     mut file: std::fs::File,
+    state: &RunningState,
 ) -> std::io::Result<Finished> {
     let waited = exited(child, true);
     // Whatever the test started and left running (a server, a `sleep`): the group's id is
     // still the unreaped leader's, so this reaches only the test's own processes.
     signal_group(child.id(), Signal::SIGKILL);
     cancel.forget(child);
+    *state.reaped.lock().unwrap_or_else(|e| e.into_inner()) = true;
     let status = child.wait();
     waited?;
     let status = status?;

@@ -1,5 +1,6 @@
 //! The dot style for `graph --format dot`: packages filled with their layer's colour and
-//! labelled with their layer, edges that violate a rule drawn in red.
+//! labelled with their layer, one row per layer (lowest at the bottom) with a legend, edges
+//! that violate a rule drawn in red.
 
 use std::collections::BTreeSet;
 
@@ -53,6 +54,18 @@ impl DotStyle for LayerStyle {
             self.package_names.get(ix)?,
             self.layer_names[layer]
         ))
+    }
+
+    fn layers(&self) -> Vec<(String, String)> {
+        self.layer_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), PALETTE[i % PALETTE.len()].to_string()))
+            .collect()
+    }
+
+    fn layer(&self, ix: PkgIx) -> Option<usize> {
+        *self.layer_of.get(ix)?
     }
 
     fn edge(&self, from: PkgIx, to: PkgIx, _dep: &Dep) -> Option<String> {

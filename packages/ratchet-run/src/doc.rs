@@ -72,7 +72,8 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         Some(why) => crate::ObservationStatus::Unavailable(why),
         None => crate::ObservationStatus::Observed,
     });
-    report.tests_run = crate::test_binaries::count_doc_tests(workspace, &output.text);
+    report.tests = ratchet_attribution::libtest::doc_tests(workspace, &output.text);
+    report.tests_run = crate::test_binaries::counted(&report.tests);
     Ok(report)
 }
 

@@ -38,7 +38,7 @@ mod verdicts {
     pub(crate) use ratchet_attribution::{compile_verdicts, doc_verdicts, unbuilt};
 }
 
-pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
+pub use outcome::{ObservationStatus, PackageVerdict, Problem, StepReport, UnitUse};
 /// Build flags and feature sets (re-exported so that callers need no dependency of their own).
 pub use ratchet_features as features;
 pub use ratchet_process::Cancel;

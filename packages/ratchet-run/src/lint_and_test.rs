@@ -57,6 +57,7 @@ pub(crate) fn build(
     output.artifacts.clear();
     output.units_built = 0;
     output.units_fresh = 0;
+    output.units.clear();
     let mut built = test_binaries::built(runner, test, shown, output);
     // A target whose build stopped at an error has no test binary. The lint step shows the
     // error; the test verdict must not repeat it with a `cargo test` reproduce, which passes

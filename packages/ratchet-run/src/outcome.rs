@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use camino::Utf8PathBuf;
 
 use crate::Step;
-pub use ratchet_attribution::{PackageVerdict, Problem};
+pub use ratchet_attribution::{PackageVerdict, Problem, UnitUse};
 
 /// The result of one step over its selection.
 #[derive(Debug, Clone)]
@@ -37,10 +37,16 @@ pub struct StepReport {
     /// Tests that ran (libtest's passed and failed), per package: test binaries run by
     /// ratchet's pool, and doc tests.
     pub tests_run: BTreeMap<String, usize>,
+    /// The test and doc steps: each test that ended, by name ([`StepReport::tests_run`]
+    /// counts those that ran).
+    pub tests: Vec<ratchet_events::check::TestResult>,
     /// Whether `observed_reads` is complete: `None` for steps that run no test.
     pub observation: Option<ObservationStatus>,
     /// The feature sets cargo's `compiler-artifact` messages gave each member's units.
     pub unit_features: BTreeMap<String, std::collections::BTreeSet<Vec<String>>>,
+    /// Every unit cargo reported (members and dependencies, built or fresh): what the run
+    /// used of the build directory, for `gc --keep-runs`.
+    pub units: Vec<UnitUse>,
 }
 
 /// Whether a step's run-time reads were observed.
@@ -77,8 +83,10 @@ impl StepReport {
             unbuilt_libs: std::collections::BTreeSet::new(),
             observed_reads: BTreeMap::new(),
             tests_run: BTreeMap::new(),
+            tests: Vec::new(),
             observation: None,
             unit_features: BTreeMap::new(),
+            units: Vec::new(),
         }
     }
 
@@ -90,9 +98,14 @@ impl StepReport {
         self.artifacts.extend(other.artifacts);
         self.units_built += other.units_built;
         self.units_fresh += other.units_fresh;
+        self.units.extend(other.units);
         self.test_run = self.test_run.take().or(other.test_run);
         self.unbuilt_libs.extend(other.unbuilt_libs);
         self.observed_reads.extend(other.observed_reads);
+        self.tests.extend(other.tests);
+        for (package, n) in other.tests_run {
+            *self.tests_run.entry(package).or_default() += n;
+        }
         self.observation = match (self.observation.take(), other.observation) {
             (Some(ObservationStatus::Unavailable(why)), _)
             | (_, Some(ObservationStatus::Unavailable(why))) => {

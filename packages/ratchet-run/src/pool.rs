@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use ratchet_events::check::TestResult;
 
 use ratchet_schedule::Durations;
 
@@ -36,7 +38,7 @@ impl RunsTests for OwnPool {
             commands: Vec::new(),
             runner_cpu_ms: pool.cpu_ms,
             reads: pool.reads,
-            tests: pool.tests,
+            results: pool.results,
             observation: match pool.unobserved {
                 Some(why) => ObservationStatus::Unavailable(why),
                 None => ObservationStatus::Observed,
@@ -59,8 +61,8 @@ struct Pool {
     reads: BTreeMap<String, BTreeSet<String>>,
     /// Why some binary's reads are not known, if one's are not.
     unobserved: Option<String>,
-    /// Tests run, per package.
-    tests: BTreeMap<String, usize>,
+    /// Each test that ended, or did not in a binary killed for time.
+    results: Vec<TestResult>,
 }
 
 /// Runs `binaries` on a pool of one worker more than the cores, in their order (longest
@@ -78,7 +80,7 @@ fn run_binaries(
     let reads = Mutex::new(BTreeMap::<String, BTreeSet<String>>::new());
     let unobserved = Mutex::new((BTreeSet::new(), None));
     let first_error = Mutex::new(None);
-    let tests = Mutex::new(BTreeMap::<String, usize>::new());
+    let results = Mutex::new(Vec::new());
     let processes = TestProcesses::new(runner);
     // One more than the cores: while a worker waits for its binary to start or exit (or for
     // the pages of a binary the page cache lost), another keeps the core busy. Measured at
@@ -88,28 +90,37 @@ fn run_binaries(
         .min(binaries.len().max(1));
     let running = crate::slow::Running::default();
     let (alive, ended) = std::sync::mpsc::channel::<()>();
-    let slow_after = Duration::from_secs(runner.config.test.slow_after.unwrap_or(60));
+    let limits = runner.config.test.limits();
+    let list = |ix: usize| processes.list(runner, &binaries[ix], test_args);
     std::thread::scope(|scope| {
-        scope.spawn(|| running.watch(runner, slow_after, ended));
+        scope.spawn(|| running.watch(runner, limits, ended, &list));
         for _ in 0..workers {
             let alive = alive.clone();
             scope.spawn(|| {
                 let _alive = alive;
                 let cpu_at_start = ratchet_process::thread_cpu_us();
-                while let Some(binary) = binaries.get(next.fetch_add(1, Ordering::SeqCst)) {
+                loop {
+                    let ix = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(binary) = binaries.get(ix) else {
+                        break;
+                    };
                     if runner.cancel.is_cancelled() {
                         break;
                     }
                     let started = Instant::now();
                     let slot = binary.path.to_string();
                     let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
-                    running.start(slot.clone(), name);
-                    let ran = processes.run(runner, binary, test_args);
-                    running.end(&slot);
+                    let watch =
+                        |process| running.start(slot.clone(), name.clone(), Some((process, ix)));
+                    let ran = processes.run(runner, binary, test_args, &watch);
+                    // Interrupted: what ran then is named in the summary.
+                    if !runner.cancel.is_cancelled() {
+                        running.end(&slot);
+                    }
                     match ran {
-                        Ok((failure, read, count)) => {
+                        Ok((failure, read, ended)) => {
                             lock(&failures).extend(failure);
-                            *lock(&tests).entry(binary.package.clone()).or_default() += count;
+                            lock(&results).extend(ended);
                             match read {
                                 Ok(read) => lock(&reads)
                                     .entry(binary.package.clone())
@@ -142,6 +153,7 @@ fn run_binaries(
         drop(alive);
     });
     if runner.cancel.is_cancelled() {
+        (runner.progress)(Progress::Interrupted(&running.names()));
         return Err(RunError::Interrupted);
     }
     if let Some(error) = lock(&first_error).take() {
@@ -159,7 +171,7 @@ fn run_binaries(
         durations: std::mem::take(&mut *lock(&durations)),
         reads,
         unobserved,
-        tests: std::mem::take(&mut *lock(&tests)),
+        results: std::mem::take(&mut *lock(&results)),
     })
 }
 

@@ -23,13 +23,17 @@ pub(crate) use ratchet_steps::split_at_dashes;
 pub enum Progress<'a> {
     /// A command (cargo, rustfmt, a test binary) is starting, as a person would type it.
     Started(&'a str),
-    /// A test binary (`name`) has run longer than `[steps.test] slow-after`.
+    /// A test binary of ratchet's pool finished no test for `[steps.test] slow-after`, or a
+    /// test under nextest has run that long.
     Slow {
-        /// `test binary `it` of `mid``.
+        /// `test binary `it` of `mid`; not finished: tests::a`, or nextest's test name.
         name: &'a str,
         /// How long it has run, in seconds.
         secs: u64,
     },
+    /// The run was interrupted while these (test binaries with their tests not finished, or
+    /// nextest's tests) ran.
+    Interrupted(&'a [String]),
     /// Compilation units (built or fresh) cargo finished so far in this command.
     UnitsDone(usize),
     /// A line of cargo's status output (`Compiling foo v0.1.0`, ...).
@@ -296,8 +300,10 @@ impl<'a> Runner<'a> {
             unbuilt_libs: crate::verdicts::unbuilt(self.workspace, output).1,
             observed_reads: BTreeMap::new(),
             tests_run: BTreeMap::new(),
+            tests: Vec::new(),
             observation: None,
             unit_features: output.unit_features.clone(),
+            units: output.units.clone(),
         }
     }
 }

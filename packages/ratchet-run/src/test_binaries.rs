@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use ratchet_events::check::TestRunUsage;
+use ratchet_events::check::{TestResult, TestRunUsage, TestStatus};
 
 use crate::cargo::{self, CargoOutput, Executable};
 use crate::outcome::{ObservationStatus, PackageVerdict, Problem, StepReport};
@@ -18,7 +18,8 @@ pub(crate) struct BinaryFailure {
     pub package: String,
     /// What failed.
     pub problem: Problem,
-    /// What selects its target in `cargo test` (`--lib`, `--test it`); `None` from nextest.
+    /// What selects its target: in `cargo test` (`--lib`, `--test it`), or nextest's binary
+    /// name (`pkg`, `it`) under nextest; `None` when unknown.
     pub target: Option<String>,
 }
 
@@ -64,8 +65,8 @@ pub(crate) struct TestsRan {
     pub reads: BTreeMap<String, BTreeSet<String>>,
     /// Whether `reads` is complete.
     pub observation: ObservationStatus,
-    /// Tests run, per package (where the runner counts them).
-    pub tests: BTreeMap<String, usize>,
+    /// Each test that ended (or, killed with its binary, did not), in the order they did.
+    pub results: Vec<TestResult>,
 }
 
 /// Runs the test step.
@@ -136,7 +137,11 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     for (package, targets) in targets {
         let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
         if let (Some(verdict), false) = (verdicts.get_mut(&package), targets.contains(&"")) {
-            crate::reproduce::narrow_test(verdict, &targets, test_args);
+            if runner.test_runner() == TestRunner::Nextest {
+                crate::reproduce::narrow_nextest(verdict, &targets);
+            } else {
+                crate::reproduce::narrow_test(verdict, &targets, test_args);
+            }
         }
     }
     let usage = TestRunUsage {
@@ -150,7 +155,8 @@ pub(crate) fn run_built(runner: &Runner<'_>, built: BuiltTests) -> Result<StepRe
     report.test_run = any.then_some(usage);
     report.observation = Some(ran.observation);
     report.observed_reads = ran.reads;
-    report.tests_run = ran.tests;
+    report.tests_run = counted(&ran.results);
+    report.tests = ran.results;
     Ok(report)
 }
 
@@ -192,43 +198,26 @@ fn binaries_to_run(
         .collect()
 }
 
-/// Names from libtest's `test NAME ... FAILED` lines.
-pub(crate) fn failed_tests(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
-        .map(str::to_string)
-        .collect()
+pub(crate) use ratchet_attribution::failed_tests;
+
+/// A test of `binary` that ended with `status`, as the test step reports it.
+pub(crate) fn result(binary: &Executable, name: String, status: TestStatus) -> TestResult {
+    TestResult {
+        version: ratchet_events::VERSION,
+        step: ratchet_events::check::Step::Test,
+        package: binary.package.clone(),
+        binary: binary.target.clone(),
+        name,
+        status,
+        duration_ms: None,
+    }
 }
 
-/// Tests that ran, from libtest's `test result: ok. 3 passed; 1 failed; ...` lines.
-pub(crate) fn count_tests(text: &str) -> usize {
-    let count = |part: &str, what: &str| -> Option<usize> {
-        part.trim().strip_suffix(what)?.trim().parse().ok()
-    };
-    text.lines()
-        .filter_map(|line| line.trim().strip_prefix("test result: "))
-        .flat_map(|rest| rest.split([';', '.']))
-        .filter_map(|part| count(part, "passed").or_else(|| count(part, "failed")))
-        .sum()
-}
-
-/// Doc tests that ran, per package, from cargo's `Doc-tests NAME` and libtest's lines.
-pub(crate) fn count_doc_tests(
-    workspace: &ratchet_graph::Workspace,
-    lines: &[String],
-) -> BTreeMap<String, usize> {
+/// Tests that ran (passed, failed or timed out), per package.
+pub(crate) fn counted(results: &[TestResult]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    let mut current = None;
-    for line in lines {
-        if let Some(lib) = line.trim().strip_prefix("Doc-tests ") {
-            current = workspace.packages.iter().find(|p| {
-                p.targets
-                    .iter()
-                    .any(|t| t.name.replace('-', "_") == lib.trim())
-            });
-        } else if let Some(package) = current {
-            *counts.entry(package.name.clone()).or_default() += count_tests(line);
-        }
+    for r in results.iter().filter(|r| r.status.ran()) {
+        *counts.entry(r.package.clone()).or_default() += 1;
     }
     counts
 }
@@ -236,12 +225,6 @@ pub(crate) fn count_doc_tests(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tests_are_counted_from_libtest_results() {
-        let text = "running 3 tests\ntest result: FAILED. 2 passed; 1 failed; 4 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
-        assert_eq!(count_tests(text), 3);
-    }
 
     #[test]
     fn failed_test_names_come_from_libtest_lines() {

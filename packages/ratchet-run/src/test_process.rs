@@ -12,17 +12,19 @@ use crate::cargo::{self, Executable};
 use crate::lint_tool::LintTool;
 use crate::outcome::Problem;
 use crate::runner::Runner;
-use crate::test_binaries::{BinaryFailure, count_tests, failed_tests};
+use crate::test_binaries::{BinaryFailure, failed_tests};
+use ratchet_attribution::libtest;
+use ratchet_events::check::{TestResult, TestStatus};
 
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;
 
 /// What one test binary did: its failure, what it read under the workspace root (or why
-/// that is not known), and how many tests ran.
+/// that is not known), and each test that ended.
 pub(crate) type BinaryRun = (
     Option<BinaryFailure>,
     Result<BTreeSet<String>, String>,
-    usize,
+    Vec<TestResult>,
 );
 
 /// What the test processes of a step share: the observer, the toolchain's library directories.
@@ -57,48 +59,74 @@ impl TestProcesses {
         }
     }
 
-    /// Runs `binary` with `test_args`.
+    /// Runs `binary` with `test_args`, handing `watch` the process as it starts.
     pub(crate) fn run(
         &self,
         runner: &Runner<'_>,
         binary: &Executable,
         test_args: &[String],
+        watch: &dyn Fn(ratchet_process::Running),
     ) -> Result<BinaryRun, RunError> {
         let mut command = Command::new(&binary.path);
         command.args(test_args);
         self.env(runner, binary).apply(&mut command);
         let shown = cargo::display(&command);
-        let limit = runner
-            .config
-            .test
-            .timeout
-            .map(std::time::Duration::from_secs);
         (runner.progress)(crate::Progress::Started(&shown));
         let name = format!("test binary `{}` of `{}`", binary.target, binary.package);
         let (finished, reads) = self
             .observed
-            .run(&runner.cancel, command, &name, limit)
+            .run(&runner.cancel, command, &name, watch)
             .map_err(|error| RunError::from_process(error, &shown))?;
+        let result = |(test, status)| crate::test_binaries::result(binary, test, status);
+        let mut results: Vec<TestResult> = libtest::test_results(&finished.output)
+            .into_iter()
+            .map(result)
+            .collect();
+        let mut output = failure_output(&finished.output);
+        let mut tests = failed_tests(&finished.output);
+        if let (true, Some(limit)) = (finished.timed_out, runner.config.test.timeout) {
+            let done: BTreeSet<&String> = results.iter().map(|r| &r.name).collect();
+            let open: Vec<String> = self.list(runner, binary, test_args);
+            let open: Vec<String> = open.into_iter().filter(|t| !done.contains(t)).collect();
+            output = format!(
+                "timed out: no test finished for {limit}s ([steps.test] timeout), killed; \
+                 not finished: {}\n{output}",
+                libtest::few(&open)
+            );
+            results.extend(
+                open.iter()
+                    .map(|t| result((t.clone(), TestStatus::NotFinished))),
+            );
+            tests.extend(open);
+        }
         let failure = (!finished.status.success()).then(|| BinaryFailure {
             package: binary.package.clone(),
             problem: Problem::TestFailure {
                 binary: binary.target.clone(),
-                tests: failed_tests(&finished.output),
-                output: match (finished.timed_out, limit) {
-                    (true, Some(limit)) => format!(
-                        "timed out: killed after {}s ([steps.test] timeout)\n{}",
-                        limit.as_secs(),
-                        failure_output(&finished.output)
-                    ),
-                    _ => failure_output(&finished.output),
-                },
+                tests,
+                output,
             },
             target: Some(crate::reproduce::target_selector(
                 &binary.kind,
                 &binary.target,
             )),
         });
-        Ok((failure, reads, count_tests(&finished.output)))
+        Ok((failure, reads, results))
+    }
+
+    /// The tests `binary` holds with `test_args` (`--list`); none when that fails.
+    pub(crate) fn list(
+        &self,
+        runner: &Runner<'_>,
+        binary: &Executable,
+        test_args: &[String],
+    ) -> Vec<String> {
+        let mut command = Command::new(&binary.path);
+        command.args(test_args).arg("--list");
+        self.env(runner, binary).apply(&mut command);
+        ratchet_process::run_to_exit(&runner.cancel, command)
+            .map(|listed| libtest::listed_tests(&listed.output))
+            .unwrap_or_default()
     }
 
     /// What `cargo test` gives `binary`'s process.

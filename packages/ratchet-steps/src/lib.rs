@@ -89,11 +89,14 @@ pub struct StepConfig {
     /// The test step only: what runs the test binaries.
     #[serde(default)]
     pub runner: Option<TestRunner>,
-    /// The test step only: seconds after which a running test binary is named as slow
-    /// (default 60).
+    /// The test step only: seconds after which a running test is named as slow (default 60;
+    /// ratchet's pool: a binary none of whose tests finished for that long, with the tests it
+    /// has not finished).
     #[serde(default)]
     pub slow_after: Option<u64>,
-    /// The test step only: seconds after which a test binary is killed and fails.
+    /// The test step only: seconds after which a test is killed and fails (ratchet's pool: a
+    /// binary none of whose tests finished for that long, naming the tests it had not
+    /// finished; nextest: each test).
     #[serde(default)]
     pub timeout: Option<u64>,
 }
@@ -125,6 +128,36 @@ impl Default for StepConfig {
             slow_after: None,
             timeout: None,
         }
+    }
+}
+
+impl StepConfig {
+    /// The slow-test period and the timeout, as durations.
+    pub fn limits(&self) -> (std::time::Duration, Option<std::time::Duration>) {
+        let secs = std::time::Duration::from_secs;
+        (secs(self.slow_after.unwrap_or(60)), self.timeout.map(secs))
+    }
+
+    /// `slow-after` and `timeout` as nextest configuration (`slow-timeout` of its default
+    /// profile), when either is set. nextest terminates a test after a whole number of
+    /// periods: with a timeout, the period is shortened to divide it.
+    pub fn nextest_config(&self) -> Option<String> {
+        if self.slow_after.is_none() && self.timeout.is_none() {
+            return None;
+        }
+        let slow = self.slow_after.unwrap_or(60).max(1);
+        let value = match self.timeout.map(|t| t.max(1)) {
+            Some(limit) => {
+                let periods = limit.div_ceil(slow);
+                let period = limit * 1000 / periods;
+                format!("{{ period = \"{period}ms\", terminate-after = {periods} }}")
+            }
+            None => format!("\"{slow}s\""),
+        };
+        Some(format!(
+            "# Written by ratchet from [steps.test] in ratchet.toml.\n\
+             [profile.default]\nslow-timeout = {value}\n"
+        ))
     }
 }
 
@@ -281,6 +314,20 @@ mod tests {
                 .contains("[steps.lint]")
         );
         assert!(parse("[steps.test]\nrunner = \"jest\"\n").is_err());
+    }
+
+    #[test]
+    fn slow_period_and_timeout_become_nextest_configuration() {
+        assert_eq!(parse("").unwrap().test.nextest_config(), None);
+        let slow = parse("[steps.test]\nslow-after = 5\n").unwrap();
+        let text = slow.test.nextest_config().unwrap();
+        assert!(text.ends_with("slow-timeout = \"5s\"\n"), "{text}");
+        let both = parse("[steps.test]\nslow-after = 60\ntimeout = 90\n").unwrap();
+        let text = both.test.nextest_config().unwrap();
+        assert!(
+            text.contains("{ period = \"45000ms\", terminate-after = 2 }"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -27,12 +27,16 @@ pub const RUN_START: &str = "run-start";
 pub const LEARNED_INPUTS: &str = "learned-inputs.json";
 /// ratchet-freshness: per package, the hash of what its build read when last built.
 pub const BUILD_INPUTS: &str = "build-inputs.json";
+/// ratchet-gc: what the last runs of `check` used of the build directory (`gc --keep-runs`).
+pub const GC_RUNS: &str = "gc-runs.json";
 /// ratchet-run: cargo's target directory for ratchet's own builds.
 pub const BUILD: &str = "build";
 /// ratchet-run: whether clippy's driver is in the toolchain.
 pub const LINT_TOOL: &str = "lint-tool.json";
 /// ratchet-run (ratchet-schedule's format): each test binary's last duration.
 pub const TEST_DURATIONS: &str = "test-durations.json";
+/// ratchet-run: `[steps.test]`'s slow period and timeout as nextest configuration.
+pub const NEXTEST_TOOL_CONFIG: &str = "nextest-tool.toml";
 /// ratchet-scan: which Rust files name `cfg(clippy)`, by content hash.
 pub const CFG_CLIPPY: &str = "cfg-clippy.json";
 /// ratchet-process: the observer library and its logs.

@@ -22,7 +22,7 @@ pub fn examples(subcommand: &str) -> &'static str {
             "Examples:
   {cmd} graph                          every member and its workspace dependencies
   {cmd} graph --rdeps my-crate         what depends on my-crate
-  {cmd} graph --format dot | dot -Tsvg > graph.svg"
+  {cmd} graph --format dot --reduce | dot -Tsvg > graph.svg   layered, implied edges left out"
         }
         "hash" => {
             "Examples:
@@ -49,6 +49,16 @@ pub fn examples(subcommand: &str) -> &'static str {
             "Examples:
   {cmd} report                         target/ratchet/budget-report.html
   {cmd} report --out budgets.html"
+        }
+        "plan" => {
+            "Examples:
+  {cmd} plan --shards 4                the selection split into 4 shards of equal predicted time
+  {cmd} plan --shards 4 --since origin/main --message-format json   a GitHub Actions matrix"
+        }
+        "gc" => {
+            "Examples:
+  {cmd} gc --max-size 20GB             bring target/ratchet under 20 GB
+  {cmd} gc --dry-run                   what [gc] max-size of ratchet.toml would remove"
         }
         "completions" => {
             "Examples:

@@ -8,6 +8,7 @@ pub struct Tally {
     tests: BTreeMap<String, usize>,
     running: Vec<(String, String)>,
     noted: std::collections::BTreeSet<String>,
+    still_running: Vec<String>,
 }
 
 impl Tally {
@@ -44,8 +45,50 @@ impl Tally {
         self.tests.values().filter(|n| **n > 0).count()
     }
 
-    /// `step of packages` for every step started and not finished.
+    /// An interrupt stopped the test step while `names` ran (test binaries or tests).
+    pub fn interrupted_while(&mut self, names: &[String]) {
+        self.still_running.extend(names.iter().cloned());
+    }
+
+    /// The test binaries or tests running when an interrupt stopped the run.
+    pub fn still_running(&self) -> &[String] {
+        &self.still_running
+    }
+
+    /// `step of packages` for every step started and not finished, the test step with what
+    /// of it still ran (`test of 3 packages (test binary `it` of `mid`)`).
     pub fn running(&self) -> Vec<String> {
-        self.running.iter().map(|(_, what)| what.clone()).collect()
+        let open = match self.still_running.as_slice() {
+            [] => String::new(),
+            names => format!(" ({})", names.join(", ")),
+        };
+        self.running
+            .iter()
+            .map(|(step, what)| match step.as_str() {
+                "test" => format!("{what}{open}"),
+                _ => what.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupt_names_the_test_binaries_still_running_in_the_test_step() {
+        let mut tally = Tally::default();
+        tally.started("lint", &["a".to_string()]);
+        tally.started("test", &["a".to_string(), "b".to_string()]);
+        tally.interrupted_while(&["test binary `it` of `b`; not finished: slow".to_string()]);
+        assert_eq!(
+            tally.running(),
+            [
+                "lint of a",
+                "test of a, b (test binary `it` of `b`; not finished: slow)"
+            ]
+        );
+        assert_eq!(tally.still_running().len(), 1);
     }
 }

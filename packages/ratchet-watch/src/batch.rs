@@ -15,7 +15,7 @@ use crate::{CancelToken, ChangeBatch, WatchError};
 /// Inputs of every package beside the fingerprints' fixed global files: a change to one may
 /// change any build or verdict. The root `.gitignore` decides which files are inputs of every
 /// package; `ratchet.toml` holds the steps' configuration.
-const MORE_GLOBAL_INPUTS: &[&str] = &[".gitignore", "Cargo.lock", "ratchet.toml"];
+const MORE_GLOBAL_INPUTS: &[&str] = &[".gitignore", "Cargo.lock", ratchet_fingerprint::CONFIG_FILE];
 
 /// Sorts changed paths into global, owned and irrelevant ones.
 pub(crate) struct Classifier {

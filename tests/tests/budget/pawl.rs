@@ -179,6 +179,9 @@ fn history_becomes_an_html_report() {
     let page = std::fs::read_to_string(out).unwrap();
     assert!(page.contains("<svg") && !page.contains("<script"));
     assert!(page.contains("small → big"), "critical path drawn: {page}");
+    assert!(page.contains("class=\"ceiling\""), "ceilings drawn: {page}");
+    assert!(page.contains("<h2 id=\"standing\">") && page.contains("<h2 id=\"breakdown\">"));
+    assert!(history.contains("\"costs_recorded_at\":"), "{history}");
 }
 
 /// `ratchet gate --since main --forbid-loosen` with JSON events.

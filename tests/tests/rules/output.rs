@@ -146,3 +146,62 @@ fn manifest_path_selects_the_workspace_for_the_gate_and_the_baseline() {
     );
     assert_eq!((again.code, again.stdout.as_str()), (0, ""));
 }
+
+#[test]
+fn dot_ranks_layers_lowest_at_the_bottom_with_a_legend() {
+    let ws = workspace();
+    write(ws.path(), &[("ratchet.toml", &layers(""))]);
+    let run = ratchet(BIN, ws.path(), &["graph", "--format", "dot"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.contains(&"  rankdir=TB;"), "{}", run.stdout);
+    let legend: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("  \"layer: ") || l.starts_with("  { rank=same"))
+        .collect();
+    insta::assert_snapshot!(legend.join("\n"), @r##"
+      "layer: types" [shape=note, style=filled, fillcolor="#dbeafe", label="layer 1: types"];
+      "layer: model" [shape=note, style=filled, fillcolor="#dcfce7", label="layer 2: model"];
+      "layer: app" [shape=note, style=filled, fillcolor="#fef9c3", label="layer 3: app"];
+      { rank=same; "layer: types"; "orphan"; "secret"; "t1"; "t2"; }
+      { rank=same; "layer: model"; "m"; "m2"; }
+      { rank=same; "layer: app"; "app"; }
+      "layer: app" -> "layer: model" -> "layer: types" [style=invis, weight=100];
+    "##);
+    assert!(
+        !run.stdout.contains("\"loose\"; }"),
+        "a package in no layer has no rank"
+    );
+    // Without layers: no legend, no ranks, left to right as before.
+    write(ws.path(), &[("ratchet.toml", "")]);
+    let plain = ratchet(BIN, ws.path(), &["graph", "--format", "dot"]);
+    assert!(plain.stdout.contains("rankdir=LR;") && !plain.stdout.contains("rank=same"));
+}
+
+#[test]
+fn reduce_leaves_out_exactly_the_implied_edges() {
+    let ws = workspace();
+    let full = ratchet(BIN, ws.path(), &["graph"]);
+    assert_eq!(
+        full.stdout,
+        "app -> loose, m, secret, t1, t2\nloose\nm -> secret, t1\nm2\norphan\nsecret\n\
+         t1 -> m (dev), t2\nt2 -> m2 (build)\n"
+    );
+    // app -> t1 (through m), app -> t2 (through t1), app -> secret (through m) are implied;
+    // t1's dev edge to m is not (nothing else leads from t1 to m).
+    let reduced = ratchet(BIN, ws.path(), &["graph", "--reduce"]);
+    assert_eq!(reduced.code, 0, "{}", reduced.stderr);
+    assert_eq!(
+        reduced.stdout,
+        "app -> loose, m\nloose\nm -> secret, t1\nm2\norphan\nsecret\nt1 -> m (dev), t2\n\
+         t2 -> m2 (build)\n"
+    );
+    let dot = ratchet(BIN, ws.path(), &["graph", "--format", "dot", "--reduce"]);
+    assert!(dot.stdout.contains("  \"app\" -> \"m\";"), "{}", dot.stdout);
+    assert!(
+        !dot.stdout.contains("  \"app\" -> \"t1\""),
+        "{}",
+        dot.stdout
+    );
+}

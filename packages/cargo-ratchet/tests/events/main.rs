@@ -5,7 +5,9 @@
 
 mod commands;
 mod diagnostics;
+mod files;
 mod schema;
+mod snapshots;
 
 use std::path::Path;
 

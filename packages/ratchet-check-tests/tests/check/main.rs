@@ -8,6 +8,7 @@ mod ci;
 mod gates;
 mod gc;
 mod generated;
+mod per_test;
 mod runs;
 mod shared_units;
 mod steps;

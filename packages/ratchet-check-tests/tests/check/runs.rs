@@ -129,8 +129,20 @@ fn sigint_kills_the_children_and_keeps_a_valid_cache() {
     assert_eq!(status.code(), Some(1));
     let summary: CheckEvent = serde_json::from_str(rest.last().unwrap()).unwrap();
     assert!(
-        matches!(summary, CheckEvent::Summary(s) if s.interrupted),
+        matches!(&summary, CheckEvent::Summary(s) if s.interrupted),
         "{rest:?}"
+    );
+    // It names what was still running: the binary, not finished.
+    let CheckEvent::Summary(summary) = summary else {
+        unreachable!()
+    };
+    assert!(
+        summary
+            .still_running
+            .iter()
+            .any(|r| r.starts_with("test binary `slow` of `mid`")),
+        "{:?}",
+        summary.still_running
     );
     assert!(!is_running(test_pid.trim()), "the test binary was killed");
 

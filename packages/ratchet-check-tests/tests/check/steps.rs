@@ -218,7 +218,16 @@ fn nextest_runs_the_tests_when_configured_and_failures_keep_their_package() {
     let failure = crate::first_test_failure(&events);
     assert_eq!(failure.package, "base");
     assert_eq!(failure.tests, vec!["tests::inc_works".to_string()]);
-    assert!(failure.command.starts_with("cargo nextest run -p base"));
+    // The reproduce command names the one failing test as nextest spells it, and runs it.
+    let one = "cargo nextest run -p base -E 'binary(=base) & test(=tests::inc_works)'";
+    assert_eq!(failure.command, one);
+    let again = std::process::Command::new("sh")
+        .args(["-c", one])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    let again = String::from_utf8_lossy(&again.stderr);
+    assert!(again.contains("1 test run: 0 passed, 1 failed"), "{again}");
 
     write(ws.path(), "crates/base/src/lib.rs", crate::BASE_LIB);
     let (fixed, _) = json_check(ws.path(), &[]);

@@ -46,6 +46,18 @@ fn finished(step: &str, passed: &[&str], failed: &[&str]) -> CheckEvent {
     })
 }
 
+fn test(package: &str, name: &str, status: ev::TestStatus, ms: Option<u64>) -> CheckEvent {
+    CheckEvent::TestResult(ev::TestResult {
+        version: VERSION,
+        step: ev::Step::Test,
+        package: package.into(),
+        binary: "lib".into(),
+        name: name.into(),
+        status,
+        duration_ms: ms,
+    })
+}
+
 /// A run where `a` is cached, `b` passes, `c` fails fmt and a test, `d` was interrupted.
 pub(crate) fn record() -> Record {
     let mut record = Record::default();
@@ -84,6 +96,10 @@ pub(crate) fn record() -> Record {
             output: "thread 'tests::one' panicked at c/src/lib.rs:9:5".into(),
             command: "cargo test -p c --lib".into(),
         }),
+        test("b", "tests::works", ev::TestStatus::Passed, Some(12)),
+        test("b", "tests::later", ev::TestStatus::Ignored, None),
+        test("c", "tests::one", ev::TestStatus::Failed, None),
+        test("c", "tests::two", ev::TestStatus::Failed, None),
         finished("test", &["b"], &["c"]),
     ];
     for event in &events {
@@ -98,10 +114,21 @@ fn the_report_parses_and_holds_what_ran_and_what_was_cached() {
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    // fmt: b, c, a (cached), d (cached); test: b, c's two tests, d (not run), a (cached).
-    assert_eq!(root.attribute("tests"), Some("9"));
+    // fmt: b, c, a (cached), d (cached); test: d (not run), a (cached), then b's two tests
+    // (one ignored) and c's two failing tests, each binary in its own suite.
+    assert_eq!(root.attribute("tests"), Some("10"));
     assert_eq!(root.attribute("failures"), Some("3"));
-    assert_eq!(root.attribute("skipped"), Some("4"));
+    assert_eq!(root.attribute("skipped"), Some("5"));
+    let suites: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert_eq!(suites, ["fmt", "test", "b::lib", "c::lib"]);
+    let timed = doc
+        .descendants()
+        .find(|n| n.attribute("name") == Some("tests::works"));
+    assert_eq!(timed.and_then(|n| n.attribute("time")), Some("0.012"));
     let cases: Vec<(String, String, String)> = doc
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
@@ -129,6 +156,8 @@ fn the_report_parses_and_holds_what_ran_and_what_was_cached() {
     expect("fmt", "b", "passed");
     expect("fmt", "c", "failure");
     expect("test", "d", "not run: the run was interrupted");
+    expect("b::lib", "tests::works", "passed");
+    expect("b::lib", "tests::later", "ignored");
     expect("c::lib", "tests::one", "failure");
     expect("c::lib", "tests::two", "failure");
     let failure = doc
@@ -150,6 +179,7 @@ fn the_step_summary_lists_each_step_and_each_failure_with_its_reproduce_command(
         cached: 3,
         failed_packages: strings(&["c"]),
         interrupted: false,
+        still_running: Vec::new(),
         wall_ms: 3_000,
         exit_code: 1,
     }));

@@ -5,9 +5,10 @@ use std::io::Write;
 use ratchet_budget::{GateOptions, GateOutcome};
 use ratchet_events::Event;
 use ratchet_events::budget::BudgetTightened;
+use ratchet_events::files::{BudgetInit, BudgetTightenSummary};
 use ratchet_graph::Workspace;
 
-use crate::common::{MessageFormat, WorkspaceArgs, print};
+use crate::common::{MessageFormat, WorkspaceArgs, print, print_events};
 
 /// Flags of `budget`.
 #[derive(Debug, clap::Args)]
@@ -30,6 +31,9 @@ enum Command {
 struct InitArgs {
     #[command(flatten)]
     workspace: WorkspaceArgs,
+    /// Output format; json prints one `budget_init` event.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
 }
 
 /// Flags of `budget gate`.
@@ -55,7 +59,7 @@ struct TightenArgs {
     /// Show what would be lowered without writing ratchet.toml.
     #[arg(long)]
     dry_run: bool,
-    /// Output format; json prints one `budget-tightened` event per line.
+    /// Output format; json prints one `budget_tightened` event per ceiling, then a summary.
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
 }
@@ -100,15 +104,6 @@ pub fn gate_and_report(
     Ok(outcome.exit_code())
 }
 
-fn print_events(events: &[Event]) -> anyhow::Result<()> {
-    let mut text = String::new();
-    for event in events {
-        text.push_str(&serde_json::to_string(event)?);
-        text.push('\n');
-    }
-    print(&text)
-}
-
 fn github(ws: &Workspace, outcome: &GateOutcome, format: MessageFormat) -> anyhow::Result<()> {
     let annotations = ratchet_ci::budget_github(outcome, &ws.root)?;
     // Workflow commands on stdout would break an NDJSON stream; the runner reads stderr too.
@@ -121,11 +116,20 @@ fn github(ws: &Workspace, outcome: &GateOutcome, format: MessageFormat) -> anyho
 fn init(args: InitArgs, tool: &str) -> anyhow::Result<u8> {
     let ws = args.workspace.load()?;
     let section = ratchet_budget::init(&ws, tool)?;
-    print(&format!(
-        "wrote this [budget] to {}:\n\n{section}",
-        ws.root.join("ratchet.toml")
-    ))?;
-    if !section.contains("total-build-cpu") {
+    let time_ceilings = section.contains("total-build-cpu");
+    match args.message_format {
+        MessageFormat::Human => print(&format!(
+            "wrote this [budget] to {}:\n\n{section}",
+            ws.root.join("ratchet.toml")
+        ))?,
+        MessageFormat::Json => print_events(&[Event::BudgetInit(BudgetInit {
+            version: ratchet_events::VERSION,
+            file: "ratchet.toml".to_string(),
+            section,
+            time_ceilings,
+        })])?,
+    }
+    if !time_ceilings {
         eprintln!(
             "note: no time ceilings yet: no `{tool} check` has recorded build times; after the \
              first one, remove [budget] and run `{tool} budget init` again to add them"
@@ -139,8 +143,15 @@ fn tighten(args: TightenArgs) -> anyhow::Result<u8> {
     let lowered = ratchet_budget::tighten(&ws, args.dry_run)?;
     match args.message_format {
         MessageFormat::Json => {
+            let summary = BudgetTightenSummary {
+                version: ratchet_events::VERSION,
+                lowered: lowered.len(),
+                dry_run: args.dry_run,
+                file: "ratchet.toml".to_string(),
+            };
             let events: Vec<Event> = lowered.into_iter().map(Event::BudgetTightened).collect();
-            print_events(&events)?;
+            let summary = std::iter::once(Event::BudgetTightenSummary(summary));
+            print_events(&events.into_iter().chain(summary).collect::<Vec<_>>())?;
         }
         MessageFormat::Human => print(&tighten_text(&lowered, args.dry_run))?,
     }

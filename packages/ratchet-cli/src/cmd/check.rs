@@ -137,6 +137,7 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
                 cached: 0,
                 failed_packages: Vec::new(),
                 interrupted: false,
+                still_running: Vec::new(),
                 wall_ms: clock.ms_since(started),
                 exit_code: rules,
             };
@@ -202,6 +203,7 @@ pub fn run(args: Args, tool: &str, cancel: Cancel) -> anyhow::Result<u8> {
         cached: finished.cached,
         failed_packages: outcome.failed_packages.into_iter().collect(),
         interrupted: outcome.interrupted,
+        still_running: Vec::new(),
         wall_ms: clock.ms_since(started),
         exit_code: code,
     };

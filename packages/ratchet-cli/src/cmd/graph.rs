@@ -21,6 +21,9 @@ pub struct Args {
     /// Only PKG and everything that depends on it (normal, build and dev edges).
     #[arg(long, value_name = "PKG")]
     rdeps: Option<String>,
+    /// Leave out every edge another path already implies (transitive reduction).
+    #[arg(long)]
+    reduce: bool,
     /// `json` prints the graph as JSON (as `--format json`), like every command.
     #[arg(long, value_enum, default_value_t)]
     message_format: MessageFormat,
@@ -67,6 +70,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         _ => ratchet_rules::LayerStyle::default(),
     };
-    print(&ratchet_graph::render(&workspace, &subset, format, &style))?;
+    print(&ratchet_graph::render(
+        &workspace,
+        &subset,
+        format,
+        &style,
+        args.reduce,
+    ))?;
     Ok(ratchet_events::exit::OK)
 }

@@ -2,10 +2,12 @@
 //! `rules baseline` accepts today's violations.
 
 use ratchet_config::ConfigFile;
+use ratchet_events::Event;
 use ratchet_events::exit;
+use ratchet_events::files::RulesBaseline;
 use ratchet_rules::render;
 
-use crate::common::{MessageFormat, WorkspaceArgs, print};
+use crate::common::{MessageFormat, WorkspaceArgs, print, print_events};
 
 /// Flags of `rules`.
 #[derive(Debug, clap::Args)]
@@ -25,6 +27,9 @@ enum Command {
     Baseline {
         #[command(flatten)]
         workspace: WorkspaceArgs,
+        /// Output format; json prints one `rules_baseline` event.
+        #[arg(long, value_enum, default_value_t)]
+        message_format: MessageFormat,
     },
 }
 
@@ -32,12 +37,20 @@ enum Command {
 /// the command the user runs (`cargo ratchet`), named in remedies.
 pub fn run(args: Args, tool: &str) -> anyhow::Result<u8> {
     match args.command {
-        Some(Command::Baseline { workspace }) => {
+        Some(Command::Baseline {
+            workspace,
+            message_format,
+        }) => {
             let workspace = match workspace.manifest_path {
                 Some(_) => workspace,
                 None => args.workspace,
             };
-            baseline(&workspace, tool)
+            // `rules --message-format json baseline` means the same as after `baseline`.
+            let format = match message_format {
+                MessageFormat::Human => args.message_format,
+                json => json,
+            };
+            baseline(&workspace, format, tool)
         }
         None => gate(&args.workspace, args.message_format, tool),
     }
@@ -93,14 +106,21 @@ pub fn report(
     })
 }
 
-fn baseline(workspace: &WorkspaceArgs, tool: &str) -> anyhow::Result<u8> {
+fn baseline(workspace: &WorkspaceArgs, format: MessageFormat, tool: &str) -> anyhow::Result<u8> {
     let ws = workspace.load()?;
     let config = ConfigFile::read(ws.root.as_std_path())?;
     let (baseline, path) = ratchet_rules::record_baseline(&ws, &config, tool)?;
-    print(&format!(
-        "rules: {} violation(s) accepted in {}\n",
-        baseline.accepted.len(),
-        render::relative(&path, &ws.root)
-    ))?;
+    let file = render::relative(&path, &ws.root).to_string();
+    let accepted = baseline.accepted.len();
+    match format {
+        MessageFormat::Human => print(&format!(
+            "rules: {accepted} violation(s) accepted in {file}\n"
+        ))?,
+        MessageFormat::Json => print_events(&[Event::RulesBaseline(RulesBaseline {
+            version: ratchet_events::VERSION,
+            accepted,
+            file,
+        })])?,
+    }
     Ok(exit::OK)
 }

@@ -200,21 +200,22 @@ impl ObservedRunner {
         }
     }
 
-    /// Runs `command` to its exit ([`crate::run_to_exit_within`] `limit`); returns how it ended and what it
-    /// read that counts, or why that is not known. `name` names it in that reason.
+    /// Runs `command` to its exit ([`crate::run_to_exit_watched`] with `watch`); returns how
+    /// it ended and what it read that counts, or why that is not known. `name` names it in
+    /// that reason.
     pub fn run(
         &self,
         cancel: &crate::Cancel,
         mut command: Command,
         name: &str,
-        limit: Option<std::time::Duration>,
+        watch: &dyn Fn(crate::Running),
     ) -> Result<(crate::Finished, Result<BTreeSet<String>, String>), crate::ProcessError> {
         let log = self.observer.clone().map(|observer| {
             let log = observer.new_log();
             observer.apply(&mut command, &log);
             log
         });
-        let finished = crate::run_to_exit_within(cancel, command, limit)?;
+        let finished = crate::run_to_exit_watched(cancel, command, watch)?;
         let reads = log.and_then(|log| match ObservedLog::read(&log) {
             Some(observed) if observed.complete() => Ok(self.reads.relevant(&observed)),
             Some(observed) if observed.processes > 0 => {

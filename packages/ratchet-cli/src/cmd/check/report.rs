@@ -73,7 +73,10 @@ impl Reporter {
             plan.selection = None;
             plan.steps.iter_mut().for_each(|s| s.cached_packages = None);
         }
-        match self.json {
+        // Each test's result too (the CI reports have them all; a run of many tests stays
+        // readable).
+        let listed = !matches!(event, CheckEvent::TestResult(_)) || self.verbosity.verbose > 0;
+        match self.json && listed {
             true => print(&format!("{}\n", serde_json::to_string(&event)?)),
             false => Ok(()),
         }
@@ -154,9 +157,12 @@ impl Reporter {
         if let (Progress::Slow { name, secs }, false) = (progress, self.json) {
             self.stderr_text(&ratchet_term::Verbosity::slow(name, secs));
         }
+        if let Progress::Interrupted(names) = progress {
+            lock(&self.tally).interrupted_while(names);
+        }
         let Some(bar) = &self.bar else { return };
         match progress {
-            Progress::Started(_) | Progress::Slow { .. } => {}
+            Progress::Started(_) | Progress::Slow { .. } | Progress::Interrupted(_) => {}
             Progress::UnitsDone(done) => {
                 let mut meter = lock(&self.meter);
                 meter.units(done);
@@ -235,9 +241,12 @@ impl Reporter {
     }
 
     /// The last word: a summary event, or one line of text.
-    pub fn summary(&self, summary: ev::Summary, ran_steps: &[&str]) -> anyhow::Result<()> {
+    pub fn summary(&self, mut summary: ev::Summary, ran_steps: &[&str]) -> anyhow::Result<()> {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+        }
+        if summary.interrupted {
+            summary.still_running = lock(&self.tally).still_running().to_vec();
         }
         lock(&self.meter).save();
         self.emit(CheckEvent::Summary(summary.clone()))?;
