@@ -11,8 +11,6 @@ mod on_subjects;
 mod report;
 mod rows;
 mod setup;
-mod shards;
-mod shards_log;
 mod shot;
 mod targets;
 mod watch;

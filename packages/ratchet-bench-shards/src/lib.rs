@@ -1,18 +1,24 @@
 //! The balance of affected shards with real run times: `plan --shards N` splits the fixture
 //! by the times the last full `check` recorded; then, shard by shard, every package of the
-//! fixture gets a comment appended to its `lib.rs` and the shard is checked (`check -p` each
+//! fixture gets a comment appended to its `lib.rs` (`xtask`: its `main.rs`) and the shard is checked (`check -p` each
 //! of its packages), timed. The figure is the slowest shard's time over the mean (1.00x is a
 //! perfect split). Editing every package before every shard (a comment never written before,
 //! so no earlier run's pass is served from the cache) makes each shard start as a CI machine
 //! does after a change to the whole selection: it rebuilds its own packages and every
 //! package they need, whichever shard ran before it; the row's `finish` restores the sources.
+//!
+//! Owns: these rows' measurement and their log. Must not: be a dependency of ratchet itself
+//! (`ratchet-bench` is its only user); it lives apart from `ratchet-bench` to keep that
+//! package within its line budget.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::shards_log::{Snapshot, line};
+use crate::log::{Snapshot, line};
+
+mod log;
 
 /// The fixture the shards run in.
 pub struct Fixture<'a> {
@@ -48,13 +54,14 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
     // Untimed: a full check records every package's times (the cold check on a new fixture).
     context.time("$RATCHET check --manifest-path Cargo.toml")?;
     let shards = plan(context, count)?;
+    let every: Vec<String> = shards.iter().flat_map(|s| s.0.clone()).collect();
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
     let shards = shards.iter().enumerate().filter(|(_, s)| !s.0.is_empty());
     for (index, (packages, predicted_ms)) in shards {
         // Every package changes before every shard, so each shard starts where a CI machine
         // starts after a change to the whole selection: it builds its own packages and every
         // package they need, whatever the shards before it built.
-        for (package, _) in context.libs {
+        for package in &every {
             edit(context, package, count)?;
         }
         // Untimed: the writes of the edits and of the run before go to disk first, not
@@ -138,13 +145,18 @@ fn nonce() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Appends a comment to `package`'s `lib.rs` (packages without one, such as `xtask`, are
-/// checked unedited).
+/// Appends a comment to `package`'s `lib.rs`, or for a package without one (the fixture's
+/// `xtask`) to `PACKAGE/src/main.rs` when there is one: its recorded time counts in its
+/// shard's prediction, so it must be rebuilt like the others.
 fn edit(context: &Fixture<'_>, package: &str, round: usize) -> Result<(), String> {
-    let Some((_, lib)) = context.libs.iter().find(|(name, _)| name == package) else {
-        return Ok(());
+    let lib = context.libs.iter().find(|(name, _)| name == package);
+    let path = match lib {
+        Some((_, lib)) => context.dir.join(lib),
+        None => context.dir.join(package).join("src/main.rs"),
     };
-    let path = context.dir.join(lib);
+    if lib.is_none() && !path.is_file() {
+        return Ok(());
+    }
     std::fs::OpenOptions::new()
         .append(true)
         .open(&path)
