@@ -1,11 +1,12 @@
 //! The balance of affected shards with real run times: `plan --shards N` splits the fixture
 //! by the times the last full `check` recorded; then, shard by shard, every package of the
-//! fixture gets a comment appended to its `lib.rs` (`xtask`: its `main.rs`) and the shard is checked (`check -p` each
-//! of its packages), timed. The figure is the slowest shard's time over the mean (1.00x is a
-//! perfect split). Editing every package before every shard (a comment never written before,
-//! so no earlier run's pass is served from the cache) makes each shard start as a CI machine
-//! does after a change to the whole selection: it rebuilds its own packages and every
-//! package they need, whichever shard ran before it; the row's `finish` restores the sources.
+//! fixture gets a comment appended to its `lib.rs` (`xtask`: its `main.rs`) and the shard is
+//! checked (`check -p` each of its packages), timed. The figure is the slowest shard's time
+//! over the mean (1.00x is a perfect split). Editing every package before every shard (a
+//! comment never written before, so no earlier run's pass is served from the cache) makes
+//! each shard start as a CI machine does after a change to the whole selection: it rebuilds
+//! its own packages and every package they need, whichever shard ran before it; the row's
+//! `finish` restores the sources.
 //!
 //! Owns: these rows' measurement and their log. Must not: be a dependency of ratchet itself
 //! (`ratchet-bench` is its only user); it lives apart from `ratchet-bench` to keep that
