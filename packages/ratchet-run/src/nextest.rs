@@ -188,6 +188,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
     if matches!(result.status, TestStatus::Passed | TestStatus::Ignored) {
         return None;
     }
+    let target = Some(result.binary.clone());
     Some(BinaryFailure {
         package: result.package,
         problem: Problem::TestFailure {
@@ -198,7 +199,7 @@ fn failure(event: Event) -> Option<BinaryFailure> {
                 None => event.stdout,
             },
         },
-        target: Some(binary.to_string()),
+        target,
     })
 }
 
