@@ -11,7 +11,6 @@ mod on_subjects;
 mod report;
 mod rows;
 mod setup;
-mod shards;
 mod shot;
 mod targets;
 mod watch;

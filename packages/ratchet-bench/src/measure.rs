@@ -104,8 +104,8 @@ impl Context<'_> {
             Metric::Wall => self.samples(row, runs),
             Metric::TestStepCpu | Metric::CommandCpu => self.cpu_samples(row, runs),
             Metric::WatchLeaf => self.watch_samples(row, runs),
-            Metric::ShardBalance(count) => match super::shards::balance(
-                &super::shards::Fixture {
+            Metric::ShardBalance(count) => match ratchet_bench_shards::balance(
+                &ratchet_bench_shards::Fixture {
                     dir: self.dir,
                     libs: &self.libs,
                     shell: &|script| self.shell(script),

@@ -44,7 +44,7 @@ pub enum Metric {
     /// Time from appending to `$LEAF_LIB` to the verdict of the run it starts, read from the
     /// `watch_run` events of a `watch --message-format json` that the command `exec`s.
     WatchLeaf,
-    /// The slowest of this many shards over their mean, with real run times (`shards.rs`).
+    /// The slowest of this many shards over their mean, with real run times (package `ratchet-bench-shards`).
     ShardBalance(usize),
 }
 

@@ -7,7 +7,7 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use ratchet_fixture::Spec;
 
-/// This repository's root, two levels above `packages/ratchet-bench/` (not `packages/`).
+/// This repository's root (two levels above this package, `packages/ratchet-bench/`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()

@@ -28,7 +28,10 @@ pub use github::{Annotation, escape_data, escape_property, repo_prefix};
 pub use junit::junit_xml;
 pub use ratchet_shard as shard;
 pub use record::{Outcome, Record};
-pub use shards::{PlanArgs, ShardPlan, estimate, partition_selection, render, shard_plan};
+pub use shards::{
+    PlanArgs, Prediction, SHARD_FIXED_MS, ShardPlan, estimate, partition_selection, render,
+    shard_plan,
+};
 pub use sink::Sink;
 pub use summary::step_summary;
 

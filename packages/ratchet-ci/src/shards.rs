@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratchet_graph::Workspace;
-use ratchet_shard::{Estimate, Job, Partition, Shard, Source};
+use ratchet_graph::{DepKind, Workspace};
+use ratchet_shard::{Costs, Estimate, Partition, Shard, Source};
 
 use ratchet_events::plan::{self as ev, Matrix, PredictionSource};
 
@@ -60,13 +60,21 @@ pub fn render(plan: &ShardPlan, json: bool) -> String {
     text
 }
 
-/// The predicted times of `selection`: each package's recorded build CPU (every rustc call
-/// `check` timed for it) plus its test binaries' last run times; source bytes where nothing
-/// is recorded.
-pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Estimate, CiError> {
+/// What every shard pays whatever its packages, in ms: starting `check`, `cargo metadata`,
+/// cargo's build plan and fingerprint checks, rustfmt and the test runner (measured on the
+/// bench's generated workspace, docs/benchmarks.md "Affected shards").
+pub const SHARD_FIXED_MS: u64 = 300;
+
+/// The predicted costs of `selection`: each package's own time (its recorded build CPU, every
+/// rustc call `check` timed for it, plus its test binaries' last run times; source bytes
+/// where nothing is recorded), what it costs a shard that only needs it (its library build),
+/// the packages of the selection each one needs built, and the fixed cost of a shard.
+pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Prediction, CiError> {
     let mut recorded: BTreeMap<String, u64> = BTreeMap::new();
+    let mut as_dependency: BTreeMap<String, u64> = BTreeMap::new();
     if let Some(costs) = ratchet_timing::read_costs(ws) {
         for (name, cost) in costs.packages {
+            as_dependency.insert(name.clone(), ratchet_timing::build_cpu_ms(&cost));
             recorded.insert(name, cost.cpu_ms);
         }
     }
@@ -91,7 +99,51 @@ pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Estimate
             .collect();
     }
     let names: Vec<String> = selection.iter().cloned().collect();
-    Ok(ratchet_shard::estimate(&names, &recorded, &sizes))
+    let estimate = ratchet_shard::estimate(&names, &recorded, &sizes);
+    // Never timed: its whole predicted time, as a dependency too.
+    for job in &estimate.jobs {
+        if estimate.sources.get(&job.name) == Some(&Source::Size) {
+            as_dependency.insert(job.name.clone(), job.weight);
+        }
+    }
+    let costs = Costs {
+        jobs: estimate.jobs.clone(),
+        fixed_ms: if estimate.in_ms { SHARD_FIXED_MS } else { 0 },
+        needs: needs(ws, selection),
+        as_dependency_ms: as_dependency,
+    };
+    Ok(Prediction { estimate, costs })
+}
+
+/// A selection's predicted costs, and where each package's time came from.
+pub struct Prediction {
+    /// Each package's own time and its source.
+    pub estimate: Estimate,
+    /// What the partition balances.
+    pub costs: Costs,
+}
+
+/// For each selected package, the selected packages its build needs (`--all-targets`: its
+/// dependencies of every kind, then theirs except dev-dependencies), which a shard without
+/// them builds too.
+fn needs(ws: &Workspace, selection: &BTreeSet<String>) -> BTreeMap<String, BTreeSet<String>> {
+    let built = [DepKind::Normal, DepKind::Build];
+    let mut needs = BTreeMap::new();
+    for name in selection {
+        let Some(ix) = ws.find(name) else { continue };
+        let mut closure = BTreeSet::new();
+        for (dep, _) in ws.deps(ix) {
+            closure.insert(dep);
+            closure.extend(ws.dep_closure(dep, &built));
+        }
+        let names: BTreeSet<String> = closure
+            .into_iter()
+            .map(|d| ws.package(d).name.clone())
+            .filter(|d| d != name && selection.contains(d))
+            .collect();
+        needs.insert(name.clone(), names);
+    }
+    needs
 }
 
 /// `plan --shards N`: `selection` split into `count` shards.
@@ -100,8 +152,8 @@ pub fn shard_plan(
     selection: &BTreeSet<String>,
     count: usize,
 ) -> Result<ShardPlan, CiError> {
-    let estimate = estimate(ws, selection)?;
-    let shards = ratchet_shard::partition(&estimate.jobs, count)?;
+    let Prediction { estimate, costs } = estimate(ws, selection)?;
+    let shards = ratchet_shard::split(&costs, count)?;
     let matrix: Matrix = serde_json::from_value(ratchet_shard::github_matrix(&shards))?;
     Ok(ShardPlan {
         version: ratchet_events::VERSION,
@@ -142,8 +194,8 @@ pub fn partition_selection(
     let Some(partition) = partition else {
         return Ok(selection);
     };
-    let jobs: Vec<Job> = estimate(ws, &selection)?.jobs;
-    Ok(ratchet_shard::shard_of(&jobs, partition)?
+    let costs = estimate(ws, &selection)?.costs;
+    Ok(ratchet_shard::shard_of_costs(&costs, partition)?
         .into_iter()
         .collect())
 }

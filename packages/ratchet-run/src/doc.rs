@@ -39,7 +39,7 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
         return Ok(report);
     }
     let reproduce = |package: &str| {
-        let cargo = crate::reproduce::cargo();
+        let cargo = ratchet_toolchain::cargo_as_invoked();
         let mut parts = vec![format!(
             "{cargo} test --doc -p {}",
             runner.selector(package)

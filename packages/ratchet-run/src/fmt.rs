@@ -46,7 +46,10 @@ pub(crate) fn run(runner: &Runner<'_>, packages: &[String]) -> Result<StepReport
     let unexplained = !output.success && found.is_empty();
     let mut verdicts = BTreeMap::new();
     for package in packages {
-        let reproduce = format!("{} fmt --check -p {package}", crate::reproduce::cargo());
+        let reproduce = format!(
+            "{} fmt --check -p {package}",
+            ratchet_toolchain::cargo_as_invoked()
+        );
         let verdict = match found.get(package) {
             Some(problems) => PackageVerdict::fail(reproduce, problems.clone()),
             None if unexplained => PackageVerdict::fail(

@@ -20,7 +20,6 @@ mod doc;
 mod fmt;
 mod lint;
 mod lint_and_test;
-mod lint_tool;
 mod nextest;
 mod outcome;
 mod pool;

@@ -9,10 +9,10 @@
 //! lint verdict without stopping the build, so a lint never hides a test failure.
 
 use crate::cargo::{self, CargoOutput};
-use crate::lint_tool::{LintTool, configure};
 use crate::outcome::StepReport;
 use crate::runner::Runner;
 use crate::{RunError, Step};
+use ratchet_steps::{LintTool, configure_lint as configure};
 
 /// Lint verdicts for `packages` from the output of a cargo command that compiled them.
 pub(crate) fn report(

@@ -6,11 +6,11 @@
 use std::collections::BTreeSet;
 
 use crate::cargo;
-use crate::lint_tool::LintTool;
 use crate::outcome::{PackageVerdict, Problem, StepReport};
 use crate::runner::{Runner, split_at_dashes};
 use crate::test_binaries::{self, BuiltTests};
 use crate::{RunError, Step, lint};
+use ratchet_steps::LintTool;
 
 /// Whether the two steps can share one build: both are on, the lint step covers all targets,
 /// and apart from that both pass cargo the same arguments (features, profile, ...).

@@ -5,24 +5,6 @@
 
 use crate::outcome::{PackageVerdict, Problem};
 
-/// `cargo`, or `cargo +TOOLCHAIN` when ratchet runs under rustup's proxy invoked with
-/// `+TOOLCHAIN` (rustup then sets `RUSTUP_TOOLCHAIN_SOURCE=cli`): a toolchain chosen by a
-/// `rust-toolchain.toml`, an override or the default is chosen again by the same proxy.
-pub(crate) fn cargo() -> String {
-    let var = |name| std::env::var(name).ok();
-    cargo_for(
-        var("RUSTUP_TOOLCHAIN_SOURCE").as_deref(),
-        var("RUSTUP_TOOLCHAIN").as_deref(),
-    )
-}
-
-fn cargo_for(source: Option<&str>, toolchain: Option<&str>) -> String {
-    match (source, toolchain) {
-        (Some("cli"), Some(toolchain)) if !toolchain.is_empty() => format!("cargo +{toolchain}"),
-        _ => "cargo".to_string(),
-    }
-}
-
 /// What selects a test binary's target in `cargo test` (`--lib`, `--test it`, ...).
 pub(crate) fn target_selector(kind: &str, name: &str) -> String {
     match kind {
@@ -77,13 +59,6 @@ fn failing_tests(verdict: &PackageVerdict) -> Vec<&String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn toolchain_kept_only_when_given_on_the_command_line() {
-        assert_eq!(cargo_for(Some("cli"), Some("nightly")), "cargo +nightly");
-        assert_eq!(cargo_for(Some("toolchain-file"), Some("nightly")), "cargo");
-        assert_eq!(cargo_for(None, Some("nightly")), "cargo");
-    }
 
     #[test]
     fn one_failing_test_is_reproduced_alone() {

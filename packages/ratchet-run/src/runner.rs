@@ -10,10 +10,10 @@ use camino::Utf8PathBuf;
 use ratchet_graph::Workspace;
 
 use crate::cargo::{self, CargoOutput};
-use crate::lint_tool::{self, LintArgs, LintTool};
 use crate::outcome::StepReport;
 use crate::tools::{NEXTEST_CONFIG, Tools};
 use crate::{Cancel, RunError, Step, StepsConfig, TestRunner};
+use ratchet_steps::{LintArgs, LintTool};
 
 /// Arguments before `--` (for cargo) and after it (for the tool), as every step splits them.
 pub(crate) use ratchet_steps::split_at_dashes;
@@ -269,7 +269,7 @@ impl<'a> Runner<'a> {
         // Every command here compiles workspace members the same way, so no step rebuilds
         // what another built (cargo's fingerprints include the workspace wrapper).
         if let Some(driver) = self.clippy_everywhere() {
-            lint_tool::configure(&mut command, driver, self.lint_args());
+            ratchet_steps::configure_lint(&mut command, driver, self.lint_args());
         }
         command
     }

@@ -92,7 +92,7 @@ pub(crate) fn built(
     let nextest = runner.test_runner() == TestRunner::Nextest;
     let tool = if nextest { "nextest run" } else { "test" };
     let reproduce = |package: &str| {
-        let cargo = crate::reproduce::cargo();
+        let cargo = ratchet_toolchain::cargo_as_invoked();
         let selector = runner.selector_for(package, nextest);
         let mut parts = vec![format!("{cargo} {tool} -p {selector}")];
         parts.extend(args.iter().cloned());

@@ -9,12 +9,12 @@ use ratchet_process::{ObservedRunner, Reads, TestEnv};
 
 use crate::RunError;
 use crate::cargo::{self, Executable};
-use crate::lint_tool::LintTool;
 use crate::outcome::Problem;
 use crate::runner::Runner;
 use crate::test_binaries::{BinaryFailure, failed_tests};
 use ratchet_attribution::libtest;
 use ratchet_events::check::{TestResult, TestStatus};
+use ratchet_steps::LintTool;
 
 /// Lines of a failing binary's output kept for the report.
 const OUTPUT_LINES: usize = 200;

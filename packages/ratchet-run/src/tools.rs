@@ -4,8 +4,8 @@
 
 use ratchet_graph::Workspace;
 
-use crate::lint_tool::{LintArgs, LintTool};
 use crate::{Step, StepsConfig, TestRunner};
+use ratchet_steps::{LintArgs, LintTool};
 
 /// The tools a run uses, found before planning.
 #[derive(Debug, Clone)]

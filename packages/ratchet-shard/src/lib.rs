@@ -1,20 +1,25 @@
 //! Affected shards: splitting a selection of packages into N shards for N CI machines.
 //!
-//! Owns: the partition (longest processing time first: packages by predicted time, longest
-//! first, each to the shard with the least predicted time so far; ties by name and by shard
-//! number, so the same input gives the same shards on every machine), the estimate of each
-//! package's time (recorded build and test times; source size, scaled by the recorded
-//! packages' time per byte, where nothing is recorded), the `K/N` spelling of a shard, and the
-//! GitHub Actions `strategy.matrix` of a partition.
+//! Owns: the cost of a shard (a fixed cost, its packages' own times, and the builds of the
+//! packages it needs from other shards: [`Costs`]), the partition (longest processing time
+//! first, each package where its shard grows least, then moves and swaps out of the slowest
+//! shard while they lower it; ties by name and by shard number, so the same input gives the
+//! same shards on every machine), the estimate of each package's time (recorded build and
+//! test times; source size, scaled by the recorded packages' time per byte, where nothing is
+//! recorded), the `K/N` spelling of a shard, and the GitHub Actions `strategy.matrix` of a
+//! partition.
 //!
 //! Must not: read files, run anything, or decide what is selected. Every package of the input
 //! is in exactly one shard; a shard may be empty when there are fewer packages than shards.
 
 mod estimate;
+mod model;
+mod search;
 
 use std::collections::BTreeMap;
 
 pub use estimate::{Estimate, Source, estimate, test_ms_by_package};
+pub use model::Costs;
 
 /// A package to place, with its predicted time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,43 +84,47 @@ impl std::fmt::Display for Partition {
     }
 }
 
-/// Splits `jobs` into `count` shards, longest processing time first. Deterministic: the order
-/// of `jobs` does not matter (ties go by name, then to the lowest shard number).
+/// Splits `jobs` into `count` shards by their own times alone (see [`split`]).
 pub fn partition(jobs: &[Job], count: usize) -> Result<Vec<Shard>, ShardError> {
+    split(&Costs::of_jobs(jobs), count)
+}
+
+/// Splits the packages of `costs` into `count` shards: longest processing time first, then
+/// moves and swaps out of the slowest shard while they lower it. A shard's predicted time is
+/// the fixed cost, its packages' own times, and the packages it needs from other shards.
+/// Deterministic: the order of the jobs does not matter (ties go by name, then to the lowest
+/// shard number).
+pub fn split(costs: &Costs, count: usize) -> Result<Vec<Shard>, ShardError> {
     if count == 0 {
         return Err(ShardError::NoShards);
     }
-    // One entry per name (the largest weight if a name comes twice).
-    let mut weights: BTreeMap<&str, u64> = BTreeMap::new();
-    for job in jobs {
-        let weight = weights.entry(&job.name).or_default();
-        *weight = (*weight).max(job.weight);
-    }
-    let mut order: Vec<(&str, u64)> = weights.into_iter().collect();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let mut shards: Vec<Shard> = (1..=count)
-        .map(|index| Shard {
-            index,
-            packages: Vec::new(),
-            predicted_ms: 0,
+    let indexed = model::Indexed::new(costs);
+    let mut loads = search::place(&indexed, count);
+    search::improve(&indexed, &mut loads);
+    Ok(loads
+        .iter()
+        .enumerate()
+        .map(|(ix, load)| Shard {
+            index: ix + 1,
+            // Package numbers follow the sorted names: the members come out sorted.
+            packages: load
+                .members()
+                .into_iter()
+                .map(|p| indexed.names[p].to_string())
+                .collect(),
+            predicted_ms: load.cost(&indexed),
         })
-        .collect();
-    for (name, weight) in order {
-        // `min_by_key` keeps the first of equal loads: the lowest shard number.
-        if let Some(shard) = shards.iter_mut().min_by_key(|s| s.predicted_ms) {
-            shard.packages.push(name.to_string());
-            shard.predicted_ms = shard.predicted_ms.saturating_add(weight);
-        }
-    }
-    for shard in &mut shards {
-        shard.packages.sort();
-    }
-    Ok(shards)
+        .collect())
 }
 
-/// The packages of shard `which` of `jobs`.
+/// The packages of shard `which` of `jobs`, split by their own times alone.
 pub fn shard_of(jobs: &[Job], which: Partition) -> Result<Vec<String>, ShardError> {
-    let mut shards = partition(jobs, which.count)?;
+    shard_of_costs(&Costs::of_jobs(jobs), which)
+}
+
+/// The packages of shard `which` of the split of `costs`.
+pub fn shard_of_costs(costs: &Costs, which: Partition) -> Result<Vec<String>, ShardError> {
+    let mut shards = split(costs, which.count)?;
     Ok(std::mem::take(&mut shards[which.index - 1].packages))
 }
 

@@ -2,8 +2,16 @@
 //! `ratchet.toml` that configures them: which run, their arguments, the test runner, the
 //! slow-test period and timeout, and the part of each step's configuration a verdict key holds.
 //!
-//! Must not: run anything, read files, or know about verdicts; it is plain configuration that
-//! ratchet-run (which runs the steps) and ratchet-check (which keys and plans them) share.
+//! Also what lints and how ([`LintTool`]: clippy's driver or plain rustc, found in the
+//! toolchain's sysroot) and the lint step's arguments taken apart ([`LintArgs`]).
+//!
+//! Must not: run a step, or know about verdicts; it is plain configuration that ratchet-run
+//! (which runs the steps) and ratchet-check (which keys and plans them) share. The one process
+//! it may start is `rustc --print sysroot`, through ratchet-toolchain, to find clippy.
+
+mod lint_tool;
+
+pub use lint_tool::{LintArgs, LintTool, configure_lint};
 
 use serde::{Deserialize, Serialize};
 

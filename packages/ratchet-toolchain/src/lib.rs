@@ -1,4 +1,5 @@
-//! The toolchain a workspace is built with: which `cargo` ([`cargo`]), `rustc` ([`rustc`]),
+//! The toolchain a workspace is built with: which `cargo` ([`cargo`], and as a person would
+//! type it: [`cargo_as_invoked`]), `rustc` ([`rustc`]),
 //! sysroot ([`sysroot`]) and clippy driver ([`clippy_driver`]), whether `cargo-nextest` is
 //! installed ([`nextest_installed`]), `CARGO_HOME` ([`cargo_home`]), and the toolchain's
 //! identity (`rustc -vV`, cached in the state directory: [`version`]).
@@ -17,6 +18,25 @@ pub use identity::{cargo_home, explicit_rustup_toolchain, version};
 /// The cargo that launched us (`$CARGO`), or the one on `PATH`.
 pub fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// `cargo`, or `cargo +TOOLCHAIN` when ratchet runs under rustup's proxy invoked with
+/// `+TOOLCHAIN` (rustup then sets `RUSTUP_TOOLCHAIN_SOURCE=cli`), as commands shown to a person
+/// spell it: a toolchain chosen by a `rust-toolchain.toml`, an override or the default is chosen
+/// again by the same proxy.
+pub fn cargo_as_invoked() -> String {
+    let var = |name| std::env::var(name).ok();
+    cargo_for(
+        var("RUSTUP_TOOLCHAIN_SOURCE").as_deref(),
+        var("RUSTUP_TOOLCHAIN").as_deref(),
+    )
+}
+
+fn cargo_for(source: Option<&str>, toolchain: Option<&str>) -> String {
+    match (source, toolchain) {
+        (Some("cli"), Some(toolchain)) if !toolchain.is_empty() => format!("cargo +{toolchain}"),
+        _ => "cargo".to_string(),
+    }
 }
 
 /// The rustc cargo uses (`$RUSTC`), or the one on `PATH`.
@@ -53,4 +73,16 @@ pub fn nextest_installed() -> bool {
     std::env::split_paths(&path)
         .chain(cargo_bin)
         .any(|dir| dir.join(&exe).is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toolchain_kept_only_when_given_on_the_command_line() {
+        assert_eq!(cargo_for(Some("cli"), Some("nightly")), "cargo +nightly");
+        assert_eq!(cargo_for(Some("toolchain-file"), Some("nightly")), "cargo");
+        assert_eq!(cargo_for(None, Some("nightly")), "cargo");
+    }
 }

@@ -13,6 +13,7 @@
 //! JSON line per compiled crate to the log. [`build_costs`] then folds the log into
 //! [`BuildCosts`] per workspace package.
 
+mod merge;
 mod user;
 
 use std::collections::BTreeMap;
@@ -212,7 +213,8 @@ pub fn record_costs(
 }
 
 /// The new build costs: packages compiled (with code generation) in this run get this run's
-/// calls and artifact sizes; the others keep what `previous` said.
+/// calls (and keep their recorded calls of crates this run did not build) and artifact
+/// sizes; the others keep what `previous` said.
 pub fn build_costs(
     previous: Option<BuildCosts>,
     workspace: &Workspace,
@@ -241,6 +243,7 @@ pub fn build_costs(
         });
     }
     for (package, mut cost) in fresh {
+        merge::keep_unrebuilt(costs.packages.get(&package), &mut cost);
         cost.artifact_bytes = artifacts.get(&package).map_or(0, distinct_bytes);
         costs.packages.insert(package, cost);
     }

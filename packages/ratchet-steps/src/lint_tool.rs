@@ -6,11 +6,11 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use ratchet_steps::split_at_dashes;
+use crate::split_at_dashes;
 
 /// What lints: clippy's driver, or plain rustc (`cargo check`) where clippy is not installed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum LintTool {
+pub enum LintTool {
     /// clippy's driver, at this path in the toolchain.
     Clippy(PathBuf),
     /// No clippy: rustc's own warnings. `expected` is where the toolchain would hold clippy's
@@ -23,7 +23,7 @@ pub(crate) enum LintTool {
 
 impl LintTool {
     /// `clippy` or `check`, as in verdict keys.
-    pub(crate) fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             LintTool::Clippy(_) => "clippy",
             LintTool::Check { .. } => "check",
@@ -31,7 +31,7 @@ impl LintTool {
     }
 
     /// Whether a remembered answer still holds: the driver is still there, or still missing.
-    pub(crate) fn still_true(&self) -> bool {
+    pub fn still_true(&self) -> bool {
         match self {
             LintTool::Clippy(driver) => driver.is_file(),
             LintTool::Check { expected } => expected.as_deref().is_none_or(|d| !d.is_file()),
@@ -40,7 +40,7 @@ impl LintTool {
 
     /// Finds clippy's driver in the sysroot of the workspace's toolchain (`rustc --print
     /// sysroot` run in `root`, so `rust-toolchain.toml` counts).
-    pub(crate) fn find(root: &Path) -> LintTool {
+    pub fn find(root: &Path) -> LintTool {
         let driver = ratchet_toolchain::sysroot(root).map(|s| ratchet_toolchain::clippy_driver(&s));
         match driver {
             Some(driver) if driver.is_file() => LintTool::Clippy(driver),
@@ -51,7 +51,7 @@ impl LintTool {
 
 /// The lint step's configured arguments, taken apart.
 #[derive(Debug, Clone)]
-pub(crate) struct LintArgs {
+pub struct LintArgs {
     /// Arguments for cargo (`--all-targets`, features, ...).
     pub cargo: Vec<String>,
     /// Arguments for clippy, without `-D warnings`.
@@ -62,7 +62,7 @@ pub(crate) struct LintArgs {
 
 impl LintArgs {
     /// Splits `args` (cargo's, then `--` and clippy's) for `tool`.
-    pub(crate) fn parse(args: &[String], tool: &LintTool) -> LintArgs {
+    pub fn parse(args: &[String], tool: &LintTool) -> LintArgs {
         let (cargo_args, tool_args) = split_at_dashes(args);
         let mut clippy = Vec::new();
         let mut deny_warnings = false;
@@ -88,7 +88,7 @@ impl LintArgs {
     }
 
     /// `CLIPPY_ARGS` as clippy's driver reads it.
-    pub(crate) fn clippy_env(&self) -> String {
+    pub fn clippy_env(&self) -> String {
         self.clippy
             .iter()
             .map(|arg| format!("{arg}__CLIPPY_HACKERY__"))
@@ -97,8 +97,8 @@ impl LintArgs {
 
     /// The command that reproduces the lint step on one package (`selector`, what follows
     /// `-p`) in the user's own target dir.
-    pub(crate) fn reproduce(&self, tool: &LintTool, selector: &str) -> String {
-        let cargo = crate::reproduce::cargo();
+    pub fn reproduce(&self, tool: &LintTool, selector: &str) -> String {
+        let cargo = ratchet_toolchain::cargo_as_invoked();
         let mut parts = vec![format!("{cargo} {} -p {selector}", tool.name())];
         parts.extend(self.cargo.iter().cloned());
         if let LintTool::Clippy(_) = tool {
@@ -116,7 +116,7 @@ impl LintArgs {
 }
 
 /// Sets clippy's driver and arguments on a cargo command in ratchet's target directory.
-pub(crate) fn configure(command: &mut Command, driver: &Path, args: &LintArgs) {
+pub fn configure_lint(command: &mut Command, driver: &Path, args: &LintArgs) {
     command
         .env("RUSTC_WORKSPACE_WRAPPER", driver)
         .env("CLIPPY_ARGS", args.clippy_env());

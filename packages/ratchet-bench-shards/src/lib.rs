@@ -1,15 +1,25 @@
 //! The balance of affected shards with real run times: `plan --shards N` splits the fixture
-//! by the times the last full `check` recorded; then, shard by shard, each of its packages
-//! gets a comment appended to its `lib.rs` and the shard is checked (`check -p` each of its
-//! packages), timed. The figure is the slowest shard's time over the mean (1.00x is a perfect
-//! split). Each round edits every package once more (a comment never written before, so no
-//! earlier run's pass is served from the cache), so a shard rebuilds its own packages and
-//! finds the others built; the row's `finish` restores the sources.
+//! by the times the last full `check` recorded; then, shard by shard, every package of the
+//! fixture gets a comment appended to its `lib.rs` (`xtask`: its `main.rs`) and the shard is
+//! checked (`check -p` each of its packages), timed. The figure is the slowest shard's time
+//! over the mean (1.00x is a perfect split). Editing every package before every shard (a
+//! comment never written before, so no earlier run's pass is served from the cache) makes
+//! each shard start as a CI machine does after a change to the whole selection: it rebuilds
+//! its own packages and every package they need, whichever shard ran before it; the row's
+//! `finish` restores the sources.
+//!
+//! Owns: these rows' measurement and their log. Must not: be a dependency of ratchet itself
+//! (`ratchet-bench` is its only user); it lives apart from `ratchet-bench` to keep that
+//! package within its line budget.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+use crate::log::{Snapshot, line};
+
+mod log;
 
 /// The fixture the shards run in.
 pub struct Fixture<'a> {
@@ -45,19 +55,32 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
     // Untimed: a full check records every package's times (the cold check on a new fixture).
     context.time("$RATCHET check --manifest-path Cargo.toml")?;
     let shards = plan(context, count)?;
+    let every: Vec<String> = shards.iter().flat_map(|s| s.0.clone()).collect();
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
-    for packages in shards.iter().filter(|s| !s.is_empty()) {
-        for package in packages {
+    let shards = shards.iter().enumerate().filter(|(_, s)| !s.0.is_empty());
+    for (index, (packages, predicted_ms)) in shards {
+        // Every package changes before every shard, so each shard starts where a CI machine
+        // starts after a change to the whole selection: it builds its own packages and every
+        // package they need, whatever the shards before it built.
+        for package in &every {
             edit(context, package, count)?;
         }
+        // Untimed: the writes of the edits and of the run before go to disk first, not
+        // during this shard's run.
+        context.time("sync")?;
         let flags: Vec<String> = packages.iter().map(|p| format!("-p {p}")).collect();
         let script = format!(
             "$RATCHET check {} --manifest-path Cargo.toml",
             flags.join(" ")
         );
-        let before = children_cpu()?;
+        let (recorded, before) = (Snapshot::read(context.dir), children_cpu()?);
         times.push(context.time(&script)?);
         cpu.push(children_cpu()? - before);
+        let after = Snapshot::read(context.dir);
+        eprintln!(
+            "{}",
+            line(index + 1, *predicted_ms, packages, &recorded, &after)
+        );
     }
     let shown = |v: &[f64]| {
         v.iter()
@@ -89,8 +112,9 @@ fn children_cpu() -> Result<f64, String> {
     Ok(secs(usage.user_time()) + secs(usage.system_time()))
 }
 
-/// The packages of each shard, from `plan --shards count --message-format json`.
-fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<Vec<String>>, String> {
+/// The packages of each shard and its predicted time, from `plan --shards count
+/// --message-format json`.
+fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<(Vec<String>, u64)>, String> {
     let script =
         format!("$RATCHET plan --shards {count} --message-format json --manifest-path Cargo.toml");
     let out = (context.shell)(&script)
@@ -105,10 +129,11 @@ fn plan(context: &Fixture<'_>, count: usize) -> Result<Vec<Vec<String>>, String>
         .iter()
         .map(|s| {
             let packages = s["packages"].as_array().cloned().unwrap_or_default();
-            packages
+            let names = packages
                 .iter()
                 .filter_map(|p| p.as_str().map(str::to_string))
-                .collect()
+                .collect();
+            (names, s["predicted_ms"].as_u64().unwrap_or(0))
         })
         .collect())
 }
@@ -121,13 +146,18 @@ fn nonce() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Appends a comment to `package`'s `lib.rs` (packages without one, such as `xtask`, are
-/// checked unedited).
+/// Appends a comment to `package`'s `lib.rs`, or for a package without one (the fixture's
+/// `xtask`) to `PACKAGE/src/main.rs` when there is one: its recorded time counts in its
+/// shard's prediction, so it must be rebuilt like the others.
 fn edit(context: &Fixture<'_>, package: &str, round: usize) -> Result<(), String> {
-    let Some((_, lib)) = context.libs.iter().find(|(name, _)| name == package) else {
-        return Ok(());
+    let lib = context.libs.iter().find(|(name, _)| name == package);
+    let path = match lib {
+        Some((_, lib)) => context.dir.join(lib),
+        None => context.dir.join(package).join("src/main.rs"),
     };
-    let path = context.dir.join(lib);
+    if lib.is_none() && !path.is_file() {
+        return Ok(());
+    }
     std::fs::OpenOptions::new()
         .append(true)
         .open(&path)
