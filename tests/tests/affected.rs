@@ -130,6 +130,36 @@ fn cargo_config_toolchain_and_tool_configuration_files_are_global_in_both_modes(
 }
 
 #[test]
+fn budget_rules_and_gc_edits_of_ratchet_toml_affect_nothing_in_both_modes() {
+    let f = fixture();
+    let steps = "[steps.lint]\nargs = [\"--\", \"-D\", \"warnings\"]\n";
+    let config = format!("# ours\n{steps}\n[budget]\ninner-loop = \"5m\"\n");
+    write(&f.ws, &[("ratchet.toml", &config)]);
+    commit_all(&f.ws, "ratchet.toml");
+    report(&f.ws, &["--record"]);
+    // What `budget tighten` and a person tidying the file do: no verdict depends on it.
+    let tightened = format!(
+        "# ours, tightened\n{steps}\n[budget]\ninner-loop = \"4m\"\n\n[gc]\nkeep-runs = 2\n\n[rules.fan-out]\nmax = 9\n"
+    );
+    write(&f.ws, &[("ratchet.toml", &tightened)]);
+    let by_git = since_head(&f.ws);
+    assert_eq!(names(&by_git, "affected"), Vec::<String>::new(), "{by_git}");
+    assert_eq!(names(&by_git, "unowned_files"), Vec::<String>::new());
+    let by_fingerprint = report(&f.ws, &[]);
+    assert_eq!(names(&by_fingerprint, "affected"), Vec::<String>::new());
+    // A step's arguments are a verdict's input: every package.
+    write(
+        &f.ws,
+        &[(
+            "ratchet.toml",
+            &format!("{tightened}\n[steps.doc]\nenabled = false\n"),
+        )],
+    );
+    assert_eq!(names(&since_head(&f.ws), "affected").len(), 6);
+    assert_eq!(names(&report(&f.ws, &[]), "affected").len(), 6);
+}
+
+#[test]
 fn unowned_file_affects_nothing_unless_configured_as_an_input() {
     let f = fixture();
     write(&f.ws, &[("docs/notes.md", "changed\n")]);

@@ -188,6 +188,30 @@ fn an_edit_is_picked_up_and_its_verdict_reported() {
 }
 
 #[test]
+fn a_budget_edit_of_ratchet_toml_runs_nothing_as_affected_agrees() {
+    let ws = two_packages();
+    write(ws.path(), "ratchet.toml", "[budget]\ninner-loop = \"5m\"\n");
+    let watch = Watch::start(ws.path());
+    assert_eq!(watch.next_run()["run"], 1);
+    // What `budget tighten` writes: no verdict depends on it.
+    write(
+        ws.path(),
+        "ratchet.toml",
+        "# tightened\n[budget]\ninner-loop = \"4m\"\n",
+    );
+    write(
+        ws.path(),
+        "crates/b/src/lib.rs",
+        "pub fn b() -> u32 {\n    a::a() + 1\n}\n",
+    );
+    let next = watch.next_run();
+    assert_eq!(strings(&next["trigger"]), ["crates/b/src/lib.rs"]);
+    assert_eq!(next["global"], false);
+    assert_eq!(strings(&next["checked"]), ["b"]);
+    assert_eq!(watch.terminate(), Some(0));
+}
+
+#[test]
 fn an_edit_outside_every_package_runs_nothing() {
     let ws = two_packages();
     let watch = Watch::start(ws.path());

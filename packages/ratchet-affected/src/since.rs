@@ -42,6 +42,12 @@ pub(crate) fn changes(
             out.seeds.extend(lock_seeds(ws, &repo, &base, &git_path)?);
             continue;
         }
+        if rel.is_some_and(|r| r == ratchet_fingerprint::CONFIG_FILE) {
+            if config_changed(&repo, &base, &git_path, &absolute)? {
+                out.global_inputs.push(display);
+            }
+            continue;
+        }
         let outer = rel.is_none() && ratchet_fingerprint::is_outer_config(&ws_root, &absolute);
         if outer || rel.is_some_and(is_fixed_global) || globals.matches(&absolute, &ws_root) {
             out.global_inputs.push(display);
@@ -68,6 +74,25 @@ pub(crate) fn changes(
     out.global_inputs
         .extend(inputs_outside_repo(ws, inputs, &repo_root)?);
     Ok(out)
+}
+
+/// Whether `ratchet.toml` changed in a part a verdict depends on (`[budget]`, `[rules]`, `[gc]`,
+/// comments and layout do not count; a text that does not parse counts whole).
+fn config_changed(
+    repo: &Repo,
+    base: &str,
+    git_path: &Utf8Path,
+    absolute: &Utf8Path,
+) -> Result<bool, AffectedError> {
+    let before = repo.show(base, git_path)?;
+    let now = match std::fs::read(absolute) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        // Unreadable: unsure, so changed.
+        Err(_) => return Ok(true),
+    };
+    let part = ratchet_fingerprint::config_verdict_part;
+    Ok(part(before.as_deref()) != part(now.as_deref()))
 }
 
 /// `[inputs]` files outside the git repository: git cannot say whether they changed since the
@@ -178,7 +203,6 @@ fn owners_and_users(ws: &Workspace, path: &Utf8Path) -> Vec<PkgIx> {
 /// clippy's configuration files wherever they are.
 fn is_fixed_global(rel: &Utf8Path) -> bool {
     ratchet_fingerprint::FIXED_FILES.contains(&rel.as_str())
-        || rel == ratchet_fingerprint::CONFIG_FILE
         || rel.starts_with(".cargo")
         || ratchet_fingerprint::is_tool_config(rel)
 }

@@ -26,18 +26,42 @@ pub const FIXED_FILES: &[&str] = &[
 ];
 
 /// ratchet's own configuration file, relative to the workspace root: an edit of it may change
-/// any verdict (`[steps]`, `[check]`, `[inputs]`), so `affected` and `watch` count it as a
-/// global input. It is kept out of the packages' hashes: the verdict keys hold what of it
-/// matters (each step's configuration, the build), and an edit of `[budget]` or `[rules]`
-/// would otherwise drop every cached pass.
+/// any verdict (`[steps]`, `[check]`, `[inputs]`), so `affected` and `watch` count such an edit
+/// as a global input ([`config_verdict_part`] says which edits). It is kept out of the packages'
+/// hashes: the verdict keys hold what of it matters (each step's configuration, the build).
 pub const CONFIG_FILE: &str = "ratchet.toml";
 
-/// [`Fingerprints::config`](crate::Fingerprints::config): `file:ratchet.toml` and its hash,
-/// when the file exists.
+/// Sections of `ratchet.toml` that no verdict of `check` depends on: the budget gate, the
+/// architecture rules (both run as gates of their own, on every `check`) and the cap of the
+/// build directory. Every other section, including one ratchet does not know, counts.
+pub const CONFIG_SECTIONS_OUTSIDE_VERDICTS: &[&str] = &["budget", "rules", "gc"];
+
+/// What of `ratchet.toml` (its text, `None` when there is none) a verdict may depend on: the
+/// file parsed, without [`CONFIG_SECTIONS_OUTSIDE_VERDICTS`], written back in one canonical
+/// form, so that comments, layout and the budget's ceilings (which `budget tighten` rewrites)
+/// change nothing. A text that does not parse is kept whole: any edit of it counts.
+pub fn config_verdict_part(text: Option<&str>) -> Option<String> {
+    let text = text?;
+    let Ok(mut table) = text.parse::<toml::Table>() else {
+        return Some(format!("unparsed:{text}"));
+    };
+    for section in CONFIG_SECTIONS_OUTSIDE_VERDICTS {
+        table.remove(*section);
+    }
+    Some(table.to_string())
+}
+
+/// [`Fingerprints::config`](crate::Fingerprints::config): `file:ratchet.toml` and the hash of
+/// [`config_verdict_part`], when the file exists.
 pub(crate) fn config(ws: &Workspace) -> Result<BTreeMap<String, String>, FingerprintError> {
-    let hash = hash_optional_file(&ws.root.join(CONFIG_FILE))?;
-    Ok(hash
-        .map(|hash| (format!("file:{CONFIG_FILE}"), hash))
+    let path = ws.root.join(CONFIG_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => return Err(FingerprintError::Unreadable { path, source }),
+    };
+    Ok(config_verdict_part(text.as_deref())
+        .map(|part| (format!("file:{CONFIG_FILE}"), hex(part.as_bytes())))
         .into_iter()
         .collect())
 }

@@ -33,7 +33,10 @@ use serde::{Deserialize, Serialize};
 pub use cargo_env::{
     BUILD_ENV, TOOL_CONFIG_FILES, is_build_env, is_outer_config, is_tool_config, outer_config_files,
 };
-pub use inputs::{CONFIG_FILE, DEFAULT_ENV, FIXED_FILES, InputsConfig};
+pub use inputs::{
+    CONFIG_FILE, CONFIG_SECTIONS_OUTSIDE_VERDICTS, DEFAULT_ENV, FIXED_FILES, InputsConfig,
+    config_verdict_part,
+};
 pub use merkle::external_key;
 /// `hash --explain`: what went into one package's fingerprints (an event of the protocol).
 pub use ratchet_events::hash::{ExplainedDep, Explanation};

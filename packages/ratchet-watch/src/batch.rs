@@ -14,8 +14,8 @@ use crate::{CancelToken, ChangeBatch, WatchError};
 
 /// Inputs of every package beside the fingerprints' fixed global files: a change to one may
 /// change any build or verdict. The root `.gitignore` decides which files are inputs of every
-/// package; `ratchet.toml` holds the steps' configuration.
-const MORE_GLOBAL_INPUTS: &[&str] = &[".gitignore", "Cargo.lock", ratchet_fingerprint::CONFIG_FILE];
+/// package. (`ratchet.toml` is global when the part of it verdicts depend on changed.)
+const MORE_GLOBAL_INPUTS: &[&str] = &[".gitignore", "Cargo.lock"];
 
 /// Sorts changed paths into global, owned and irrelevant ones.
 pub(crate) struct Classifier {
@@ -24,6 +24,9 @@ pub(crate) struct Classifier {
     /// Packages reading files beyond their own (learned, observed, declared), as of the last
     /// batch: `check` learns more as it runs, so each batch reads them again.
     readers: Mutex<Arc<Readers>>,
+    /// What of `ratchet.toml` verdicts depend on, as of the last batch: an edit of `[budget]`
+    /// or a comment is no change (`affected` judges it the same way).
+    config_part: Mutex<Option<String>>,
 }
 
 impl Classifier {
@@ -46,6 +49,7 @@ impl Classifier {
             root: root.to_path_buf(),
             extra_globals,
             readers: Mutex::new(Arc::new(Readers::default())),
+            config_part: Mutex::new(config_part(root)),
         })
     }
 
@@ -63,6 +67,7 @@ impl Classifier {
         (relative.is_absolute() && ratchet_fingerprint::is_outer_config(&self.root, relative))
             || ratchet_fingerprint::FIXED_FILES.contains(&name)
             || MORE_GLOBAL_INPUTS.contains(&name)
+            || (name == ratchet_fingerprint::CONFIG_FILE && self.config_changed())
             || ratchet_fingerprint::is_tool_config(relative)
             || self.extra_globals.is_match(relative)
     }
@@ -88,6 +93,15 @@ impl Classifier {
         };
         *self.readers.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(readers);
         ok
+    }
+
+    /// Whether `ratchet.toml`'s verdict part differs from the last batch's.
+    fn config_changed(&self) -> bool {
+        let seen = self
+            .config_part
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *seen != config_part(&self.root)
     }
 
     fn readers(&self) -> Arc<Readers> {
@@ -144,8 +158,20 @@ impl Classifier {
         if raised && batch.paths.is_empty() && batch.packages.is_empty() {
             batch.global = true;
         }
+        *self
+            .config_part
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = config_part(&self.root);
         batch
     }
+}
+
+/// [`ratchet_fingerprint::config_verdict_part`] of the `ratchet.toml` at `root` (an unreadable
+/// file as if it were gone: its reappearance counts).
+fn config_part(root: &Utf8Path) -> Option<String> {
+    let text = std::fs::read(root.join(ratchet_fingerprint::CONFIG_FILE)).ok();
+    let text = text.map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    ratchet_fingerprint::config_verdict_part(text.as_deref())
 }
 
 /// Whether the first change seen to a path in a batch created it.
