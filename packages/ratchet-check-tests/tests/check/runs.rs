@@ -111,14 +111,22 @@ fn sigint_kills_the_children_and_keeps_a_valid_cache() {
         }
         seen.push(line);
     }
-    while !pid_file.exists() {
+    // The file exists before the test has written its pid into it: wait for a number (an
+    // empty pid would make `is_running` read `/proc//stat`, the system's own statistics).
+    let read_pid = || {
+        let text = std::fs::read_to_string(&pid_file).unwrap_or_default();
+        Some(text.trim().to_string()).filter(|pid| pid.parse::<u32>().is_ok())
+    };
+    let test_pid = loop {
+        if let Some(pid) = read_pid() {
+            break pid;
+        }
         assert!(
             child.try_wait().unwrap().is_none(),
             "check ended before the slow test ran: {seen:#?}"
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let test_pid = std::fs::read_to_string(&pid_file).unwrap();
+    };
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -144,7 +152,7 @@ fn sigint_kills_the_children_and_keeps_a_valid_cache() {
         "{:?}",
         summary.still_running
     );
-    assert!(!is_running(test_pid.trim()), "the test binary was killed");
+    assert!(!is_running(&test_pid), "the test binary was killed");
 
     // The steps that finished before the interrupt keep their passes; the test step was not recorded.
     let (_, events) = json_check(root, &["--dry-run"]);
