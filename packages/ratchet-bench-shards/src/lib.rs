@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::log::{Snapshot, line};
+use crate::log::{Planned, Snapshot, line};
 
 mod log;
 
@@ -55,7 +55,13 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
     // Untimed: a full check records every package's times (the cold check on a new fixture).
     context.time("$RATCHET check --manifest-path Cargo.toml")?;
     let shards = plan(context, count)?;
+    let planned = Planned::read(context.dir);
     let every: Vec<String> = shards.iter().flat_map(|s| s.0.clone()).collect();
+    let predicted: Vec<f64> = shards
+        .iter()
+        .filter(|s| !s.0.is_empty())
+        .map(|s| s.1 as f64)
+        .collect();
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
     let shards = shards.iter().enumerate().filter(|(_, s)| !s.0.is_empty());
     for (index, (packages, predicted_ms)) in shards {
@@ -75,12 +81,16 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
         );
         let (recorded, before) = (Snapshot::read(context.dir), children_cpu()?);
         times.push(context.time(&script)?);
-        cpu.push(children_cpu()? - before);
+        let used = children_cpu()? - before;
+        cpu.push(used);
         let after = Snapshot::read(context.dir);
-        eprintln!(
-            "{}",
-            line(index + 1, *predicted_ms, packages, &recorded, &after)
-        );
+        let shard = log::Shard {
+            index: index + 1,
+            predicted_ms: *predicted_ms,
+            own: packages,
+            cpu_ms: (used * 1000.0).round() as u64,
+        };
+        eprintln!("{}", line(&shard, &planned, &recorded, &after));
     }
     let shown = |v: &[f64]| {
         v.iter()
@@ -89,11 +99,12 @@ pub fn balance(context: &Fixture<'_>, count: usize) -> Result<f64, String> {
             .join(", ")
     };
     eprintln!(
-        "bench: {count} shards took {} s wall ({:.2}x), {} s CPU ({:.2}x)",
+        "bench: {count} shards took {} s wall ({:.2}x), {} s CPU ({:.2}x); predicted {:.2}x",
         shown(&times),
         slowest_over_mean(&times),
         shown(&cpu),
-        slowest_over_mean(&cpu)
+        slowest_over_mean(&cpu),
+        slowest_over_mean(&predicted)
     );
     Ok(slowest_over_mean(&times))
 }

@@ -29,8 +29,8 @@ pub use junit::junit_xml;
 pub use ratchet_shard as shard;
 pub use record::{Outcome, Record};
 pub use shards::{
-    PlanArgs, Prediction, SHARD_FIXED_MS, ShardPlan, estimate, partition_selection, render,
-    shard_plan,
+    PlanArgs, Prediction, SHARD_FIXED_MS, SHARD_PER_PACKAGE_MS, ShardPlan, estimate,
+    partition_selection, render, shard_plan,
 };
 pub use sink::Sink;
 pub use summary::step_summary;

@@ -65,15 +65,25 @@ pub fn render(plan: &ShardPlan, json: bool) -> String {
 /// bench's generated workspace, docs/benchmarks.md "Affected shards").
 pub const SHARD_FIXED_MS: u64 = 300;
 
+/// What every package adds to its shard beside its recorded rustc calls and test binaries, in
+/// ms: rustfmt, rustdoc, cargo's work per unit and starting its test binaries (the shard's CPU
+/// not in its recorded calls grew by about 28 ms per package of the shard on the bench's
+/// generated workspace, docs/benchmarks.md "Affected shards").
+pub const SHARD_PER_PACKAGE_MS: u64 = 25;
+
 /// The predicted costs of `selection`: each package's own time (its recorded build CPU, every
-/// rustc call `check` timed for it, plus its test binaries' last run times; source bytes
-/// where nothing is recorded), what it costs a shard that only needs it (its library build),
+/// rustc call `check` timed for it at the median of its last runs, plus its test binaries'
+/// last run times; source bytes where nothing is recorded), what it costs a shard that only
+/// needs it (its library, binary and build-script calls, at their medians too),
 /// the packages of the selection each one needs built, and the fixed cost of a shard.
 pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Prediction, CiError> {
     let mut recorded: BTreeMap<String, u64> = BTreeMap::new();
     let mut as_dependency: BTreeMap<String, u64> = BTreeMap::new();
     if let Some(costs) = ratchet_timing::read_costs(ws) {
+        let history = ratchet_timing::History::read(ws.state_dir().as_std_path());
         for (name, cost) in costs.packages {
+            // Each rustc call at the median of its last runs, not the last run alone.
+            let cost = history.smoothed(&name, &cost);
             as_dependency.insert(name.clone(), ratchet_timing::build_cpu_ms(&cost));
             recorded.insert(name, cost.cpu_ms);
         }
@@ -109,6 +119,11 @@ pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Predicti
     let costs = Costs {
         jobs: estimate.jobs.clone(),
         fixed_ms: if estimate.in_ms { SHARD_FIXED_MS } else { 0 },
+        per_package_ms: if estimate.in_ms {
+            SHARD_PER_PACKAGE_MS
+        } else {
+            0
+        },
         needs: needs(ws, selection),
         as_dependency_ms: as_dependency,
     };

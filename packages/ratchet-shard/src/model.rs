@@ -1,4 +1,5 @@
-//! What a shard costs: a fixed cost every shard pays, its packages' own times, and the build of
+//! What a shard costs: a fixed cost every shard pays, its packages' own times (each with a
+//! per-package cost that no recorded time holds), and the build of
 //! every package of the selection that its packages need but that is in another shard (a shard
 //! builds what its packages need, so such a package is built on both machines).
 
@@ -14,6 +15,10 @@ pub struct Costs {
     /// What every non-empty shard pays whatever its packages (start-up, `cargo metadata`, the
     /// build plan, the test runner's start).
     pub fixed_ms: u64,
+    /// What every package adds to its shard beside its recorded time: the work of a run that
+    /// no rustc call or test binary times (rustfmt, rustdoc, cargo's per-unit work, starting
+    /// its test binaries).
+    pub per_package_ms: u64,
     /// For a package, the packages of the selection that must be built before it (its
     /// dependencies, transitively). Names that are not jobs are ignored.
     pub needs: BTreeMap<String, BTreeSet<String>>,
@@ -66,8 +71,12 @@ impl<'a> Indexed<'a> {
             .iter()
             .map(|n| costs.as_dependency_ms.get(*n).copied().unwrap_or(0))
             .collect();
+        let per_package = costs.per_package_ms;
         Indexed {
-            own: weights.values().copied().collect(),
+            own: weights
+                .values()
+                .map(|w| w.saturating_add(per_package))
+                .collect(),
             names,
             dep,
             needs,

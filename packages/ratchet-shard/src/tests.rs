@@ -192,6 +192,7 @@ fn with_a_shared_dependency(fixed_ms: u64) -> Costs {
             ("b".to_string(), needs_lib()),
         ]),
         as_dependency_ms: BTreeMap::from([("lib".to_string(), 10)]),
+        ..Costs::default()
     }
 }
 
@@ -233,6 +234,29 @@ fn every_non_empty_shard_pays_the_fixed_cost() {
     assert_eq!(times, [8, 0, 0], "an empty shard costs nothing");
     let again = split(&with_a_shared_dependency(3), 2).unwrap();
     assert_eq!(split(&with_a_shared_dependency(3), 2).unwrap(), again);
+}
+
+#[test]
+fn every_package_adds_its_per_package_cost() {
+    // Own times alone: 12 against 3 + 3 + 3 + 3 is even. Each package also costs 2 more
+    // (rustfmt, rustdoc, starting its tests): 14 against 20, so a small package moves.
+    let costs = Costs {
+        per_package_ms: 2,
+        ..Costs::of_jobs(&jobs(&[
+            ("big", 12),
+            ("s1", 3),
+            ("s2", 3),
+            ("s3", 3),
+            ("s4", 3),
+        ]))
+    };
+    let shards = split(&costs, 2).unwrap();
+    let packages: Vec<Vec<String>> = shards.iter().map(|s| s.packages.clone()).collect();
+    assert_eq!(packages, [vec!["big", "s4"], vec!["s1", "s2", "s3"]]);
+    let times: Vec<u64> = shards.iter().map(|s| s.predicted_ms).collect();
+    assert_eq!(times, [19, 15]);
+    let without = split(&Costs::of_jobs(&costs.jobs), 2).unwrap();
+    assert_eq!(without[0].packages, ["big"]);
 }
 
 #[test]

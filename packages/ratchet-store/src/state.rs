@@ -45,6 +45,8 @@ pub const OBSERVE: &str = "observe";
 pub const RUSTC_CALLS: &str = "rustc-calls.jsonl";
 /// ratchet-wrapper (read by ratchet-timing and ratchet-budget): build costs per package.
 pub const BUILD_COSTS: &str = "build-costs.json";
+/// ratchet-wrapper (read by ratchet-ci's shard predictions): each rustc call's last few CPU times.
+pub const BUILD_HISTORY: &str = "build-history.json";
 /// ratchet-budget: one snapshot of the measures per gate.
 pub const BUDGET_HISTORY: &str = "budget-history.jsonl";
 /// ratchet-budget: scratch workspace for measuring with plain rustc.

@@ -210,6 +210,32 @@ pub fn record_costs(
     let previous = ratchet_store::read_json(path.as_std_path());
     let costs = build_costs(previous, workspace, &calls, artifacts, wall_ms);
     let _ = ratchet_store::write_json(path.as_std_path(), &costs);
+    record_history(workspace, &calls);
+}
+
+/// Adds this run's calls (with code generation) to the build history that shard predictions
+/// smooth over; like the costs, failing to store it is ignored.
+fn record_history(workspace: &Workspace, calls: &[RustcCall]) {
+    let state_dir = workspace.state_dir();
+    let mut history = ratchet_timing::History::read(state_dir.as_std_path());
+    let mut added = false;
+    for call in calls.iter().filter(|c| !c.kind.ends_with("-check")) {
+        let Some(owner) = workspace.owner_of(Utf8Path::new(&call.manifest_dir)) else {
+            continue;
+        };
+        let cost = CrateCost {
+            crate_name: call.crate_name.clone(),
+            kind: call.kind.clone(),
+            cpu_ms: call.cpu_ms,
+            wall_ms: call.wall_ms,
+        };
+        history.add(&workspace.package(owner).name, &cost);
+        added = true;
+    }
+    if added {
+        history.retain(|name| workspace.find(name).is_some());
+        let _ = history.write(state_dir.as_std_path());
+    }
 }
 
 /// The new build costs: packages compiled (with code generation) in this run get this run's
