@@ -17,6 +17,7 @@ mod config;
 mod gates;
 mod github;
 mod junit;
+mod needs;
 mod record;
 mod shards;
 mod sink;
@@ -29,8 +30,8 @@ pub use junit::junit_xml;
 pub use ratchet_shard as shard;
 pub use record::{Outcome, Record};
 pub use shards::{
-    PlanArgs, Prediction, SHARD_FIXED_MS, SHARD_PER_PACKAGE_MS, ShardPlan, estimate,
-    partition_selection, render, shard_plan,
+    PlanArgs, Prediction, SHARD_FIXED_MS, SHARD_PER_DEPENDENCY_MS, SHARD_PER_PACKAGE_MS, ShardPlan,
+    estimate, partition_selection, render, shard_plan,
 };
 pub use sink::Sink;
 pub use summary::step_summary;

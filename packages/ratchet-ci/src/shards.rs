@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratchet_graph::{DepKind, Workspace};
+use ratchet_graph::Workspace;
 use ratchet_shard::{Costs, Estimate, Partition, Shard, Source};
 
 use ratchet_events::plan::{self as ev, Matrix, PredictionSource};
@@ -61,15 +61,20 @@ pub fn render(plan: &ShardPlan, json: bool) -> String {
 }
 
 /// What every shard pays whatever its packages, in ms: starting `check`, `cargo metadata`,
-/// cargo's build plan and fingerprint checks, rustfmt and the test runner (measured on the
-/// bench's generated workspace, docs/benchmarks.md "Affected shards").
-pub const SHARD_FIXED_MS: u64 = 300;
+/// cargo's build plan, the test runner. With [`SHARD_PER_PACKAGE_MS`] and
+/// [`SHARD_PER_DEPENDENCY_MS`], fitted to what 28 shards of the bench's generated workspaces
+/// spent beyond their rustc calls and test binaries (about 140 ms, 32 ms per package of the
+/// shard and 10 ms per package it built for them, give or take 60 ms: docs/benchmarks.md,
+/// "Affected shards").
+pub const SHARD_FIXED_MS: u64 = 150;
 
 /// What every package adds to its shard beside its recorded rustc calls and test binaries, in
-/// ms: rustfmt, rustdoc, cargo's work per unit and starting its test binaries (the shard's CPU
-/// not in its recorded calls grew by about 28 ms per package of the shard on the bench's
-/// generated workspace, docs/benchmarks.md "Affected shards").
-pub const SHARD_PER_PACKAGE_MS: u64 = 25;
+/// ms: rustfmt, rustdoc, cargo's work for its units, starting its test binaries.
+pub const SHARD_PER_PACKAGE_MS: u64 = 30;
+
+/// What building a package for another one of its shard costs beside its rustc calls, in ms
+/// (cargo's work for the unit, running its build script).
+pub const SHARD_PER_DEPENDENCY_MS: u64 = 10;
 
 /// The predicted costs of `selection`: each package's own time (its recorded build CPU, every
 /// rustc call `check` timed for it at the median of its last runs, plus its test binaries'
@@ -84,7 +89,8 @@ pub fn estimate(ws: &Workspace, selection: &BTreeSet<String>) -> Result<Predicti
         for (name, cost) in costs.packages {
             // Each rustc call at the median of its last runs, not the last run alone.
             let cost = history.smoothed(&name, &cost);
-            as_dependency.insert(name.clone(), ratchet_timing::build_cpu_ms(&cost));
+            let build = ratchet_timing::build_cpu_ms(&cost);
+            as_dependency.insert(name.clone(), build + SHARD_PER_DEPENDENCY_MS);
             recorded.insert(name, cost.cpu_ms);
         }
     }
@@ -139,19 +145,13 @@ pub struct Prediction {
 }
 
 /// For each selected package, the selected packages its build needs (`--all-targets`: its
-/// dependencies of every kind, then theirs except dev-dependencies), which a shard without
-/// them builds too.
+/// dependencies of every kind, then theirs except dev-dependencies, optional ones only when a
+/// feature turns them on), which a shard without them builds too.
 fn needs(ws: &Workspace, selection: &BTreeSet<String>) -> BTreeMap<String, BTreeSet<String>> {
-    let built = [DepKind::Normal, DepKind::Build];
     let mut needs = BTreeMap::new();
     for name in selection {
         let Some(ix) = ws.find(name) else { continue };
-        let mut closure = BTreeSet::new();
-        for (dep, _) in ws.deps(ix) {
-            closure.insert(dep);
-            closure.extend(ws.dep_closure(dep, &built));
-        }
-        let names: BTreeSet<String> = closure
+        let names: BTreeSet<String> = crate::needs::built_for(ws, ix)
             .into_iter()
             .map(|d| ws.package(d).name.clone())
             .filter(|d| d != name && selection.contains(d))
