@@ -52,9 +52,11 @@ pub trait Steps: Sync {
     fn run_tests(&self, built: Self::Built) -> Result<StepReport, RunError>;
 
     /// What the step of `report` taught about the packages' inputs, recorded before its
-    /// passes are keyed (the cargo steps learn compile-time and run-time reads; the latter
-    /// only when `reads` is true: a filtered run saw only some tests).
-    fn learn(&self, report: &StepReport, reads: bool) -> anyhow::Result<()>;
+    /// passes are keyed: compile-time reads of what its cargo run built when `build` (false
+    /// for tests run from a build an earlier step learned from: they may run beside another
+    /// cargo command, whose files are still being written), run-time reads when `reads` (a
+    /// filtered run saw only some tests).
+    fn learn(&self, report: &StepReport, build: bool, reads: bool) -> anyhow::Result<()>;
 
     /// Whether Ctrl-C asked the run to stop.
     fn is_cancelled(&self) -> bool;
@@ -121,8 +123,8 @@ impl Steps for Runner<'_> {
         Runner::run_tests(self, built)
     }
 
-    fn learn(&self, report: &StepReport, reads: bool) -> anyhow::Result<()> {
-        if report.step != Step::Fmt {
+    fn learn(&self, report: &StepReport, build: bool, reads: bool) -> anyhow::Result<()> {
+        if build && report.step != Step::Fmt {
             // What the units just compiled read beyond their package.
             ratchet_learn::learn_from_build(self.workspace, &self.build_dir())?;
         }
