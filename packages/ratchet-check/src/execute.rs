@@ -137,8 +137,9 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
                         context.reporter.step_started(test.step, &test.run)?;
                         let records = &records;
                         let run = move || run_tests(context, test, built, records);
-                        // `--fail-fast` must see a failing test before the next step starts.
-                        match context.fail_fast {
+                        // `--fail-fast` must see a failing test before the next step starts;
+                        // a runner that starts cargo would wait for its lock anyway.
+                        match context.fail_fast || runner.tests_start_cargo() {
                             true => outcome.add(run()?),
                             false => tests_beside = Some(scope.spawn(run)),
                         }
@@ -259,9 +260,11 @@ fn run_tests<S: Steps>(
     built: S::Built,
     records: &Mutex<()>,
 ) -> anyhow::Result<Option<StepReport>> {
+    // Its build was the lint step's, learned from when that step finished; a runner that
+    // starts cargo (it runs alone then) may have compiled more.
+    let learn_build = context.runner.tests_start_cargo();
     match context.runner.run_tests(built) {
-        // Its build was the lint step's, learned from when that step finished.
-        Ok(report) => finish_step(context, test, report, records, false).map(Some),
+        Ok(report) => finish_step(context, test, report, records, learn_build).map(Some),
         Err(RunError::Interrupted) => Ok(None),
         Err(e) => Err(e.into()),
     }

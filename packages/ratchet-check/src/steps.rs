@@ -51,6 +51,12 @@ pub trait Steps: Sync {
     /// Runs the tests of `built`: the test step's report.
     fn run_tests(&self, built: Self::Built) -> Result<StepReport, RunError>;
 
+    /// Whether [`Steps::run_tests`] starts cargo (which takes the build directory's lock and
+    /// may compile): then the tests do not run beside other cargo steps.
+    fn tests_start_cargo(&self) -> bool {
+        false
+    }
+
     /// What the step of `report` taught about the packages' inputs, recorded before its
     /// passes are keyed: compile-time reads of what its cargo run built when `build` (false
     /// for tests run from a build an earlier step learned from: they may run beside another
@@ -121,6 +127,10 @@ impl Steps for Runner<'_> {
 
     fn run_tests(&self, built: Self::Built) -> Result<StepReport, RunError> {
         Runner::run_tests(self, built)
+    }
+
+    fn tests_start_cargo(&self) -> bool {
+        Runner::tests_start_cargo(self)
     }
 
     fn learn(&self, report: &StepReport, build: bool, reads: bool) -> anyhow::Result<()> {
