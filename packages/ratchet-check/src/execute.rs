@@ -118,14 +118,33 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
         };
         let mut broken = BTreeSet::new();
         let mut steps = compiling.iter().peekable();
+        // The test binaries of the last shared build, running beside the next cargo step (at
+        // most one such run at a time).
+        let mut tests_beside = None;
         while let Some(planned) = steps.next() {
             context.reporter.step_started(planned.step, &planned.run)?;
             let shared_with = (planned.step == Step::Lint
                 && context.runner.shares_lint_and_test_build())
             .then(|| steps.next_if(|next| next.step == Step::Test))
             .flatten();
-            let reports = match shared_with {
-                Some(test) => run_lint_and_test(context, planned, test, &mut broken, &records)?,
+            match shared_with {
+                Some(test) => {
+                    let (lint_report, built) =
+                        lint_and_build(context, planned, test, &mut broken, &records)?;
+                    outcome.add(lint_report);
+                    if let Some(built) = built {
+                        join_tests(tests_beside.take(), &mut outcome)?;
+                        context.reporter.step_started(test.step, &test.run)?;
+                        let records = &records;
+                        let run = move || run_tests(context, test, built, records);
+                        // `--fail-fast` must see a failing test before the next step starts;
+                        // a runner that starts cargo would wait for its lock anyway.
+                        match context.fail_fast || runner.tests_start_cargo() {
+                            true => outcome.add(run()?),
+                            false => tests_beside = Some(scope.spawn(run)),
+                        }
+                    }
+                }
                 None => {
                     let report = run_step(context, planned, &broken, &records)?;
                     // A package that did not build in the test step (lint off) has no doc
@@ -134,11 +153,8 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
                     if let Some(report) = report.as_ref().filter(|_| built_it) {
                         broken.extend(compile_failures(context.runner.workspace(), report));
                     }
-                    vec![report]
+                    outcome.add(report);
                 }
-            };
-            for report in reports {
-                outcome.add(report);
             }
             if context.fail_fast && outcome.failed > 0 {
                 break;
@@ -148,6 +164,7 @@ pub fn run_plan<S: Steps>(context: &Context<'_, S>, plan: &[Planned]) -> anyhow:
                 break;
             }
         }
+        join_tests(tests_beside, &mut outcome)?;
         if let Some(thread) = fmt_thread {
             let report = thread
                 .join()
@@ -187,7 +204,7 @@ fn run_step<S: Steps>(
             .packages
             .insert(package.clone(), not_compiling(&package));
     }
-    finish_step(context, planned, report, records).map(Some)
+    finish_step(context, planned, report, records, true).map(Some)
 }
 
 /// Makes `report` hold one verdict per package the step ran on: a package it does not name
@@ -209,42 +226,73 @@ fn attribute_all(planned: &Planned, report: &mut StepReport) {
     }
 }
 
-/// The lint and test steps (lint announced) from one build: packages that do not compile
-/// are not tested, as when the steps run apart. Returns what finished; `None` when
-/// interrupted.
-fn run_lint_and_test<S: Steps>(
+/// The lint step (announced) and the build of the test step, from one build: packages that
+/// do not compile are not tested, as when the steps run apart. Returns the lint report
+/// (`None` when interrupted) and the tests, ready to run (`None`: interrupted).
+#[allow(clippy::type_complexity)]
+fn lint_and_build<S: Steps>(
     context: &Context<'_, S>,
     lint: &Planned,
     test: &Planned,
     broken: &mut BTreeSet<String>,
     records: &Mutex<()>,
-) -> anyhow::Result<Vec<Option<StepReport>>> {
+) -> anyhow::Result<(Option<StepReport>, Option<S::Built>)> {
     let runner = context.runner;
     let (lint_report, mut built) = match runner.lint_and_build_tests(&lint.run, &test.run) {
         Ok(done) => done,
-        Err(RunError::Interrupted) => return Ok(vec![None]),
+        Err(RunError::Interrupted) => return Ok((None, None)),
         Err(e) => return Err(e.into()),
     };
     broken.extend(compile_failures(runner.workspace(), &lint_report));
     for package in test.run.iter().filter(|p| broken.contains(*p)) {
         runner.replace_test_verdict(&mut built, package, not_compiling(package));
     }
-    let lint_report = finish_step(context, lint, lint_report, records)?;
-    context.reporter.step_started(test.step, &test.run)?;
-    let test_report = match runner.run_tests(built) {
-        Ok(report) => finish_step(context, test, report, records)?,
-        Err(RunError::Interrupted) => return Ok(vec![Some(lint_report), None]),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(vec![Some(lint_report), Some(test_report)])
+    let lint_report = finish_step(context, lint, lint_report, records, true)?;
+    Ok((Some(lint_report), Some(built)))
 }
 
-/// Records the passes of a finished step and reports its end.
+/// Runs the test binaries of a shared build (the test step announced); `None` when
+/// interrupted. Test binaries take no lock on the build directory, so this runs beside the
+/// next cargo step (the doc step, or the next group's build) on a machine with cores to spare.
+fn run_tests<S: Steps>(
+    context: &Context<'_, S>,
+    test: &Planned,
+    built: S::Built,
+    records: &Mutex<()>,
+) -> anyhow::Result<Option<StepReport>> {
+    // Its build was the lint step's, learned from when that step finished; a runner that
+    // starts cargo (it runs alone then) may have compiled more.
+    let learn_build = context.runner.tests_start_cargo();
+    match context.runner.run_tests(built) {
+        Ok(report) => finish_step(context, test, report, records, learn_build).map(Some),
+        Err(RunError::Interrupted) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Waits for the test binaries running beside the cargo steps, if any, and adds their report.
+fn join_tests(
+    running: Option<std::thread::ScopedJoinHandle<'_, anyhow::Result<Option<StepReport>>>>,
+    outcome: &mut Outcome,
+) -> anyhow::Result<()> {
+    let Some(running) = running else {
+        return Ok(());
+    };
+    let report = running
+        .join()
+        .map_err(|_| anyhow::anyhow!("the test step stopped unexpectedly"))??;
+    outcome.add(report);
+    Ok(())
+}
+
+/// Records the passes of a finished step and reports its end; `learn_build`: what its cargo
+/// run built is still to be learned from (see [`Steps::learn`]).
 fn finish_step<S: Steps>(
     context: &Context<'_, S>,
     planned: &Planned,
     mut report: StepReport,
     records: &Mutex<()>,
+    learn_build: bool,
 ) -> anyhow::Result<StepReport> {
     attribute_all(planned, &mut report);
     let recorded = {
@@ -254,7 +302,7 @@ fn finish_step<S: Steps>(
         // What the step taught about inputs is recorded before its passes are keyed. A run
         // with test-name filters saw only some tests: it records neither reads nor passes.
         let filtered = context.filtered && matches!(planned.step, Step::Test | Step::Doc);
-        context.runner.learn(&report, !filtered)?;
+        context.runner.learn(&report, learn_build, !filtered)?;
         let other_features = context.runner.other_features(planned.step, &report);
         if filtered {
             record::Recorded::default()

@@ -51,10 +51,18 @@ pub trait Steps: Sync {
     /// Runs the tests of `built`: the test step's report.
     fn run_tests(&self, built: Self::Built) -> Result<StepReport, RunError>;
 
+    /// Whether [`Steps::run_tests`] starts cargo (which takes the build directory's lock and
+    /// may compile): then the tests do not run beside other cargo steps.
+    fn tests_start_cargo(&self) -> bool {
+        false
+    }
+
     /// What the step of `report` taught about the packages' inputs, recorded before its
-    /// passes are keyed (the cargo steps learn compile-time and run-time reads; the latter
-    /// only when `reads` is true: a filtered run saw only some tests).
-    fn learn(&self, report: &StepReport, reads: bool) -> anyhow::Result<()>;
+    /// passes are keyed: compile-time reads of what its cargo run built when `build` (false
+    /// for tests run from a build an earlier step learned from: they may run beside another
+    /// cargo command, whose files are still being written), run-time reads when `reads` (a
+    /// filtered run saw only some tests).
+    fn learn(&self, report: &StepReport, build: bool, reads: bool) -> anyhow::Result<()>;
 
     /// Whether Ctrl-C asked the run to stop.
     fn is_cancelled(&self) -> bool;
@@ -121,8 +129,12 @@ impl Steps for Runner<'_> {
         Runner::run_tests(self, built)
     }
 
-    fn learn(&self, report: &StepReport, reads: bool) -> anyhow::Result<()> {
-        if report.step != Step::Fmt {
+    fn tests_start_cargo(&self) -> bool {
+        Runner::tests_start_cargo(self)
+    }
+
+    fn learn(&self, report: &StepReport, build: bool, reads: bool) -> anyhow::Result<()> {
+        if build && report.step != Step::Fmt {
             // What the units just compiled read beyond their package.
             ratchet_learn::learn_from_build(self.workspace, &self.build_dir())?;
         }

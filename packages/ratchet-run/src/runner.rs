@@ -175,6 +175,12 @@ impl<'a> Runner<'a> {
         self.tools.test_runner
     }
 
+    /// Whether running the tests starts cargo again (`cargo nextest run` checks its build
+    /// and could compile), where ratchet's pool only starts the binaries built.
+    pub fn tests_start_cargo(&self) -> bool {
+        self.test_runner() == TestRunner::Nextest
+    }
+
     /// What runs the test binaries, as a sentence that says why (for `check --dry-run`).
     pub fn test_runner_choice(&self) -> String {
         let configured = self.workspace.root.join(NEXTEST_CONFIG).is_file();

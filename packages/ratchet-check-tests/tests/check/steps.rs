@@ -272,3 +272,33 @@ fn code_under_cfg_clippy_is_tested_as_rustc_compiles_it() {
         test.commands
     );
 }
+
+#[test]
+fn test_binaries_run_beside_the_doc_step() {
+    let ws = workspace();
+    // `base`'s doc test leaves a mark; `mid`'s integration test waits for it. Run one after
+    // the other (test binaries, then doc tests), the wait ends in a failure after a minute;
+    // run beside each other, both pass.
+    let mark = "concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../doc-test-ran\")";
+    let base = crate::BASE_LIB.replace(
+        "/// assert_eq!(base::inc(1), 2);\n",
+        &format!("/// assert_eq!(base::inc(1), 2);\n/// std::fs::write({mark}, \"\").unwrap();\n"),
+    );
+    write(ws.path(), "crates/base/src/lib.rs", &base);
+    let waits = format!(
+        "#[test]\nfn adds_two() {{\n    let mark = std::path::Path::new({mark});\n    \
+         let mut waited = 0;\n    while !mark.exists() && waited < 600 {{\n        \
+         std::thread::sleep(std::time::Duration::from_millis(100));\n        waited += 1;\n    \
+         }}\n    assert!(mark.exists(), \"the doc test did not run meanwhile\");\n    \
+         assert_eq!(mid::inc2(1), 3);\n}}\n"
+    );
+    write(ws.path(), "crates/mid/tests/it.rs", &waits);
+    let (run, events) = json_check(ws.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        finished(&events, "test").failed.is_empty(),
+        "{}",
+        run.stdout
+    );
+    assert!(finished(&events, "doc").failed.is_empty(), "{}", run.stdout);
+}

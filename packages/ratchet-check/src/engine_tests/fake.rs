@@ -183,7 +183,7 @@ impl Steps for FakeSteps<'_> {
         Ok(report)
     }
 
-    fn learn(&self, _: &StepReport, _: bool) -> anyhow::Result<()> {
+    fn learn(&self, _: &StepReport, _: bool, _: bool) -> anyhow::Result<()> {
         Ok(())
     }
 

@@ -232,11 +232,18 @@ impl ObservedRunner {
 /// Compiles the library to `library`, through a temporary name and a rename, so that
 /// concurrent runs never load a half-written file.
 fn compile(library: &Path) -> Result<(), String> {
-    // Names of this process's own: a concurrent run may be compiling too.
-    let source = library.with_extension(format!("{}.c", std::process::id()));
+    // Names of this call's own: another run, or another step of this one (the test binaries
+    // run beside the doc step), may be compiling too.
+    static NEXT_BUILD: AtomicU64 = AtomicU64::new(0);
+    let own = format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT_BUILD.fetch_add(1, Ordering::SeqCst)
+    );
+    let source = library.with_extension(format!("{own}.c"));
     std::fs::write(&source, SOURCE)
         .map_err(|e| format!("cannot write {}: {e}", source.display()))?;
-    let partial = library.with_extension(format!("so.{}.partial", std::process::id()));
+    let partial = library.with_extension(format!("so.{own}.partial"));
     let output = Command::new("cc")
         .args(["-shared", "-fPIC", "-O2", "-o"])
         .arg(&partial)

@@ -20,6 +20,8 @@ pub struct Reporter {
     steps_started: std::sync::atomic::AtomicUsize,
     /// Lint and test share one build: the lint step's progress label says `build`.
     shared_build: std::sync::atomic::AtomicBool,
+    /// The test step started and has not finished (its binaries run beside the next step).
+    tests_running: std::sync::atomic::AtomicBool,
     /// `package (step)` of steps skipped because the package does not compile.
     not_run: std::sync::Mutex<Vec<String>>,
     /// Why the test step's run-time reads were not observed, when they were not.
@@ -56,6 +58,7 @@ impl Reporter {
             steps_total: 0.into(),
             steps_started: 0.into(),
             shared_build: false.into(),
+            tests_running: false.into(),
             not_run: std::sync::Mutex::default(),
             unobserved: std::sync::Mutex::default(),
             meter: std::sync::Mutex::new(ratchet_term::Meter::with_history(units_file)),
@@ -126,6 +129,10 @@ impl Reporter {
     fn step_started(&self, started: ev::StepStarted) -> anyhow::Result<()> {
         let (step, packages) = (started.step.as_str(), &started.packages);
         lock(&self.tally).started(step, packages);
+        let running = std::sync::atomic::Ordering::Relaxed;
+        if step == "test" {
+            self.tests_running.store(true, running);
+        }
         if let Some(bar) = &self.bar {
             let index = self
                 .steps_started
@@ -137,6 +144,13 @@ impl Reporter {
                 "build + lint"
             } else {
                 step
+            };
+            let beside = self
+                .tests_running
+                .load(std::sync::atomic::Ordering::Relaxed);
+            let what = match (beside, step) {
+                (true, "test") | (false, _) => what.to_string(),
+                (true, _) => format!("tests + {what}"),
             };
             let label = format!("[{index}/{total}] {what} ({} packages)", packages.len());
             let mut meter = lock(&self.meter);
@@ -194,6 +208,10 @@ impl Reporter {
     fn step_finished(&self, finished: ev::StepFinished) -> anyhow::Result<()> {
         let step = finished.step.as_str();
         lock(&self.tally).finished(step, &finished.tests_run);
+        if step == "test" {
+            let running = std::sync::atomic::Ordering::Relaxed;
+            self.tests_running.store(false, running);
+        }
         let units = finished.units_built + finished.units_fresh;
         lock(&self.meter).finished(step, units);
         // A test or doc step whose run-time reads were not (all) observed says why.
