@@ -1,7 +1,8 @@
 //! The timing rustc wrapper and the build costs made from what it records.
 //!
 //! Owns: starting the compiler for cargo (chained to the user's own wrapper), the log of what
-//! each call cost, and folding that log with artifact sizes into [`BuildCosts`]. Must not:
+//! each call cost, and folding that log with artifact sizes into [`BuildCosts`] (and its calls
+//! into ratchet-timing's build history). Must not:
 //! decide when it is used (ratchet-run sets it on its own cargo commands) or judge the costs
 //! (that is the budget's job).
 //!

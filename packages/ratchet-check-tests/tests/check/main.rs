@@ -10,6 +10,7 @@ mod gc;
 mod generated;
 mod per_test;
 mod runs;
+mod shard_history;
 mod shared_units;
 mod steps;
 mod units;
