@@ -36,6 +36,12 @@ impl Outcome {
     }
 }
 
+/// `ratios` as an outcome: sorted, as [`Outcome::median`] and the table's minimum expect.
+fn ratios_outcome(mut ratios: Vec<f64>) -> Outcome {
+    ratios.sort_by(f64::total_cmp);
+    Outcome::Ratio(ratios)
+}
+
 /// Where and how commands run.
 pub struct Context<'a> {
     /// The fixture's root: every command's working directory.
@@ -104,17 +110,7 @@ impl Context<'_> {
             Metric::Wall => self.samples(row, runs),
             Metric::TestStepCpu | Metric::CommandCpu => self.cpu_samples(row, runs),
             Metric::WatchLeaf => self.watch_samples(row, runs),
-            Metric::ShardBalance(count) => match ratchet_bench_shards::balance(
-                &ratchet_bench_shards::Fixture {
-                    dir: self.dir,
-                    libs: &self.libs,
-                    shell: &|script| self.shell(script),
-                },
-                count,
-            ) {
-                Ok(ratio) => Outcome::Ratio(vec![ratio]),
-                Err(e) => Outcome::Skipped(format!("failed: {e}")),
-            },
+            Metric::ShardBalance(count) => self.shard_samples(count, runs),
         };
         if let Some(finish) = row.finish
             && let Err(e) = self.time(finish)
@@ -122,6 +118,24 @@ impl Context<'_> {
             return Outcome::Skipped(format!("finish failed: {e}"));
         }
         outcome
+    }
+
+    /// `runs` balances of `count` shards (at least one), each after its own full check and
+    /// split: one run is at the mercy of a change in the machine's speed while it lasts.
+    fn shard_samples(&self, count: usize, runs: usize) -> Outcome {
+        let fixture = ratchet_bench_shards::Fixture {
+            dir: self.dir,
+            libs: &self.libs,
+            shell: &|script| self.shell(script),
+        };
+        let mut ratios = Vec::with_capacity(runs);
+        for _ in 0..runs.max(1) {
+            match ratchet_bench_shards::balance(&fixture, count) {
+                Ok(ratio) => ratios.push(ratio),
+                Err(e) => return Outcome::Skipped(format!("failed: {e}")),
+            }
+        }
+        ratios_outcome(ratios)
     }
 
     fn samples(&self, row: &Row, runs: usize) -> Outcome {
@@ -178,5 +192,21 @@ impl Context<'_> {
             Err(e) if e.contains("not built yet") => Outcome::Skipped(format!("skipped: {e}")),
             Err(e) => Outcome::Skipped(format!("failed: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_are_sorted_so_that_the_median_is_the_middle_one() {
+        // Shard rows arrive in run order: 1.08x, 1.02x, 1.10x has the median 1.08x.
+        let outcome = ratios_outcome(vec![1.08, 1.02, 1.10]);
+        let Outcome::Ratio(sorted) = outcome else {
+            panic!("a ratio outcome");
+        };
+        assert_eq!(sorted, [1.02, 1.08, 1.10]);
+        assert_eq!(Outcome::median(&sorted), 1.08);
     }
 }

@@ -169,10 +169,12 @@ const WATCH_LEAF: Row = Row {
     )
 };
 
-/// `plan --shards N`, then each shard's packages edited and checked in turn, timed.
+/// `plan --shards N`, then each shard's packages edited and checked in turn, timed; at most
+/// three times (each run takes up to a minute), the median reported.
 const fn shard_balance(label: &'static str, count: usize) -> Row {
     Row {
         metric: Metric::ShardBalance(count),
+        max_runs: Some(3),
         finish: Some("git checkout -q -- ."),
         ..row(
             label,

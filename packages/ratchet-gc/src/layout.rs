@@ -62,14 +62,17 @@ pub(crate) fn incremental_dirs(build: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-/// Per unit hash, when cargo last wrote its fingerprint (the newest file of its
+/// Per unit hash of `wanted`, when cargo last wrote its fingerprint (the newest file of its
 /// `.fingerprint/NAME-HASH/` directory): when the unit last finished compiling or running.
-pub(crate) fn fingerprint_times(build: &Path) -> BTreeMap<String, SystemTime> {
+pub(crate) fn fingerprint_times(
+    build: &Path,
+    wanted: &std::collections::BTreeSet<&str>,
+) -> BTreeMap<String, SystemTime> {
     let mut times = BTreeMap::new();
     for profile in profile_dirs(build) {
         for dir in entries(&profile.join(".fingerprint")) {
             let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let Some(hash) = name_hash(name) else {
+            let Some(hash) = name_hash(name).filter(|h| wanted.contains(h)) else {
                 continue;
             };
             let newest = (entries(&dir).iter())

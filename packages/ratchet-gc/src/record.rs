@@ -99,23 +99,33 @@ const TIE_WINDOW: Duration = Duration::from_secs(5);
 
 /// Ties each incremental directory changed since `started` to the units of its crate this
 /// run compiled: those whose fingerprint cargo wrote near the directory's last change, or,
-/// when none did, all of them.
+/// when none did, all of them. Only the fingerprints of those units are looked at (a leaf
+/// edit changes one or two directories among hundreds).
 fn tie_incremental(
     record: &mut Record,
     build_dir: &Path,
     built: &BTreeMap<&str, BTreeSet<String>>,
     started: SystemTime,
 ) {
-    let finished = layout::fingerprint_times(build_dir);
-    for dir in layout::incremental_dirs(build_dir) {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let changed = std::fs::metadata(&dir).and_then(|m| m.modified()).ok();
-        let (Some(hashes), Some(changed)) = (
-            built.get(layout::incremental_crate(name)),
-            changed.filter(|t| *t >= started),
-        ) else {
-            continue;
-        };
+    let changed: Vec<(std::path::PathBuf, SystemTime, &BTreeSet<String>)> =
+        layout::incremental_dirs(build_dir)
+            .into_iter()
+            .filter_map(|dir| {
+                let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                let hashes = built.get(layout::incremental_crate(name))?;
+                let changed = std::fs::metadata(&dir).and_then(|m| m.modified()).ok();
+                let changed = changed.filter(|t| *t >= started)?;
+                Some((dir, changed, hashes))
+            })
+            .collect();
+    if changed.is_empty() {
+        return;
+    }
+    let wanted: BTreeSet<&str> = (changed.iter())
+        .flat_map(|(_, _, hashes)| hashes.iter().map(String::as_str))
+        .collect();
+    let finished = layout::fingerprint_times(build_dir, &wanted);
+    for (dir, changed, hashes) in changed {
         let near = |hash: &&String| {
             finished.get(hash.as_str()).is_some_and(|t| {
                 let apart = t.duration_since(changed).or(changed.duration_since(*t));
