@@ -290,7 +290,12 @@ fn a_member_deleted_during_a_run_gives_a_global_batch() {
     // Nothing depends on beta, so the graph still loads without it.
     std::fs::remove_dir_all(fx.root.join("crates/beta")).unwrap();
     assert!(batch.cancel.wait_timeout(GUARD), "the token was not raised");
-    let batch = next(&watcher);
+    // On a loaded machine the append's last event may come after the debounce window, as a
+    // batch of its own: the deletion's batch follows it.
+    let mut batch = next(&watcher);
+    if !batch.global && paths(&batch) == ["crates/beta/src/lib.rs"] {
+        batch = next(&watcher);
+    }
     assert!(batch.global, "{batch:?}");
     assert!(watcher.workspace().find("beta").is_none());
 }
