@@ -17,7 +17,6 @@ mod config;
 mod gates;
 mod github;
 mod junit;
-mod needs;
 mod record;
 mod shards;
 mod sink;

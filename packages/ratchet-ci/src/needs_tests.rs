@@ -62,7 +62,9 @@ fn workspace() -> (tempfile::TempDir, Workspace) {
 
 fn built(ws: &Workspace, name: &str) -> Vec<String> {
     let ix = ws.find(name).expect("member");
-    built_for(ws, ix)
+    ratchet_features::members_built_alone(ws, &[ix])
+        .remove(&ix)
+        .unwrap_or_default()
         .into_iter()
         .map(|d| ws.package(d).name.clone())
         .collect()

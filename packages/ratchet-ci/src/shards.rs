@@ -148,18 +148,23 @@ pub struct Prediction {
 /// For each selected package, the selected packages its build needs (`--all-targets`: its
 /// dependencies of every kind, then theirs except dev-dependencies, optional ones only when a
 /// feature turns them on), which a shard without them builds too.
+/// They are the members ratchet-features resolves for the package checked alone (an
+/// approximation of cargo, which unifies the features of the whole shard): a prediction,
+/// never a verdict.
 fn needs(ws: &Workspace, selection: &BTreeSet<String>) -> BTreeMap<String, BTreeSet<String>> {
-    let mut needs = BTreeMap::new();
-    for name in selection {
-        let Some(ix) = ws.find(name) else { continue };
-        let names: BTreeSet<String> = crate::needs::built_for(ws, ix)
-            .into_iter()
-            .map(|d| ws.package(d).name.clone())
-            .filter(|d| d != name && selection.contains(d))
-            .collect();
-        needs.insert(name.clone(), names);
-    }
-    needs
+    let packages: Vec<_> = selection.iter().filter_map(|name| ws.find(name)).collect();
+    ratchet_features::members_built_alone(ws, &packages)
+        .into_iter()
+        .map(|(ix, built)| {
+            let name = ws.package(ix).name.clone();
+            let names: BTreeSet<String> = built
+                .into_iter()
+                .map(|d| ws.package(d).name.clone())
+                .filter(|d| *d != name && selection.contains(d))
+                .collect();
+            (name, names)
+        })
+        .collect()
 }
 
 /// `plan --shards N`: `selection` split into `count` shards.
@@ -215,3 +220,7 @@ pub fn partition_selection(
         .into_iter()
         .collect())
 }
+
+#[cfg(test)]
+#[path = "needs_tests.rs"]
+mod needs_tests;

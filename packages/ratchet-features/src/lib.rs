@@ -5,7 +5,8 @@
 //! is compiled with when it is checked alone (`cargo test -p X` with the workspace's resolver),
 //! which go into its verdict key; and the split of a selection into cargo runs in which no
 //! member gets more features than it gets alone ([`Plan::groups`]), since cargo unifies
-//! features across the packages of one command.
+//! features across the packages of one command. The same resolution tells shard predictions
+//! which members a package's build compiles ([`members_built_alone`]).
 //!
 //! Must not: run cargo, read files other than the root manifest (for the resolver version),
 //! or decide anything about a verdict besides its feature set. Members only: features that one
@@ -15,6 +16,7 @@
 mod flags;
 mod keys;
 mod model;
+mod reach;
 mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +26,7 @@ use ratchet_graph::{FeatureModel, PkgIx, Workspace};
 
 pub use flags::BuildFlags;
 use model::{alone_of, members_only, requests, resolver_2};
+pub use reach::members_built_alone;
 pub use resolve::{Request, Resolved, Unit, resolve};
 
 /// Bad feature flags, as cargo would reject them.
